@@ -1,0 +1,53 @@
+"""Roles and permissions, transcribed once from the contract's role table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SUPER_ADMIN = "super_admin"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    BOARD = "board"
+    OWNER = "owner"
+    TENANT = "tenant"
+
+
+COMMUNITY_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT)
+STAFF_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD})
+
+
+class Permission(StrEnum):
+    AUTHENTICATED = "authenticated"  # any signed-in caller, community or platform
+    COMMUNITY_MANAGE = "community.manage"  # settings, users, MFA policy
+    RESIDENTS_READ = "residents.read"
+    RESIDENTS_WRITE = "residents.write"
+    COMMS_MANAGE = "comms.manage"  # templates, campaigns, send, retry
+    MESSAGES_READ = "messages.read"  # owner/tenant: their own only (enforced by the query)
+    ASSETS_MANAGE = "assets.manage"
+    ASSETS_READ = "assets.read"  # owner/tenant: what their role may see (enforced by the query)
+    PLATFORM_ADMIN = "platform.admin"
+
+
+_ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
+
+GRANTS: dict[Permission, frozenset[Role]] = {
+    Permission.AUTHENTICATED: _ALL_COMMUNITY | {Role.SUPER_ADMIN},
+    Permission.COMMUNITY_MANAGE: frozenset({Role.ADMIN}),
+    Permission.RESIDENTS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
+    Permission.RESIDENTS_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.COMMS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.MESSAGES_READ: _ALL_COMMUNITY,
+    Permission.ASSETS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.ASSETS_READ: _ALL_COMMUNITY,
+    Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),
+}
+
+
+def allows(role: Role | str, permission: Permission) -> bool:
+    """True when `role` holds `permission`; unknown roles hold nothing."""
+    try:
+        return Role(role) in GRANTS[permission]
+    except ValueError:
+        return False

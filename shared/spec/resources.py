@@ -1,0 +1,191 @@
+"""The AWS resources Porchlight runs on, declared once.
+
+The CDK constructs (`infra/`) and the local runtime (`infra/local/`) both build from these
+definitions, and the functions find the deployed names through the environment variables named
+here, so a table index, a queue or a schedule cannot exist in one place and not the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SERVICE = "porchlight"
+METRICS_NAMESPACE = "Porchlight"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    pk: str
+    sk: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    logical_id: str
+    env_var: str
+    pk: str
+    sk: str
+    ttl_attribute: str
+    indexes: tuple[Index, ...]
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """An SQS queue with its dead-letter queue and the worker that drains it."""
+
+    logical_id: str
+    env_var: str
+    worker: str  # handler module of the worker function
+    visibility_timeout_s: int = 60
+    max_receive_count: int = 5  # attempts before the message is dead-lettered
+    batch_size: int = 10
+    max_batching_window_s: int = 1
+    max_concurrency: int = 5  # event source mapping cap: protects providers and DynamoDB
+    fifo: bool = False
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    env_var: str
+    cors_methods: tuple[str, ...] = ("GET", "POST", "PUT", "HEAD")
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    logical_id: str
+    env_var: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job fired by an EventBridge rule: `rate(...)` or `cron(...)` as EventBridge writes them."""
+
+    logical_id: str
+    schedule: str
+    handler: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SchedulerGroup:
+    """An EventBridge Scheduler group for one-time `at()` schedules made at run time."""
+
+    logical_id: str
+    env_var: str
+    role_env_var: str  # the role Scheduler assumes to reach the target
+
+
+@dataclass(frozen=True)
+class Resources:
+    table: TableSpec
+    signing_key: SecretSpec
+    bucket: BucketSpec
+    queues: tuple[QueueSpec, ...] = field(default_factory=tuple)
+    jobs: tuple[ScheduledJob, ...] = field(default_factory=tuple)
+    scheduler_group: SchedulerGroup | None = None
+
+
+TABLE = TableSpec(
+    logical_id="Table",
+    env_var="TABLE_NAME",
+    pk="pk",
+    sk="sk",
+    ttl_attribute="ttl",
+    indexes=(
+        # GSI1: per-tenant listings in a different order than the base key, and platform listings
+        # (e.g. every community for the super admin).
+        Index(name="gsi1", pk="gsi1pk", sk="gsi1sk"),
+    ),
+)
+
+SIGNING_KEY = SecretSpec(
+    logical_id="SigningKey",
+    env_var="SIGNING_KEY_SECRET_ID",
+    description="JWT and token-signing keys (JSON: current kid and the keys still accepted)",
+)
+
+ASSETS_BUCKET = BucketSpec(logical_id="Assets", env_var="ASSETS_BUCKET")
+
+SCHEDULER_GROUP = SchedulerGroup(
+    logical_id="Schedules", env_var="SCHEDULE_GROUP", role_env_var="SCHEDULER_ROLE_ARN"
+)
+
+AUDIT_QUEUE = QueueSpec(
+    logical_id="Audit",
+    env_var="AUDIT_QUEUE_URL",
+    worker="functions.workers.audit",
+    visibility_timeout_s=30,
+    max_receive_count=5,
+    batch_size=10,
+)
+
+ROTATE_SIGNING_KEY = ScheduledJob(
+    logical_id="RotateSigningKey",
+    schedule="rate(30 days)",
+    handler="functions.jobs.rotate_signing_key",
+    description="Make a new JWT signing key current; keep the previous one accepted for a day",
+)
+
+RESOURCES = Resources(
+    table=TABLE,
+    signing_key=SIGNING_KEY,
+    bucket=ASSETS_BUCKET,
+    queues=(AUDIT_QUEUE,),
+    jobs=(ROTATE_SIGNING_KEY,),
+    scheduler_group=SCHEDULER_GROUP,
+)
+
+AUTHORIZER_HANDLER = "functions.authorizer"
+
+
+def function_environment(
+    *,
+    stage: str,
+    version: str,
+    table_name: str,
+    signing_key_secret_id: str,
+    bucket_name: str,
+    queue_urls: dict[str, str],
+    schedule_group: str,
+    scheduler_role_arn: str,
+    log_level: str = "INFO",
+) -> dict[str, str]:
+    """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
+
+    `queue_urls` is keyed by `QueueSpec.logical_id`.
+    """
+    env = {
+        "STAGE": stage,
+        "APP_VERSION": version,
+        "POWERTOOLS_SERVICE_NAME": SERVICE,
+        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": log_level,
+        TABLE.env_var: table_name,
+        SIGNING_KEY.env_var: signing_key_secret_id,
+        ASSETS_BUCKET.env_var: bucket_name,
+        SCHEDULER_GROUP.env_var: schedule_group,
+        SCHEDULER_GROUP.role_env_var: scheduler_role_arn,
+    }
+    for queue in RESOURCES.queues:
+        env[queue.env_var] = queue_urls[queue.logical_id]
+    return env
+
+
+@dataclass(frozen=True)
+class CorsSpec:
+    """CORS for the SPA, applied by the HTTP API in AWS and by the local server."""
+
+    allow_headers: tuple[str, ...] = ("authorization", "content-type", "idempotency-key")
+    allow_methods: tuple[str, ...] = ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS")
+    expose_headers: tuple[str, ...] = ("location",)
+    max_age_s: int = 600
+
+
+API_CORS = CorsSpec()
+DEFAULT_SPA_ORIGIN = "http://localhost:5173"
+# Authorizer results are cached by API Gateway for this long per Authorization header: it is
+# the upper bound on how long a revoked session's access token keeps working.
+AUTHORIZER_CACHE_TTL_S = 30
