@@ -39,6 +39,8 @@ class Route:
     public: bool = False
     # Reachable with the restricted token a user gets while MFA enrollment is pending.
     allow_pending_mfa: bool = False
+    # Honours `Idempotency-Key` (the contract: every POST that creates or sends).
+    idempotent: bool = False
     memory_mb: int = 256
     timeout_s: int = 10
 
@@ -64,7 +66,7 @@ ROUTES: tuple[Route, ...] = (
           "This API's OpenAPI 3.1 document", public=True),
     Route("POST", "/v1/auth/signup", "functions.api.auth.signup", None, "identity",
           "Create a community and its first admin", grants=(_W, _KEY, _AUDIT), status=201, public=True,
-          memory_mb=1024),
+          idempotent=True, memory_mb=1024),
     Route("POST", "/v1/auth/login", "functions.api.auth.login", None, "identity",
           "Sign in with community slug, email and password", grants=(_W, _KEY, _AUDIT), public=True,
           memory_mb=1024),

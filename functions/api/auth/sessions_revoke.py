@@ -1,0 +1,21 @@
+"""DELETE /v1/auth/sessions/{id}: revoke one of the caller's own sessions."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from shared.identity import service
+from shared.platform.context import current_caller
+from shared.platform.http import endpoint, no_content
+
+api = endpoint(__name__)
+
+
+@api
+def revoke_session(id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response:  # noqa: A002
+    service.revoke_own_session(current_caller(), id, api.meta())
+    return no_content()
+
+
+handler = api.handler

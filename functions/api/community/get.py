@@ -1,0 +1,16 @@
+"""GET /v1/community: the caller's community and its settings."""
+
+from shared.identity import service
+from shared.identity.schemas import CommunityDetail
+from shared.platform.context import current_caller
+from shared.platform.http import endpoint
+
+api = endpoint(__name__)
+
+
+@api
+def get_community() -> CommunityDetail:
+    return service.community_detail(current_caller())
+
+
+handler = api.handler

@@ -1,0 +1,305 @@
+"""Identity storage: PynamoDB items in, domain models out; storage errors become domain ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from shared.identity.items import (
+    CommunityItem,
+    RefreshTokenItem,
+    SessionItem,
+    SlugItem,
+    UserEmailItem,
+    UserItem,
+)
+from shared.identity.models import Community, RefreshRecord, Session, User
+from shared.platform import clock, db, keys
+from shared.platform.errors import Conflict
+from shared.spec.permissions import Role
+
+
+class SlugTaken(Exception):
+    """The slug is already some other community's."""
+
+
+def _community(item: CommunityItem) -> Community:
+    return Community(
+        id=item.id,
+        slug=item.slug,
+        name=item.name,
+        timezone=item.timezone,
+        mfa_required_roles=[Role(r) for r in item.mfa_required_roles],
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _user(item: UserItem) -> User:
+    return User(
+        id=item.id,
+        community_id=item.community_id,
+        email=item.email,
+        full_name=item.full_name,
+        role=Role(item.role),
+        status=item.status,
+        password_hash=item.password_hash,
+        email_verified=item.email_verified,
+        mfa_enabled=item.mfa_enabled,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _session(item: SessionItem) -> Session:
+    return Session(
+        id=item.id,
+        user_id=item.user_id,
+        community_id=item.community_id,
+        status=item.status,
+        device=item.device,
+        ip=item.ip,
+        created_at=item.created_at,
+        last_used_at=item.last_used_at,
+        expires_at=int(item.expires_at),
+    )
+
+
+def _user_items(user: User) -> tuple[UserItem, UserEmailItem]:
+    pk, sk = keys.user(user.community_id, user.id)
+    user_item = UserItem(
+        pk,
+        sk,
+        id=user.id,
+        community_id=user.community_id,
+        email=user.email,
+        full_name=user.full_name,
+        role=str(user.role),
+        status=user.status,
+        password_hash=user.password_hash,
+        email_verified=user.email_verified,
+        mfa_enabled=user.mfa_enabled,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
+    email_pk, email_sk = keys.user_email(user.community_id, user.email)
+    return user_item, UserEmailItem(email_pk, email_sk, user_id=user.id)
+
+
+def create_community(community: Community, admin: User) -> None:
+    """Community, its slug, and its first user, all or nothing; `SlugTaken` if the slug is used."""
+    pk, sk = keys.community(community.id)
+    community_item = CommunityItem(
+        pk,
+        sk,
+        id=community.id,
+        slug=community.slug,
+        name=community.name,
+        timezone=community.timezone,
+        mfa_required_roles=[str(r) for r in community.mfa_required_roles],
+        created_at=community.created_at,
+        updated_at=community.updated_at,
+        gsi1pk=keys.COMMUNITIES_INDEX_PK,
+        gsi1sk=f"{community.created_at}#{community.id}",
+    )
+    slug_pk, slug_sk = keys.slug(community.slug)
+    slug_item = SlugItem(slug_pk, slug_sk, community_id=community.id)
+    user_item, email_item = _user_items(admin)
+    try:
+        with TransactWrite(connection=db.connection()) as tx:
+            tx.save(slug_item, condition=SlugItem.pk.does_not_exist())
+            tx.save(community_item, condition=CommunityItem.pk.does_not_exist())
+            tx.save(email_item, condition=UserEmailItem.pk.does_not_exist())
+            tx.save(user_item, condition=UserItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = [getattr(r, "code", None) for r in (exc.cancellation_reasons or [])]
+        if reasons and reasons[0] == "ConditionalCheckFailed":
+            raise SlugTaken(community.slug) from exc
+        raise
+
+
+def create_user(user: User) -> None:
+    """A user and its email claim; `Conflict` when the email is taken in that community."""
+    user_item, email_item = _user_items(user)
+    try:
+        with TransactWrite(connection=db.connection()) as tx:
+            tx.save(email_item, condition=UserEmailItem.pk.does_not_exist())
+            tx.save(user_item, condition=UserItem.pk.does_not_exist())
+    except TransactWriteError as exc:
+        raise Conflict("A user with this email already exists.") from exc
+
+
+def community_by_slug(slug: str) -> Community | None:
+    db.bind()
+    try:
+        pointer = SlugItem.get(*keys.slug(slug))
+    except DoesNotExist:
+        return None
+    return get_community(pointer.community_id)
+
+
+def get_community(community_id: str) -> Community | None:
+    db.bind()
+    try:
+        return _community(CommunityItem.get(*keys.community(community_id)))
+    except DoesNotExist:
+        return None
+
+
+def get_user(community_id: str, user_id: str) -> User | None:
+    db.bind()
+    try:
+        return _user(UserItem.get(*keys.user(community_id, user_id)))
+    except DoesNotExist:
+        return None
+
+
+def user_by_email(community_id: str, email: str) -> User | None:
+    db.bind()
+    try:
+        pointer = UserEmailItem.get(*keys.user_email(community_id, email))
+    except DoesNotExist:
+        return None
+    return get_user(community_id, pointer.user_id)
+
+
+def set_password_hash(user: User, password_hash: str) -> None:
+    db.bind()
+    item = UserItem(*keys.user(user.community_id, user.id))
+    item.update(actions=[UserItem.password_hash.set(password_hash), UserItem.updated_at.set(clock.iso())])
+
+
+def create_session(session: Session, refresh: RefreshRecord) -> None:
+    pk, sk = keys.session(session.community_id, session.user_id, session.id)
+    session_item = SessionItem(
+        pk,
+        sk,
+        id=session.id,
+        user_id=session.user_id,
+        community_id=session.community_id,
+        status=session.status,
+        device=session.device,
+        ip=session.ip,
+        created_at=session.created_at,
+        last_used_at=session.last_used_at,
+        expires_at=session.expires_at,
+        ttl=session.expires_at,
+    )
+    with TransactWrite(connection=db.connection()) as tx:
+        tx.save(session_item, condition=SessionItem.pk.does_not_exist())
+        tx.save(_refresh_item(refresh), condition=RefreshTokenItem.pk.does_not_exist())
+
+
+def _refresh_item(refresh: RefreshRecord) -> RefreshTokenItem:
+    pk, sk = keys.refresh_token(refresh.community_id, refresh.token_hash)
+    return RefreshTokenItem(
+        pk,
+        sk,
+        session_id=refresh.session_id,
+        user_id=refresh.user_id,
+        used=refresh.used,
+        expires_at=refresh.expires_at,
+        ttl=refresh.expires_at,
+    )
+
+
+def get_session(community_id: str, user_id: str, session_id: str) -> Session | None:
+    db.bind()
+    try:
+        return _session(SessionItem.get(*keys.session(community_id, user_id, session_id)))
+    except DoesNotExist:
+        return None
+
+
+def find_session(community_id: str, session_id: str) -> Session | None:
+    """A session of this community by id alone (the sort key embeds the user, so query by prefix)."""
+    db.bind()
+    pk = keys.community_pk(community_id)
+    for item in SessionItem.query(pk, SessionItem.sk.startswith("SESSION#"),
+                                  filter_condition=SessionItem.id == session_id):
+        return _session(item)
+    return None
+
+
+def list_sessions(
+    community_id: str, user_id: str, *, limit: int, after: dict[str, Any] | None
+) -> tuple[list[Session], dict[str, Any] | None]:
+    db.bind()
+    pk, prefix = keys.sessions_of(community_id, user_id)
+    now = clock.epoch()
+    result = SessionItem.query(
+        pk,
+        SessionItem.sk.startswith(prefix),
+        filter_condition=(SessionItem.status == "active") & (SessionItem.expires_at > now),
+        limit=limit,
+        last_evaluated_key=after,
+        scan_index_forward=False,
+    )
+    items = [_session(i) for i in result]
+    return items, result.last_evaluated_key
+
+
+def get_refresh(community_id: str, token_hash: str) -> RefreshRecord | None:
+    db.bind()
+    try:
+        item = RefreshTokenItem.get(*keys.refresh_token(community_id, token_hash))
+    except DoesNotExist:
+        return None
+    return RefreshRecord(
+        community_id=community_id,
+        token_hash=token_hash,
+        session_id=item.session_id,
+        user_id=item.user_id,
+        used=item.used,
+        expires_at=int(item.expires_at),
+    )
+
+
+def rotate_refresh(old: RefreshRecord, new: RefreshRecord, session: Session) -> bool:
+    """Mark `old` used and store `new`, atomically; False when `old` was used meanwhile (a race)."""
+    old_item = RefreshTokenItem(*keys.refresh_token(old.community_id, old.token_hash))
+    session_item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
+    try:
+        with TransactWrite(connection=db.connection()) as tx:
+            tx.update(
+                old_item,
+                actions=[RefreshTokenItem.used.set(True)],
+                condition=RefreshTokenItem.pk.exists() & (RefreshTokenItem.used == False),  # noqa: E712
+            )
+            tx.save(_refresh_item(new), condition=RefreshTokenItem.pk.does_not_exist())
+            tx.update(
+                session_item,
+                actions=[
+                    SessionItem.last_used_at.set(clock.iso()),
+                    SessionItem.expires_at.set(new.expires_at),
+                    SessionItem.ttl.set(new.expires_at),
+                ],
+                condition=SessionItem.status == "active",
+            )
+    except TransactWriteError:
+        return False
+    return True
+
+
+def revoke_session(session: Session, reason: str) -> bool:
+    """Revoke a session family; True when this call revoked it (False: already revoked/absent)."""
+    db.bind()
+    item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
+    try:
+        item.update(
+            actions=[SessionItem.status.set("revoked"), SessionItem.revoked_reason.set(reason)],
+            condition=SessionItem.status == "active",
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def touch_session(session: Session) -> None:
+    db.bind()
+    item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
+    item.update(actions=[SessionItem.last_used_at.set(clock.iso())])

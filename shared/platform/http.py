@@ -1,0 +1,229 @@
+"""One resolver setup for every HTTP function: auth, permissions, errors, idempotency, telemetry.
+
+A handler module is three lines of plumbing around one call into a domain service:
+
+    api = endpoint(__name__)          # its route comes from shared.spec.routes
+
+    @api
+    def signup(body: SignupRequest) -> TokenBody:
+        return identity.signup(body)
+
+    handler = api.handler
+
+Method, path, status, permission and OpenAPI metadata all come from the route table; the
+function's type hints are the request/response models (validated by powertools). Domain
+exceptions become the contract's error body here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from shared.platform import context as caller_context
+from shared.platform import idempotency, keys
+from shared.platform.errors import ApiError, FieldError, ValidationFailed, error_body
+from shared.platform.observability import logger, metrics, tracer
+from shared.spec.routes import Route, by_handler
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorResponse(BaseModel):
+    """The contract's error body (documented on every route in the OpenAPI document)."""
+
+    error: ErrorInfo
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def no_content() -> Response:
+    return Response(status_code=HTTPStatus.NO_CONTENT, body="")
+
+
+def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        where, rest = parts[0], parts[1:]
+        if where == "body":
+            return ".".join(rest) or "body"
+        return ".".join(rest) or where
+    return ".".join(parts) or "request"
+
+
+def validation_failure(errors: list[dict[str, Any]]) -> ValidationFailed:
+    details = []
+    for error in errors:
+        message = str(error.get("msg", "is not valid"))
+        if error.get("type") == "json_invalid":
+            message = "The body is not valid JSON."
+        details.append(FieldError(field=_field_of(error.get("loc", ())), message=message))
+    return ValidationFailed(details=details)
+
+
+def _on_api_error(error: ApiError) -> Response:
+    if error.status >= 500:
+        logger.exception("request failed")
+    return json_response(error.status, error.body())
+
+
+def _on_validation_error(error: RequestValidationError) -> Response:
+    failure = validation_failure(list(error.errors()))
+    return json_response(failure.status, failure.body())
+
+
+def _on_not_found(_: NotFoundError) -> Response:
+    return json_response(404, error_body("NOT_FOUND", "Not found."))
+
+
+def _on_unexpected(_: Exception) -> Response:
+    logger.exception("unhandled error")
+    metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
+    return json_response(500, error_body("INTERNAL", ApiError.default_message))
+
+
+def new_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.exception_handler(ApiError)(_on_api_error)
+    app.exception_handler(RequestValidationError)(_on_validation_error)
+    app.exception_handler(NotFoundError)(_on_not_found)
+    app.exception_handler(Exception)(_on_unexpected)
+    return app
+
+
+def _error_event(error: ApiError) -> dict[str, Any]:
+    """An API Gateway response for errors raised before the resolver runs (auth, idempotency)."""
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(error.body()),
+        "isBase64Encoded": False,
+    }
+
+
+def _body_text(event: dict[str, Any]) -> str:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded") and body:
+        return base64.b64decode(body).decode("utf-8", errors="replace")
+    return str(body)
+
+
+class Endpoint:
+    """The one route a function serves, with the platform concerns around it."""
+
+    def __init__(self, route: Route) -> None:
+        self.route = route
+        self.app = new_resolver()
+        self._registered: Callable[..., Any] | None = None
+        handle = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)(
+            self._handle
+        )
+        handle = tracer.capture_lambda_handler(handle, capture_response=False)
+        self.handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = metrics.log_metrics(handle)
+
+    def route_options(self) -> dict[str, Any]:
+        route = self.route
+        error_content = {"application/json": {"model": ErrorResponse}}
+        errors: dict[int, Any] = {
+            status: {"description": HTTPStatus(status).phrase, "content": error_content}
+            for status in (400, 401, 403, 404, 409, 422, 429)
+        }
+        return {
+            "rule": _PATH_PARAM.sub(r"<\1>", route.path),
+            "method": route.method,
+            "status_code": route.status,
+            "summary": route.summary,
+            "tags": [route.domain],
+            "operation_id": route.name,
+            "security": None if route.public else [{"bearerAuth": []}],
+            "responses": errors,
+        }
+
+    def __call__(self, fn: F) -> F:
+        if self._registered is not None:
+            raise RuntimeError(f"{self.route.handler} already registered its route")
+        self._registered = fn
+        self.app.route(**self.route_options())(fn)
+        return fn
+
+    def meta(self) -> caller_context.RequestMeta:
+        """Source IP and user agent of the request being handled (set by API Gateway)."""
+        http = self.app.current_event.request_context.http
+        return caller_context.RequestMeta(ip=http.source_ip or "", user_agent=http.user_agent or "")
+
+    def register_into(self, app: APIGatewayHttpResolver) -> None:
+        """Add this route to another resolver (the OpenAPI document is built that way)."""
+        if self._registered is None:
+            raise RuntimeError(f"{self.route.handler} never registered a function")
+        app.route(**self.route_options())(self._registered)
+
+    def _handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        route = self.route
+        caller_context.set_caller(None)
+        try:
+            user_id = ""
+            scope_pk = keys.PUBLIC_IDEMPOTENCY_PK
+            if not route.public:
+                authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+                caller = caller_context.from_authorizer(authorizer.get("lambda"))
+                if route.permission is None:  # pragma: no cover - the route table test forbids it
+                    raise RuntimeError(f"{route.route_key} is neither public nor permissioned")
+                caller_context.authorize(caller, route.permission, allow_pending_mfa=route.allow_pending_mfa)
+                caller_context.set_caller(caller)
+                logger.append_keys(community_id=caller.community_id, user_id=caller.user_id)
+                tracer.put_annotation("community_id", caller.community_id)
+                metrics.add_metadata(key="community_id", value=caller.community_id)
+                user_id, scope_pk = caller.user_id, keys.idempotency_pk(caller.community_id)
+
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            idempotency_key = headers.get("idempotency-key")
+            if route.idempotent and idempotency_key is not None:
+                if not 1 <= len(idempotency_key) <= idempotency.MAX_KEY_LENGTH:
+                    raise ValidationFailed(
+                        details=[FieldError("Idempotency-Key", "must be 1 to 255 characters")]
+                    )
+                return idempotency.run_once(
+                    scope_pk=scope_pk,
+                    key=idempotency_key,
+                    route_key=route.route_key,
+                    user_id=user_id,
+                    body=_body_text(event),
+                    context=context,
+                    run=lambda: self.app.resolve(event, context),
+                )
+            return self.app.resolve(event, context)
+        except ApiError as error:
+            return _error_event(error)
+        finally:
+            caller_context.set_caller(None)
+
+
+def endpoint(module: str) -> Endpoint:
+    """The Endpoint for the route that the route table says `module` serves."""
+    return Endpoint(by_handler(module))

@@ -1,0 +1,59 @@
+"""Every DynamoDB key is built here, so tenant scoping is one rule in one module.
+
+Tenant-owned items live under `C#{community_id}`: a key is only ever made from the community id
+of the verified caller, so another community's item is simply not found. The few global items
+(slug lookup, the platform listing) are named as such below.
+"""
+
+from __future__ import annotations
+
+PLATFORM = "platform"  # the pseudo-community of super admins
+
+
+def community_pk(community_id: str) -> str:
+    if not community_id or "#" in community_id:
+        raise ValueError("a community id is required and may not contain '#'")
+    return f"C#{community_id}"
+
+
+def community(community_id: str) -> tuple[str, str]:
+    return community_pk(community_id), "COMMUNITY"
+
+
+def user(community_id: str, user_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"USER#{user_id}"
+
+
+def user_email(community_id: str, email: str) -> tuple[str, str]:
+    """Uniqueness and login lookup of an email within a community (emails stored lower-case)."""
+    return community_pk(community_id), f"EMAIL#{email.lower()}"
+
+
+def session(community_id: str, user_id: str, session_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"SESSION#{user_id}#{session_id}"
+
+
+def sessions_of(community_id: str, user_id: str) -> tuple[str, str]:
+    """Partition and sort-key prefix of one user's sessions."""
+    return community_pk(community_id), f"SESSION#{user_id}#"
+
+
+def refresh_token(community_id: str, token_hash: str) -> tuple[str, str]:
+    return community_pk(community_id), f"REFRESH#{token_hash}"
+
+
+def audit(community_id: str, at_iso: str, event_id: str) -> tuple[str, str]:
+    return f"{community_pk(community_id)}#AUDIT", f"{at_iso}#{event_id}"
+
+
+def idempotency_pk(community_id: str) -> str:
+    return f"{community_pk(community_id)}#IDEM"
+
+
+# Global items: not tenant data, only pointers or platform listings.
+def slug(slug_value: str) -> tuple[str, str]:
+    return f"SLUG#{slug_value}", "SLUG"
+
+
+PUBLIC_IDEMPOTENCY_PK = "PUBLIC#IDEM"
+COMMUNITIES_INDEX_PK = "COMMUNITIES"  # gsi1pk of every community item: the super admin's list

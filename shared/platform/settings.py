@@ -1,0 +1,35 @@
+"""Typed settings read from the function's environment once, on first use (never at import)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What a function needs to find its resources; names come from `shared.spec.resources`."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stage: str = Field(default="local", alias="STAGE")
+    version: str = Field(default="0.1.0", alias="APP_VERSION")
+    table_name: str = Field(default="", alias="TABLE_NAME")
+    signing_key_secret_id: str = Field(default="", alias="SIGNING_KEY_SECRET_ID")
+    audit_queue_url: str = Field(default="", alias="AUDIT_QUEUE_URL")
+    assets_bucket: str = Field(default="", alias="ASSETS_BUCKET")
+    schedule_group: str = Field(default="", alias="SCHEDULE_GROUP")
+    scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
+
+    def require(self, name: str) -> str:
+        """The named setting, or a clear configuration error instead of a confusing AWS one."""
+        value = getattr(self, name)
+        if not value:
+            raise RuntimeError(f"setting {name!r} is not configured for this function")
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings()
