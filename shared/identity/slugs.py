@@ -22,7 +22,7 @@ def derive(name: str) -> str:
 def candidates(name: str, attempts: int = 5) -> list[str]:
     """The derived slug, then numbered variants, then a random suffix as a last resort."""
     base = derive(name)
-    head = base[: MAX_LENGTH - 5]
+    head = base[: MAX_LENGTH - 7].rstrip("-")  # room for "-" and a 6-character suffix
     numbered = [f"{head}-{n}" for n in range(2, attempts + 1)]
     suffix = ids.new_id()[-6:].lower()
     return [base, *numbered, f"{head}-{suffix}"]

@@ -56,6 +56,8 @@ def from_authorizer(authorizer: dict[str, Any] | None) -> Caller:
     """The caller from `requestContext.authorizer.lambda`, re-checking expiry (results are cached)."""
     if not authorizer:
         raise AuthRequired()
+    if authorizer.get("auth_error") == AuthRequired.code:
+        raise AuthRequired()
     if authorizer.get("auth_error"):
         raise TokenInvalid()
     try:

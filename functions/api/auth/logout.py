@@ -10,7 +10,7 @@ api = endpoint(__name__)
 
 
 @api
-def logout() -> Response:
+def logout() -> Response[None]:
     service.logout(current_caller(), api.meta())
     return no_content()
 

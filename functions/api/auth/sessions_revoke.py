@@ -13,7 +13,7 @@ api = endpoint(__name__)
 
 
 @api
-def revoke_session(id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response:  # noqa: A002
+def revoke_session(id: Annotated[str, Path(min_length=1, max_length=64)]) -> Response[None]:  # noqa: A002
     service.revoke_own_session(current_caller(), id, api.meta())
     return no_content()
 

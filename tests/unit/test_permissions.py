@@ -1,0 +1,31 @@
+"""The contract's role table, cell by cell."""
+
+import pytest
+
+from shared.spec.permissions import Permission as P
+from shared.spec.permissions import Role as R
+from shared.spec.permissions import allows
+
+pytestmark = pytest.mark.unit
+
+TABLE = {
+    P.COMMUNITY_MANAGE: {R.ADMIN},
+    P.RESIDENTS_READ: {R.ADMIN, R.MANAGER, R.BOARD},
+    P.RESIDENTS_WRITE: {R.ADMIN, R.MANAGER},
+    P.COMMS_MANAGE: {R.ADMIN, R.MANAGER},
+    P.MESSAGES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
+    P.ASSETS_MANAGE: {R.ADMIN, R.MANAGER},
+    P.ASSETS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
+    P.PLATFORM_ADMIN: {R.SUPER_ADMIN},
+    P.AUTHENTICATED: set(R),
+}
+
+
+@pytest.mark.parametrize("permission", list(P))
+@pytest.mark.parametrize("role", list(R))
+def test_role_table(permission: P, role: R) -> None:
+    assert allows(role, permission) == (role in TABLE[permission])
+
+
+def test_unknown_role_holds_nothing() -> None:
+    assert not any(allows("janitor", p) for p in P)
