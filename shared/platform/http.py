@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -80,9 +80,10 @@ def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
 def validation_failure(errors: list[dict[str, Any]]) -> ValidationFailed:
     details = []
     for error in errors:
-        message = str(error.get("msg", "is not valid"))
         if error.get("type") == "json_invalid":
-            message = "The body is not valid JSON."
+            details.append(FieldError(field="body", message="The body is not valid JSON."))
+            continue
+        message = str(error.get("msg", "is not valid"))
         details.append(FieldError(field=_field_of(error.get("loc", ())), message=message))
     return ValidationFailed(details=details)
 
@@ -147,13 +148,18 @@ class Endpoint:
         handle = tracer.capture_lambda_handler(handle, capture_response=False)
         self.handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = metrics.log_metrics(handle)
 
-    def route_options(self) -> dict[str, Any]:
+    def route_options(self, fn: Callable[..., Any]) -> dict[str, Any]:
         route = self.route
+        success: dict[str, Any] = {"description": HTTPStatus(route.status).phrase}
+        returns = get_type_hints(fn).get("return")
+        if route.status != HTTPStatus.NO_CONTENT and returns is not None:
+            success["content"] = {"application/json": {"model": returns}}
         error_content = {"application/json": {"model": ErrorResponse}}
         errors: dict[int, Any] = {
             status: {"description": HTTPStatus(status).phrase, "content": error_content}
             for status in (400, 401, 403, 404, 409, 422, 429)
         }
+        errors[route.status] = success
         return {
             "rule": _PATH_PARAM.sub(r"<\1>", route.path),
             "method": route.method,
@@ -169,7 +175,7 @@ class Endpoint:
         if self._registered is not None:
             raise RuntimeError(f"{self.route.handler} already registered its route")
         self._registered = fn
-        self.app.route(**self.route_options())(fn)
+        self.app.route(**self.route_options(fn))(fn)
         return fn
 
     def meta(self) -> caller_context.RequestMeta:
@@ -181,7 +187,7 @@ class Endpoint:
         """Add this route to another resolver (the OpenAPI document is built that way)."""
         if self._registered is None:
             raise RuntimeError(f"{self.route.handler} never registered a function")
-        app.route(**self.route_options())(self._registered)
+        app.route(**self.route_options(self._registered))(self._registered)
 
     def _handle(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         route = self.route
