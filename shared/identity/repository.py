@@ -31,7 +31,7 @@ def _community(item: CommunityItem) -> Community:
         slug=item.slug,
         name=item.name,
         timezone=item.timezone,
-        mfa_required_roles=[Role(r) for r in item.mfa_required_roles],
+        mfa_required_roles=[Role(str(r)) for r in item.mfa_required_roles],
         created_at=item.created_at,
         updated_at=item.updated_at,
     )

@@ -54,4 +54,4 @@ def decode(community_id: str, cursor: str | None) -> dict[str, Any] | None:
         raise InvalidCursor() from exc
     if not isinstance(data, dict) or data.get("c") != community_id or not isinstance(data.get("k"), dict):
         raise InvalidCursor()
-    return data["k"]  # type: ignore[no-any-return]
+    return data["k"]

@@ -122,4 +122,5 @@ class TemplateVariablesMissing(ApiError):
     status, code, default_message = 422, "TEMPLATE_VARIABLES_MISSING", "Template variables are missing."
 
 
-ERROR_CODES: dict[str, int] = {cls.code: cls.status for cls in (ApiError, *ApiError.__subclasses__())}
+_ERROR_TYPES: tuple[type[ApiError], ...] = (ApiError, *ApiError.__subclasses__())
+ERROR_CODES: dict[str, int] = {cls.code: cls.status for cls in _ERROR_TYPES}

@@ -79,7 +79,7 @@ def run_once(
         "body": hashlib.sha256(body.encode()).hexdigest(),
     }
     try:
-        return once(request=request)  # type: ignore[no-any-return]
+        return once(request=request)
     except _ServerError as failed:
         return failed.response
     except IdempotencyValidationError as exc:

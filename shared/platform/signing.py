@@ -45,7 +45,7 @@ def parse(document: dict[str, Any]) -> Keyring:
 def keyring(*, refresh: bool = False) -> Keyring:
     secret_id = settings().require("signing_key_secret_id")
     document = parameters.get_secret(secret_id, transform="json", max_age=CACHE_S, force_fetch=refresh)
-    return parse(document)  # type: ignore[arg-type]
+    return parse(document)
 
 
 def key_for(kid: str) -> bytes | None:

@@ -1,0 +1,52 @@
+# The two commands a newcomer runs are `make dev` and `make test`; both install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+STAGE ?= dev
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install dev test test-fast lint layer synth deploy clean
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole system locally on embedded AWS (moto): API, workers, schedules, dev mailbox.
+dev: install
+	$(PY) -m infra.local
+
+## The whole test suite: unit, integration (moto), end-to-end (local runtime), infra (CDK).
+test: install
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+## Unit tests only (no AWS, a few seconds).
+test-fast: install
+	$(PY) -m pytest -m unit -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/mypy shared functions infra app.py layers
+
+## The dependency layer for arm64 Lambda, built with pip (no Docker).
+layer: install
+	$(PY) layers/build.py
+
+## CloudFormation for the stage (STAGE=dev|prod) in cdk.out/, with cdk-nag and cfn-lint.
+synth: layer
+	CDK_OUTDIR=cdk.out $(PY) app.py -c stage=$(STAGE) 2>/dev/null || CDK_OUTDIR=cdk.out $(PY) app.py
+	$(VENV)/bin/cfn-lint cdk.out/*.template.json
+
+## Deploy with the CDK CLI (needs AWS credentials and a bootstrapped account/region).
+deploy: layer
+	npx --yes aws-cdk@2 deploy --all --require-approval broadening -c stage=$(STAGE)
+
+clean:
+	rm -rf cdk.out layers/build build .pytest_cache .mypy_cache .ruff_cache
