@@ -110,7 +110,7 @@ def _on_unexpected(_: Exception) -> Response:
 
 
 def new_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, debug=False)  # debug would print events (tokens)
     app.exception_handler(ApiError)(_on_api_error)
     app.exception_handler(RequestValidationError)(_on_validation_error)
     app.exception_handler(NotFoundError)(_on_not_found)

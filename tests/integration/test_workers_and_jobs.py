@@ -79,10 +79,12 @@ def test_unprocessed_items_are_reported_as_batch_failures(aws_env: dict[str, Any
 
 def test_key_rotation_keeps_old_tokens_valid_and_signs_with_the_new_key(aws_env: dict[str, Any]) -> None:
     body = signup()
+    secrets = boto3.client("secretsmanager")
+    first_kid = json.loads(secrets.get_secret_value(SecretId=aws_env["secret_id"])["SecretString"])["kid"]
     result = rotate_signing_key.handler({"detail-type": "Scheduled Event", "source": "aws.events"}, FakeContext())
-    assert result["previous"] == ["initial"]
-    secret = json.loads(boto3.client("secretsmanager").get_secret_value(SecretId=aws_env["secret_id"])["SecretString"])
-    assert secret["kid"] == result["kid"] and secret["previous"][0]["kid"] == "initial"
+    assert result["previous"] == [first_kid] and result["kid"] != first_kid
+    secret = json.loads(secrets.get_secret_value(SecretId=aws_env["secret_id"])["SecretString"])
+    assert secret["kid"] == result["kid"] and secret["previous"][0]["kid"] == first_kid
     # A token signed before the rotation still works; one signed after names the new key.
     assert call("GET", "/v1/me", token=body["access_token"]).status == 200
     signing.keyring(refresh=True)

@@ -1,0 +1,79 @@
+"""The embedded AWS: moto's server on a local port, and boto3 clients pointed at it explicitly.
+
+The runtime's own clients (provisioning, pollers, schedulers) get the endpoint as a parameter
+instead of reading AWS_ENDPOINT_URL, so the same classes work against an in-process
+`moto.mock_aws` in tests (endpoint None) without any process environment involved.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from infra.local.config import REGION
+
+log = logging.getLogger("infra.local.aws")
+
+FAKE_ACCESS_KEY = "testing"
+FAKE_SECRET_KEY = "testing"
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=3, read_timeout=30)
+
+
+class Clients:
+    """boto3 clients for one endpoint (None: boto3's default, i.e. a mock_aws in tests), cached."""
+
+    def __init__(self, endpoint_url: str | None, region: str = REGION) -> None:
+        self.endpoint_url = endpoint_url
+        self._session = boto3.session.Session(
+            aws_access_key_id=FAKE_ACCESS_KEY, aws_secret_access_key=FAKE_SECRET_KEY, region_name=region
+        )
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()  # boto3 sessions are not thread-safe; clients are
+
+    def __call__(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._session.client(
+                    service, endpoint_url=self.endpoint_url, config=_CONFIG
+                )
+            return self._clients[service]
+
+
+class _MotoServer(ThreadedMotoServer):
+    """ThreadedMotoServer that reports a failure to listen instead of waiting for it forever."""
+
+    error: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        try:
+            super()._server_entry()
+        except BaseException as error:  # werkzeug exits (SystemExit) when the port is taken
+            self.error = error
+            self._server_ready_event.set()
+
+
+class EmbeddedAws:
+    """moto's ThreadedMotoServer (state in this process's memory) on `host:port` (0: any port)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._server = _MotoServer(ip_address=host, port=port, verbose=False)
+        self._address = f"{host}:{port}"
+        self.url = ""
+
+    def start(self) -> str:
+        self._server.start()
+        if self._server.error is not None:
+            raise OSError(f"the embedded AWS cannot listen on {self._address} (port in use? set AWS_PORT)")
+        host, port = self._server.get_host_and_port()
+        self.url = f"http://{host}:{port}"
+        log.info("embedded AWS (moto) listening on %s", self.url)
+        return self.url
+
+    def stop(self) -> None:
+        self._server.stop()

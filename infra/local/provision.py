@@ -1,0 +1,158 @@
+"""Creating the spec'd resources in the embedded AWS, from `shared.spec.resources` only.
+
+Each step mirrors what the CDK constructs declare for the same spec: the table's keys, GSIs
+and TTL; each queue with its DLQ and redrive policy; the bucket's CORS for the SPA; the
+signing-key secret (made once, never overwritten, shaped as the stack's generated secret);
+the Scheduler group; and a verified SES domain to send mail from.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from infra.local.config import SES_DOMAIN, LocalConfig
+from shared.spec.resources import QueueSpec, Resources, TableSpec
+
+log = logging.getLogger("infra.local.provision")
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    spec: QueueSpec
+    url: str
+    arn: str
+    dlq_url: str
+    dlq_arn: str
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    table: str
+    secret_id: str
+    bucket: str
+    schedule_group: str
+    scheduler_role_arn: str
+    queues: dict[str, QueueInfo] = field(default_factory=dict)  # by QueueSpec.logical_id
+
+    @property
+    def queue_urls(self) -> dict[str, str]:
+        return {logical_id: info.url for logical_id, info in self.queues.items()}
+
+
+def _create_table(dynamodb: Any, name: str, spec: TableSpec) -> None:
+    keys = {spec.pk, spec.sk, *(i.pk for i in spec.indexes), *(i.sk for i in spec.indexes)}
+    try:
+        dynamodb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in sorted(keys)],
+            KeySchema=[{"AttributeName": spec.pk, "KeyType": "HASH"}, {"AttributeName": spec.sk, "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": index.name,
+                    "KeySchema": [{"AttributeName": index.pk, "KeyType": "HASH"},
+                                  {"AttributeName": index.sk, "KeyType": "RANGE"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index in spec.indexes
+            ],
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceInUseException":
+            raise
+        return
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute}
+    )
+
+
+def _queue_arn(sqs: Any, url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def create_queue(sqs: Any, config: LocalConfig, spec: QueueSpec) -> QueueInfo:
+    fifo = {"FifoQueue": "true"} if spec.fifo else {}
+    dlq_url = sqs.create_queue(
+        QueueName=config.names.dead_letter_queue(spec),
+        Attributes={**fifo, "MessageRetentionPeriod": str(14 * 24 * 3600)},
+    )["QueueUrl"]
+    dlq_arn = _queue_arn(sqs, dlq_url)
+    url = sqs.create_queue(
+        QueueName=config.names.queue(spec),
+        Attributes={
+            **fifo,
+            "VisibilityTimeout": str(config.visibility_timeout(spec)),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": spec.max_receive_count}),
+        },
+    )["QueueUrl"]
+    return QueueInfo(spec, url, _queue_arn(sqs, url), dlq_url, dlq_arn)
+
+
+def _create_bucket(s3: Any, name: str, config: LocalConfig, resources: Resources) -> None:
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_cors(
+        Bucket=name,
+        CORSConfiguration={
+            "CORSRules": [{
+                "AllowedOrigins": list(config.spa_origins),
+                "AllowedMethods": list(resources.bucket.cors_methods),
+                "AllowedHeaders": ["*"],
+                "ExposeHeaders": ["ETag"],
+                "MaxAgeSeconds": 3000,
+            }]
+        },
+    )
+
+
+def new_signing_key_document() -> dict[str, str]:
+    """The secret's first value: one key, the shape of the stack's generated `{"kid", "secret"}`."""
+    return {"kid": secrets.token_hex(8), "secret": secrets.token_urlsafe(48)}  # 64 url-safe characters
+
+
+def _ensure_secret(secretsmanager: Any, name: str, description: str) -> bool:
+    """Create the signing-key secret unless it exists; True if it was created."""
+    try:
+        secretsmanager.describe_secret(SecretId=name)
+        return False
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+    secretsmanager.create_secret(Name=name, Description=description,
+                                 SecretString=json.dumps(new_signing_key_document()))
+    return True
+
+
+def _ensure_schedule_group(scheduler: Any, name: str) -> None:
+    try:
+        scheduler.create_schedule_group(Name=name)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("ConflictException", "ResourceConflictException"):
+            raise
+
+
+def provision(clients: Any, config: LocalConfig) -> Provisioned:
+    """Create every spec'd resource (idempotently) and return their local names and URLs."""
+    resources, names = config.resources, config.names
+    table = names.table(resources)
+    _create_table(clients("dynamodb"), table, resources.table)
+    queues = {spec.logical_id: create_queue(clients("sqs"), config, spec) for spec in resources.queues}
+    bucket = names.bucket(resources)
+    _create_bucket(clients("s3"), bucket, config, resources)
+    secret_id = names.secret(resources)
+    if _ensure_secret(clients("secretsmanager"), secret_id, resources.signing_key.description):
+        log.info("signing key secret %s created", secret_id)
+    group = ""
+    if resources.scheduler_group is not None:
+        group = names.schedule_group(resources)
+        _ensure_schedule_group(clients("scheduler"), group)
+    clients("ses").verify_domain_identity(Domain=SES_DOMAIN)
+    log.info("resources ready: table %s, %d queue(s) with DLQs, bucket %s, schedule group %s, SES domain %s",
+             table, len(queues), bucket, group or "-", SES_DOMAIN)
+    return Provisioned(table=table, secret_id=secret_id, bucket=bucket, schedule_group=group,
+                       scheduler_role_arn=names.scheduler_role_arn(), queues=queues)

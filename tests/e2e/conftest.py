@@ -1,0 +1,170 @@
+"""End-to-end fixtures: the whole local runtime, started once per test session, driven over HTTP.
+
+The runtime runs as a subprocess (`python -m infra.local`) on free ports, not in this process:
+it sets AWS_ENDPOINT_URL and the handlers' environment process-wide and shares moto's global
+backends with whoever imports moto, so in-process it would leak into (and be reset by) the
+integration tests' `mock_aws` running in the same pytest worker. A subprocess has its own
+environment and its own moto state, and also runs next to a `make dev` on 8000/4566.
+It starts with the authorizer cache off, fast polling and 1-second queue visibility timeouts,
+and writes a ready file (URLs, seed data) once `/v1/health` can answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True)
+class Demo:
+    name: str
+    slug: str
+    admin_email: str
+    admin_password: str
+
+
+@dataclass
+class LocalRuntime:
+    """A running local runtime: its URLs, seed data, resource names and log."""
+
+    api_url: str
+    aws_url: str
+    demo: Demo
+    super_admin: dict[str, str]
+    resources: dict[str, Any]
+    log_path: Path
+    startup_s: float
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client for the runtime's embedded AWS."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service, endpoint_url=self.aws_url, region_name="us-east-1",
+                aws_access_key_id="testing", aws_secret_access_key="testing",
+            )
+        return self._clients[service]
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+class Api:
+    """A small HTTP client for the runtime's API: `api.get("/v1/me", token=...)`."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, *, json: Any = None, token: str | None = None,
+                headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        all_headers = dict(headers or {})
+        if token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        return self.session.request(method, self.base_url + path, json=json, headers=all_headers, timeout=30,
+                                    **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def options(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("OPTIONS", path, **kwargs)
+
+
+def _tail(path: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], ready_file: Path, log_path: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local runtime exited with {process.returncode}:\n{_tail(log_path)}")
+        if ready_file.exists():
+            described: dict[str, Any] = json.loads(ready_file.read_text())
+            health = requests.get(described["api_url"] + "/v1/health", timeout=5)
+            if health.status_code == 200:
+                return described
+        time.sleep(0.05)
+    raise RuntimeError(f"the local runtime was not ready in {STARTUP_TIMEOUT_S:.0f} s:\n{_tail(log_path)}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+            raise
+    return process.returncode
+
+
+@pytest.fixture(scope="session")
+def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    workdir = tmp_path_factory.mktemp("local-runtime")
+    ready_file, log_path = workdir / "ready.json", workdir / "runtime.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    command = [
+        sys.executable, "-m", "infra.local",
+        "--port", "0", "--aws-port", "0",
+        "--authorizer-cache-ttl", "0",
+        "--queue-wait", "1",
+        "--schedule-poll", "0.2",
+        "--timeout-scale", "0.01",
+        "--ready-file", str(ready_file),
+    ]
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        described = _wait_until_ready(process, ready_file, log_path)
+    except BaseException:
+        _stop(process)
+        raise
+    runtime = LocalRuntime(
+        api_url=described["api_url"], aws_url=described["aws_url"], demo=Demo(**described["demo"]),
+        super_admin=described["super_admin"], resources=described["resources"], log_path=log_path,
+        startup_s=time.monotonic() - started,
+    )
+    yield runtime
+    exit_code = _stop(process)
+    assert exit_code == 0, f"the local runtime exited with {exit_code}:\n{_tail(log_path)}"
+
+
+@pytest.fixture
+def api(local_runtime: LocalRuntime) -> Api:
+    return Api(local_runtime.api_url)

@@ -1,0 +1,130 @@
+"""Small pieces of the local runtime: SQS records, partial batch responses, names, functions, seeding."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+
+import pytest
+
+from infra.local.config import LocalConfig, LocalNames, SuperAdmin
+from infra.local.functions import all_functions, function_arn, function_name_of, resolve
+from infra.local.provision import new_signing_key_document
+from infra.local.seeding import SEED_MODULE, DemoCommunity, SeedUnavailable, seed
+from infra.local.sqs_poller import failed_ids, sqs_record
+from shared.spec.resources import AUTHORIZER_HANDLER, RESOURCES, QueueSpec
+from shared.spec.routes import ROUTES
+
+pytestmark = pytest.mark.unit
+
+IDS = ["m1", "m2", "m3"]
+
+
+@pytest.mark.parametrize(
+    ("result", "failed"),
+    [
+        (None, set()),
+        ({}, set()),
+        ({"batchItemFailures": []}, set()),
+        ({"batchItemFailures": [{"itemIdentifier": "m2"}]}, {"m2"}),
+        ({"batchItemFailures": [{"itemIdentifier": "m1"}, {"itemIdentifier": "m3"}]}, {"m1", "m3"}),
+        ({"batchItemFailures": [{"itemIdentifier": "nope"}]}, set(IDS)),  # unknown id: the whole batch
+        ({"batchItemFailures": [{"itemIdentifier": ""}]}, set(IDS)),
+        ({"batchItemFailures": [{}]}, set(IDS)),
+        ({"batchItemFailures": "m1"}, set(IDS)),
+        ("not a dict", set()),
+    ],
+)
+def test_partial_batch_response(result: object, failed: set[str]) -> None:
+    assert failed_ids(result, IDS) == failed
+
+
+def test_sqs_record_is_the_lambda_shape() -> None:
+    message = {
+        "MessageId": "id-1",
+        "ReceiptHandle": "rh",
+        "MD5OfBody": "md5",
+        "Body": '{"a": 1}',
+        "Attributes": {"ApproximateReceiveCount": "2", "SentTimestamp": "1700000000000"},
+        "MD5OfMessageAttributes": "md5a",
+        "MessageAttributes": {
+            "kind": {"StringValue": "audit", "DataType": "String"},
+            "blob": {"BinaryValue": b"\x01", "DataType": "Binary"},
+        },
+    }
+    record = sqs_record(message, "arn:aws:sqs:us-east-1:123456789012:q")
+    assert record["messageId"] == "id-1" and record["receiptHandle"] == "rh" and record["body"] == '{"a": 1}'
+    assert record["attributes"]["ApproximateReceiveCount"] == "2"
+    assert record["messageAttributes"]["kind"] == {"stringValue": "audit", "binaryValue": None,
+                                                   "stringListValues": [], "binaryListValues": [],
+                                                   "dataType": "String"}
+    assert record["messageAttributes"]["blob"]["binaryValue"] == "AQ=="
+    assert record["md5OfBody"] == "md5" and record["md5OfMessageAttributes"] == "md5a"
+    assert (record["eventSource"], record["eventSourceARN"], record["awsRegion"]) == (
+        "aws:sqs", "arn:aws:sqs:us-east-1:123456789012:q", "us-east-1")
+
+
+def test_local_names_come_from_the_spec_logical_ids() -> None:
+    names = LocalNames()
+    assert names.table() == "porchlight-local-table"
+    assert names.secret() == "porchlight-local/signing-key"
+    assert names.bucket() == "porchlight-local-assets"
+    audit = RESOURCES.queues[0]
+    assert names.queue(audit) == f"porchlight-local-{audit.logical_id.lower()}"
+    assert names.dead_letter_queue(audit).endswith("-dlq")
+    fifo = QueueSpec(logical_id="Ordered", env_var="X", worker="w", fifo=True)
+    assert names.queue(fifo) == "porchlight-local-ordered.fifo"
+    assert names.dead_letter_queue(fifo) == "porchlight-local-ordered-dlq.fifo"
+
+
+def test_visibility_timeout_scales_but_never_below_one_second() -> None:
+    spec = QueueSpec(logical_id="Q", env_var="Q", worker="w", visibility_timeout_s=30)
+    assert LocalConfig().visibility_timeout(spec) == 30
+    assert LocalConfig(timeout_scale=0.1).visibility_timeout(spec) == 3
+    assert LocalConfig(timeout_scale=0.001).visibility_timeout(spec) == 1
+
+
+def test_every_function_has_a_name_and_lambda_arns_resolve_to_it() -> None:
+    functions = all_functions(RESOURCES, ROUTES)
+    assert functions["Authorizer"].handler == AUTHORIZER_HANDLER
+    for job in RESOURCES.jobs:
+        assert functions[job.logical_id].handler == job.handler
+        assert resolve(function_arn(job.logical_id), functions, "local") == functions[job.logical_id]
+        assert resolve(f"{function_arn('porchlight-local-' + job.logical_id)}:live", functions, "local") \
+            == functions[job.logical_id]
+    for route in ROUTES:
+        assert functions[route.name].handler == route.handler
+    for queue in RESOURCES.queues:
+        assert functions[f"{queue.logical_id}Worker"].handler == queue.worker
+    assert resolve(function_arn("NoSuchFunction"), functions, "local") is None
+    with pytest.raises(ValueError):
+        function_name_of("arn:aws:sqs:us-east-1:123456789012:q")
+
+
+def test_first_signing_key_has_the_stack_shape() -> None:
+    document = new_signing_key_document()
+    assert set(document) == {"kid", "secret"}
+    assert len(document["secret"]) == 64 and document["kid"]
+    assert new_signing_key_document() != document
+
+
+def test_missing_seed_module_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, SEED_MODULE, None)
+    with pytest.raises(SeedUnavailable, match="shared.identity.seed is missing"):
+        seed(SuperAdmin(), threading.Lock())
+    monkeypatch.setitem(sys.modules, SEED_MODULE, types.ModuleType(SEED_MODULE))
+    with pytest.raises(SeedUnavailable, match="seed_super_admin or seed_demo_community"):
+        seed(SuperAdmin(), threading.Lock())
+
+
+def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, ...]] = []
+    module = types.ModuleType(SEED_MODULE)
+    module.seed_super_admin = lambda *args: calls.append(args)  # type: ignore[attr-defined]
+    module.seed_demo_community = lambda: types.SimpleNamespace(  # type: ignore[attr-defined]
+        name="Demo", slug="demo", admin_email="a@example.com", admin_password="pw")
+    monkeypatch.setitem(sys.modules, SEED_MODULE, module)
+    admin = SuperAdmin("s@example.com", "secret", "TOTP")
+    assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw")
+    assert calls == [("s@example.com", "secret", "TOTP")]
