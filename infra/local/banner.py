@@ -44,7 +44,7 @@ def render(
     if super_admin is not None:
         lines += [
             f"  Super admin      {super_admin.email} / {super_admin.password}",
-            f"    TOTP secret    {super_admin.totp_secret}",
+            f"    TOTP secret    {super_admin.totp_secret}  (MFA sign-in for it arrives with identity MFA; password only until then)",
             "",
         ]
     return "\n".join(lines)
