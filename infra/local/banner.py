@@ -44,7 +44,8 @@ def render(
     if super_admin is not None:
         lines += [
             f"  Super admin      {super_admin.email} / {super_admin.password}",
-            f"    TOTP secret    {super_admin.totp_secret}  (MFA sign-in for it arrives with identity MFA; password only until then)",
+            f"    TOTP secret    {super_admin.totp_secret}",
+            "                   (not asked for yet: MFA sign-in arrives with identity MFA)",
             "",
         ]
     return "\n".join(lines)
