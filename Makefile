@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 STAGE ?= dev
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install dev test test-fast lint layer synth deploy clean
@@ -39,14 +40,18 @@ lint: install
 layer: install
 	$(PY) layers/build.py
 
-## CloudFormation for the stage (STAGE=dev|prod) in cdk.out/, with cdk-nag and cfn-lint.
-synth: layer
-	CDK_OUTDIR=cdk.out $(PY) app.py -c stage=$(STAGE) 2>/dev/null || CDK_OUTDIR=cdk.out $(PY) app.py
+layers/build/python: pyproject.toml layers/build.py | $(STAMP)
+	$(PY) layers/build.py
+
+## CloudFormation for the stage (STAGE=dev|prod) in cdk.out/: cdk-nag fails synth on any finding; cfn-lint.
+synth: install layers/build/python
+	rm -rf cdk.out
+	$(PY) app.py -c stage=$(STAGE) $(if $(SPA_ORIGIN),-c spa_origin=$(SPA_ORIGIN))
 	$(VENV)/bin/cfn-lint cdk.out/*.template.json
 
-## Deploy with the CDK CLI (needs AWS credentials and a bootstrapped account/region).
-deploy: layer
-	npx --yes aws-cdk@2 deploy --all --require-approval broadening -c stage=$(STAGE)
+## Deploy exactly the synthesized, nag- and lint-checked templates (needs AWS credentials + `cdk bootstrap`).
+deploy: synth
+	npx --yes aws-cdk@2 deploy --app cdk.out Porchlight-$(STAGE) --require-approval broadening
 
 clean:
 	rm -rf cdk.out layers/build build .pytest_cache .mypy_cache .ruff_cache

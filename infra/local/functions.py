@@ -12,16 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.local.config import ACCOUNT_ID, REGION
-from shared.spec.resources import AUTHORIZER_HANDLER, SERVICE, QueueSpec, Resources, ScheduledJob
+from shared.spec.resources import AUTHORIZER_HANDLER, AUTHORIZER_TIMEOUT_S, SERVICE, QueueSpec, Resources, ScheduledJob
 from shared.spec.routes import Route
 
 AUTHORIZER_NAME = "Authorizer"
 DEFAULT_TIMEOUT_S = 10.0
-# The timeouts the CDK constructs give (infra/api.py, infra/schedules.py, infra/messaging.py); not
-# imported from there because those modules import aws_cdk, far too slow for the runtime's start.
-AUTHORIZER_TIMEOUT_S = 5.0
-JOB_TIMEOUT_S = 60.0
-VISIBILITY_TO_TIMEOUT_RATIO = 6
 
 
 @dataclass(frozen=True)
@@ -48,17 +43,16 @@ def for_route(route: Route) -> FunctionSpec:
 
 
 def for_authorizer() -> FunctionSpec:
-    return FunctionSpec(name=AUTHORIZER_NAME, handler=AUTHORIZER_HANDLER, timeout_s=AUTHORIZER_TIMEOUT_S)
+    return FunctionSpec(name=AUTHORIZER_NAME, handler=AUTHORIZER_HANDLER, timeout_s=float(AUTHORIZER_TIMEOUT_S))
 
 
 def for_worker(queue: QueueSpec) -> FunctionSpec:
-    # AWS wants the visibility timeout >= 6x the worker's timeout for an SQS event source.
     return FunctionSpec(name=f"{queue.logical_id}Worker", handler=queue.worker,
-                        timeout_s=float(max(3, queue.visibility_timeout_s // VISIBILITY_TO_TIMEOUT_RATIO)))
+                        timeout_s=float(queue.worker_timeout_s))
 
 
 def for_job(job: ScheduledJob) -> FunctionSpec:
-    return FunctionSpec(name=job.logical_id, handler=job.handler, timeout_s=JOB_TIMEOUT_S)
+    return FunctionSpec(name=job.logical_id, handler=job.handler, timeout_s=float(job.timeout_s))
 
 
 def all_functions(resources: Resources, routes: tuple[Route, ...]) -> dict[str, FunctionSpec]:

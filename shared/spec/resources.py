@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.spec.grants import Grant
+
 SERVICE = "porchlight"
 METRICS_NAMESPACE = "Porchlight"
 
@@ -37,12 +39,18 @@ class QueueSpec:
     logical_id: str
     env_var: str
     worker: str  # handler module of the worker function
+    grants: tuple[Grant, ...]  # what the worker may touch
     visibility_timeout_s: int = 60
     max_receive_count: int = 5  # attempts before the message is dead-lettered
     batch_size: int = 10
     max_batching_window_s: int = 1
     max_concurrency: int = 5  # event source mapping cap: protects providers and DynamoDB
     fifo: bool = False
+
+    @property
+    def worker_timeout_s(self) -> int:
+        """AWS wants the visibility timeout >= 6x the worker's timeout for an SQS event source."""
+        return max(3, self.visibility_timeout_s // 6)
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,8 @@ class ScheduledJob:
     schedule: str
     handler: str
     description: str
+    grants: tuple[Grant, ...]
+    timeout_s: int = 60
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ AUDIT_QUEUE = QueueSpec(
     logical_id="Audit",
     env_var="AUDIT_QUEUE_URL",
     worker="functions.workers.audit",
+    grants=(Grant.TABLE_WRITE,),  # shared.audit.store: BatchWriteItem
     visibility_timeout_s=30,
     max_receive_count=5,
     batch_size=10,
@@ -127,6 +138,7 @@ ROTATE_SIGNING_KEY = ScheduledJob(
     schedule="rate(30 days)",
     handler="functions.jobs.rotate_signing_key",
     description="Make a new JWT signing key current; keep the previous one accepted for a day",
+    grants=(Grant.SIGNING_KEY_ROTATE,),
 )
 
 RESOURCES = Resources(
@@ -139,6 +151,8 @@ RESOURCES = Resources(
 )
 
 AUTHORIZER_HANDLER = "functions.authorizer"
+AUTHORIZER_GRANTS: tuple[Grant, ...] = (Grant.TABLE_READ, Grant.SIGNING_KEY_READ)
+AUTHORIZER_TIMEOUT_S = 5
 
 
 def function_environment(

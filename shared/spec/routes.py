@@ -11,19 +11,9 @@ Adding an endpoint = one handler module under `functions/api/` + one entry here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from shared.spec.grants import Grant
 from shared.spec.permissions import Permission
-
-
-class Grant(StrEnum):
-    """What a function may touch in AWS; `infra/` turns each into the narrowest IAM grant."""
-
-    TABLE_READ = "table:read"
-    TABLE_WRITE = "table:write"  # implies read
-    SIGNING_KEY_READ = "signing-key:read"
-    SIGNING_KEY_ROTATE = "signing-key:rotate"
-    AUDIT_QUEUE_SEND = "queue:audit:send"
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from tests.infra.conftest import Synth, Template
+Template = dict[str, Any]
+
+
+@dataclass
+class Synth:
+    """A synthesized cloud assembly: parent and nested templates as plain JSON."""
+
+    outdir: Path
+    parent: Template
+    nested: dict[str, Template] = field(default_factory=dict)  # by file name
+
+    @property
+    def templates(self) -> dict[str, Template]:
+        return {"parent": self.parent, **self.nested}
+
+    def resources(self, type_: str) -> Iterator[tuple[Template, str, dict[str, Any]]]:
+        """(template, logical id, resource) of every resource of a type, in any template."""
+        for template in self.templates.values():
+            for logical_id, resource in template["Resources"].items():
+                if resource["Type"] == type_:
+                    yield template, logical_id, resource
+
+    def nested_by_description(self, description: str) -> Template:
+        return next(t for t in self.nested.values() if t.get("Description") == description)
 
 
 def ref_id(value: Any) -> str | None:

@@ -11,9 +11,9 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk import aws_sqs as sqs
 
-from infra.assembly import VALIDATION_REPORT, build_app, cdk_json_context
+from infra.assembly import VALIDATION_REPORT, build_app
 from infra.code import stage_code
-from tests.infra.conftest import Synth
+from tests.infra.helpers import Synth
 
 pytestmark = pytest.mark.infra
 
@@ -32,7 +32,7 @@ def test_a_finding_fails_synth(tmp_path: Path, layer_dir: Path) -> None:
     app = build_app(
         code_dir=stage_code(tmp_path / "code"),
         outdir=str(tmp_path / "out"),
-        context={**cdk_json_context(), "layer_dir": str(layer_dir)},
+        context={"layer_dir": str(layer_dir)},
     )
     (stack,) = [c for c in app.node.children if isinstance(c, Stack)]
     sqs.Queue(stack, "PlainQueue")  # no DLQ, no TLS enforcement

@@ -15,19 +15,24 @@ from aws_cdk import aws_sqs as sqs
 
 from infra.function import handler_string
 from infra.permissions import (
-    AUTHORIZER_GRANTS,
     GRANT_POLICIES,
-    JOB_GRANTS,
     TABLE_READ_ACTIONS,
     TABLE_WRITE_ACTIONS,
-    WORKER_GRANTS,
     GrantTargets,
     statements,
 )
-from shared.spec.resources import AUTHORIZER_HANDLER, RESOURCES
+from shared.spec.resources import AUTHORIZER_GRANTS, AUTHORIZER_HANDLER, RESOURCES
 from shared.spec.routes import ROUTES, Grant, by_handler
-from tests.infra.conftest import Synth, Template
-from tests.infra.helpers import actions_of, as_list, functions_by_handler, parent_value, ref_id, statements_of_role
+from tests.infra.helpers import (
+    Synth,
+    Template,
+    actions_of,
+    as_list,
+    functions_by_handler,
+    parent_value,
+    ref_id,
+    statements_of_role,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -76,10 +81,10 @@ def test_async_functions_have_exactly_their_grants(dev: Synth) -> None:
     assert actions_of(found) == BASELINE | granted_actions(AUTHORIZER_GRANTS)
     for queue in RESOURCES.queues:
         _, found = role_statements(dev, handler_string(queue.worker))
-        assert actions_of(found) == BASELINE | SQS_CONSUME | granted_actions(WORKER_GRANTS[queue.logical_id])
+        assert actions_of(found) == BASELINE | SQS_CONSUME | granted_actions(queue.grants)
     for job in RESOURCES.jobs:
         _, found = role_statements(dev, handler_string(job.handler))
-        assert actions_of(found) == BASELINE | granted_actions(JOB_GRANTS[job.logical_id])
+        assert actions_of(found) == BASELINE | granted_actions(job.grants)
 
 
 def test_examples_from_the_route_table(dev: Synth) -> None:
@@ -138,8 +143,3 @@ def test_table_actions_are_cdks_grant_actions() -> None:
     assert set(TABLE_READ_ACTIONS) == cdk_actions(reader)
     assert set(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS) == cdk_actions(writer)
     assert "dynamodb:ConditionCheckItem" in TABLE_READ_ACTIONS  # transactions' condition checks
-
-
-def test_spec_workers_and_jobs_all_have_grants() -> None:
-    assert set(WORKER_GRANTS) == {q.logical_id for q in RESOURCES.queues}
-    assert set(JOB_GRANTS) == {j.logical_id for j in RESOURCES.jobs}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from infra.function import POWERTOOLS_ENV, handler_string
-from infra.messaging import worker_timeout
 from shared.spec.resources import (
     API_CORS,
     AUTHORIZER_CACHE_TTL_S,
@@ -14,8 +13,7 @@ from shared.spec.resources import (
     function_environment,
 )
 from shared.spec.routes import ROUTES
-from tests.infra.conftest import Synth
-from tests.infra.helpers import functions_by_handler, parent_value, ref_id
+from tests.infra.helpers import Synth, functions_by_handler, parent_value, ref_id
 
 pytestmark = pytest.mark.infra
 
@@ -46,6 +44,8 @@ def test_every_function_has_the_defaults(dev: Synth) -> None:
         assert props["Architectures"] == ["arm64"]
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert props["LoggingConfig"]["LogFormat"] == "JSON"
+        env = props["Environment"]["Variables"]
+        assert props["LoggingConfig"]["ApplicationLogLevel"] == env["POWERTOOLS_LOG_LEVEL"]
         log_group = template["Resources"][ref_id(props["LoggingConfig"]["LogGroup"])]
         assert log_group["Type"] == "AWS::Logs::LogGroup" and log_group["Properties"]["RetentionInDays"] > 0
         assert len(props["Layers"]) == 1
@@ -129,7 +129,7 @@ def test_every_queue_has_a_dlq_an_alarm_and_a_worker(dev: Synth) -> None:
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": spec.max_concurrency}
         worker = functions[ref_id(mapping["FunctionName"])]["Properties"]
         assert worker["Handler"] == handler_string(spec.worker)
-        assert worker["Timeout"] == worker_timeout(spec).to_seconds() <= spec.visibility_timeout_s
+        assert worker["Timeout"] == spec.worker_timeout_s <= spec.visibility_timeout_s
 
 
 def test_queues_and_buckets_refuse_plain_http(dev: Synth) -> None:

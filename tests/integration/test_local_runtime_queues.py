@@ -23,7 +23,7 @@ from shared.spec.resources import QueueSpec
 pytestmark = pytest.mark.integration
 
 WORKER = "tests.fake_local_worker"
-SPEC = QueueSpec(logical_id="Fake", env_var="FAKE_QUEUE_URL", worker=WORKER, visibility_timeout_s=1,
+SPEC = QueueSpec(logical_id="Fake", env_var="FAKE_QUEUE_URL", worker=WORKER, grants=(), visibility_timeout_s=1,
                  max_receive_count=2, batch_size=10)
 
 

@@ -73,13 +73,13 @@ def test_local_names_come_from_the_spec_logical_ids() -> None:
     audit = RESOURCES.queues[0]
     assert names.queue(audit) == f"porchlight-local-{audit.logical_id.lower()}"
     assert names.dead_letter_queue(audit).endswith("-dlq")
-    fifo = QueueSpec(logical_id="Ordered", env_var="X", worker="w", fifo=True)
+    fifo = QueueSpec(logical_id="Ordered", env_var="X", worker="w", grants=(), fifo=True)
     assert names.queue(fifo) == "porchlight-local-ordered.fifo"
     assert names.dead_letter_queue(fifo) == "porchlight-local-ordered-dlq.fifo"
 
 
 def test_visibility_timeout_scales_but_never_below_one_second() -> None:
-    spec = QueueSpec(logical_id="Q", env_var="Q", worker="w", visibility_timeout_s=30)
+    spec = QueueSpec(logical_id="Q", env_var="Q", worker="w", grants=(), visibility_timeout_s=30)
     assert LocalConfig().visibility_timeout(spec) == 30
     assert LocalConfig(timeout_scale=0.1).visibility_timeout(spec) == 3
     assert LocalConfig(timeout_scale=0.001).visibility_timeout(spec) == 1

@@ -145,7 +145,7 @@ def test_rule_clock_fires_jobs_with_a_scheduled_event_when_due() -> None:
     import threading
 
     now = [T0]
-    job = ScheduledJob("Tidy", "rate(10 minutes)", "tests.fake.tidy", "tidy up")
+    job = ScheduledJob("Tidy", "rate(10 minutes)", "tests.fake.tidy", "tidy up", grants=())
     invoker = RecordingInvoker()
     clock = RuleClock((job,), lambda name: f"arn:aws:events:us-east-1:123456789012:rule/x-{name}",
                       invoker, threading.Event(), clock=lambda: now[0])  # type: ignore[arg-type]

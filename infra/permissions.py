@@ -1,0 +1,89 @@
+"""What each `Grant` of the spec means in IAM: one table, so a new grant is one entry here.
+
+Every function gets its own role holding only the statements its grants map to (plus writing to its
+own log group and X-Ray, which `infra/function.py` adds). Statements name the table, each of its
+indexes, the secret and the queue by ARN: no wildcard resources, so AwsSolutions-IAM5 has nothing
+to flag and nothing needs acknowledging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+
+from shared.spec.resources import RESOURCES
+from shared.spec.routes import Grant
+
+# The same actions CDK's `Table.grant_read_data` / `grant_read_write_data` give (a test keeps them in
+# step), minus the stream actions: the table has no stream. ConditionCheckItem is the action a
+# condition-only item of TransactWriteItems needs; TransactWriteItems/TransactGetItems themselves
+# are not IAM actions, each item is authorized as its Put/Update/Delete/ConditionCheck/Get.
+TABLE_READ_ACTIONS: tuple[str, ...] = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+)
+TABLE_WRITE_ACTIONS: tuple[str, ...] = (
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
+SECRET_ROTATE_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue")
+QUEUE_SEND_ACTIONS: tuple[str, ...] = ("sqs:SendMessage",)
+
+AUDIT_QUEUE_ID = "Audit"
+
+
+@dataclass(frozen=True)
+class GrantTargets:
+    """The parent stack's resources a grant can point at (CDK tokens; nested stacks get parameters)."""
+
+    table: dynamodb.ITable
+    signing_key: secretsmanager.ISecret
+    queues: Mapping[str, sqs.IQueue]  # by QueueSpec.logical_id
+
+    @property
+    def table_arns(self) -> list[str]:
+        """The table and each index by name: `/index/*` would be a wildcard for nothing."""
+        return [self.table.table_arn, *(f"{self.table.table_arn}/index/{i.name}" for i in RESOURCES.table.indexes)]
+
+    def queue_arn(self, logical_id: str) -> str:
+        try:
+            return self.queues[logical_id].queue_arn
+        except KeyError:
+            raise LookupError(f"no queue {logical_id!r} in shared.spec.resources.RESOURCES.queues") from None
+
+
+def _allow(actions: Sequence[str], resources: Sequence[str]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(effect=iam.Effect.ALLOW, actions=list(actions), resources=list(resources))
+
+
+GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], iam.PolicyStatement]] = {
+    Grant.TABLE_READ: lambda t: _allow(TABLE_READ_ACTIONS, t.table_arns),
+    Grant.TABLE_WRITE: lambda t: _allow(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS, t.table_arns),
+    Grant.SIGNING_KEY_READ: lambda t: _allow(SECRET_READ_ACTIONS, [t.signing_key.secret_arn]),
+    Grant.SIGNING_KEY_ROTATE: lambda t: _allow(SECRET_ROTATE_ACTIONS, [t.signing_key.secret_arn]),
+    Grant.AUDIT_QUEUE_SEND: lambda t: _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(AUDIT_QUEUE_ID)]),
+}
+
+_unmapped = set(Grant) - set(GRANT_POLICIES)
+if _unmapped:  # fail on import, not on deploy: a grant nobody mapped would silently grant nothing
+    raise RuntimeError(f"infra.permissions.GRANT_POLICIES has no IAM mapping for {sorted(_unmapped)}")
+
+
+def statements(grants: Iterable[Grant], targets: GrantTargets) -> list[iam.PolicyStatement]:
+    """The statements for a function's grants; TABLE_WRITE already covers TABLE_READ."""
+    wanted = set(grants)
+    if Grant.TABLE_WRITE in wanted:
+        wanted.discard(Grant.TABLE_READ)
+    return [GRANT_POLICIES[grant](targets) for grant in Grant if grant in wanted]

@@ -1,0 +1,107 @@
+"""The Porchlight stack: everything is built by looping over `shared.spec` (resources and routes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from infra.api import Api
+from infra.code import CodeAsset
+from infra.config import StageConfig
+from infra.data import Data
+from infra.domains import DomainRoutes, by_domain, pascal
+from infra.function import FunctionDefaults
+from infra.layer import DependencyLayer
+from infra.messaging import AlarmTopic, WorkQueue
+from infra.permissions import GrantTargets
+from infra.schedules import ScheduledJobs, SchedulerResources
+from infra.secrets import SigningKey
+from infra.storage import Storage
+from shared.spec.resources import RESOURCES, SERVICE, Resources, function_environment
+from shared.spec.routes import ROUTES, Route
+
+
+class PorchlightStack(Stack):
+    """Stateful resources, the API and the async functions here; routes in one nested stack per domain."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        code_dir: Path,
+        resources: Resources = RESOURCES,
+        routes: tuple[Route, ...] = ROUTES,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"Porchlight serverless backend ({config.stage})",
+            termination_protection=config.is_prod,
+        )
+        Tags.of(self).add("service", SERVICE)
+        Tags.of(self).add("stage", config.stage)
+
+        self.data = Data(self, "Data", spec=resources.table, config=config)
+        self.signing_key = SigningKey(self, "Secrets", spec=resources.signing_key, config=config)
+        self.storage = Storage(self, "Storage", spec=resources.bucket, config=config)
+        self.alarms = AlarmTopic(self, "Alarms")
+        self.queues = {
+            spec.logical_id: WorkQueue(
+                self, f"{spec.logical_id}Queue", spec=spec, config=config, alarm_topic=self.alarms.topic
+            )
+            for spec in resources.queues
+        }
+        self.scheduler = (
+            SchedulerResources(self, "Scheduler", spec=resources.scheduler_group)
+            if resources.scheduler_group
+            else None
+        )
+
+        environment = function_environment(
+            stage=config.stage,
+            version=config.version,
+            table_name=self.data.table.table_name,
+            signing_key_secret_id=self.signing_key.secret.secret_arn,
+            bucket_name=self.storage.bucket.bucket_name,
+            queue_urls={logical_id: queue.queue.queue_url for logical_id, queue in self.queues.items()},
+            schedule_group=self.scheduler.group_name if self.scheduler else "",
+            scheduler_role_arn=self.scheduler.role.role_arn if self.scheduler else "",
+            log_level=config.log_level,
+        )
+        self.defaults = FunctionDefaults(
+            config=config,
+            code=CodeAsset(code_dir),
+            layer=DependencyLayer(self, "Dependencies", layer_dir=config.layer_dir).layer,
+            environment=environment,
+            targets=GrantTargets(
+                table=self.data.table,
+                signing_key=self.signing_key.secret,
+                queues={logical_id: queue.queue for logical_id, queue in self.queues.items()},
+            ),
+        )
+
+        self.workers = {logical_id: queue.add_worker(self.defaults) for logical_id, queue in self.queues.items()}
+        self.jobs = ScheduledJobs(self, "Jobs", jobs=resources.jobs, defaults=self.defaults)
+        self.api = Api(self, "Api", config=config, defaults=self.defaults)
+        self.domains = {
+            domain: DomainRoutes(
+                self,
+                f"{pascal(domain)}Routes",
+                domain=domain,
+                routes=domain_routes,
+                http_api=self.api.http_api,
+                authorizer=self.api.authorizer,
+                defaults=self.defaults,
+            )
+            for domain, domain_routes in by_domain(routes).items()
+        }
+
+        CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the HTTP API")
+        CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "AssetsBucketName", value=self.storage.bucket.bucket_name)
+        CfnOutput(self, "SigningKeySecretArn", value=self.signing_key.secret.secret_arn)
+        CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn, description="Subscribe on-call here")
