@@ -33,7 +33,6 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
 	$(VENV)/bin/mypy shared functions infra app.py layers
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
