@@ -77,7 +77,10 @@ def cors_options(spec: CorsSpec, origin: str) -> apigwv2.CorsPreflightOptions:
 
 
 class Api(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, defaults: FunctionDefaults) -> None:
+    """The API first, its authorizer second: functions are built with the API's URL in their environment
+    (`PUBLIC_API_URL`), and the authorizer is one of those functions."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
         self.http_api = apigwv2.HttpApi(
             self,
@@ -98,6 +101,9 @@ class Api(Construct):
             access_log_settings=_AccessLogSettings(self.access_logs),
             throttle=apigwv2.ThrottleSettings(rate_limit=THROTTLE_RATE_PER_S, burst_limit=THROTTLE_BURST),
         )
+
+    def add_authorizer(self, defaults: FunctionDefaults) -> authorizers.HttpLambdaAuthorizer:
+        """The Lambda authorizer every protected route uses (once the function defaults exist)."""
         self.authorizer_function = PorchlightFunction(
             self,
             "AuthorizerFunction",
@@ -117,7 +123,13 @@ class Api(Construct):
             identity_source=["$request.header.Authorization"],
             results_cache_ttl=Duration.seconds(AUTHORIZER_CACHE_TTL_S),
         )
+        return self.authorizer
 
     @property
     def url(self) -> str:
         return self.stage.url
+
+    @property
+    def endpoint(self) -> str:
+        """`https://{api id}.execute-api.{region}.{url suffix}`: the `$default` stage, no trailing slash."""
+        return self.http_api.api_endpoint

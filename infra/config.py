@@ -29,6 +29,7 @@ class StageConfig:
     version: str
     layer_dir: Path
     log_level: str = "INFO"
+    mail_domain: str = "porchlight.dev"  # the SES-verified domain senders use
 
     @property
     def is_prod(self) -> bool:
@@ -60,7 +61,8 @@ class StageConfig:
         if not layer_dir.is_absolute():
             layer_dir = ROOT / layer_dir
         version = str(lookup("version") or project_version())
-        return cls(stage=stage, spa_origin=spa_origin, version=version, layer_dir=layer_dir)
+        mail_domain = str(lookup("mail_domain") or "porchlight.dev")
+        return cls(stage=stage, spa_origin=spa_origin, version=version, layer_dir=layer_dir, mail_domain=mail_domain)
 
 
 def project_version(pyproject: Path = ROOT / "pyproject.toml") -> str:

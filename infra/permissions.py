@@ -2,8 +2,10 @@
 
 Every function gets its own role holding only the statements its grants map to (plus writing to its
 own log group and X-Ray, which `infra/function.py` adds). Statements name the table, each of its
-indexes, the secret and the queue by ARN: no wildcard resources, so AwsSolutions-IAM5 has nothing
-to flag and nothing needs acknowledging.
+indexes, the secret, the queues, the SES identity and configuration set by ARN. The one exception
+is SMS: a phone number has no ARN, so `sns:Publish` is allowed on `*` and denied on every SNS ARN
+(topics, platform endpoints), which leaves exactly "publish to a phone number"; `acknowledge_wildcards`
+states that to cdk-nag on the functions that hold the grant.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from aws_cdk import Aws
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
+from constructs import IConstruct
 
-from shared.spec.resources import RESOURCES
+from infra.nag import acknowledge
+from shared.spec.resources import OUTBOX_QUEUE, RESOURCES
 from shared.spec.routes import Grant
 
 # The same actions CDK's `Table.grant_read_data` / `grant_read_write_data` give (a test keeps them in
@@ -40,8 +45,18 @@ TABLE_WRITE_ACTIONS: tuple[str, ...] = (
 SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
 SECRET_ROTATE_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue")
 QUEUE_SEND_ACTIONS: tuple[str, ...] = ("sqs:SendMessage",)
+QUEUE_VISIBILITY_ACTIONS: tuple[str, ...] = ("sqs:ChangeMessageVisibility",)
+DLQ_REDRIVE_ACTIONS: tuple[str, ...] = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+SES_SEND_ACTIONS: tuple[str, ...] = ("ses:SendEmail", "ses:SendRawEmail")
+SMS_SEND_ACTIONS: tuple[str, ...] = ("sns:Publish",)
 
 AUDIT_QUEUE_ID = "Audit"
+OUTBOX_QUEUE_ID = OUTBOX_QUEUE.logical_id
+SMS_WILDCARD_REASON = (
+    "SMS: sns:Publish to a phone number has no resource ARN, so it is allowed on '*'; the same role denies "
+    "sns:Publish on every SNS ARN (arn:<partition>:sns:*:*:*), so the grant reaches phone numbers only, "
+    "not topics or platform endpoints"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,9 @@ class GrantTargets:
     table: dynamodb.ITable
     signing_key: secretsmanager.ISecret
     queues: Mapping[str, sqs.IQueue]  # by QueueSpec.logical_id
+    dead_letter_queues: Mapping[str, sqs.IQueue]  # by the logical id of the queue they serve
+    ses_identity_arn: str  # the verified mail domain
+    ses_configuration_set_arn: str
 
     @property
     def table_arns(self) -> list[str]:
@@ -63,17 +81,37 @@ class GrantTargets:
         except KeyError:
             raise LookupError(f"no queue {logical_id!r} in shared.spec.resources.RESOURCES.queues") from None
 
+    def dlq_arn(self, logical_id: str) -> str:
+        try:
+            return self.dead_letter_queues[logical_id].queue_arn
+        except KeyError:
+            raise LookupError(f"no dead-letter queue for {logical_id!r}") from None
+
 
 def _allow(actions: Sequence[str], resources: Sequence[str]) -> iam.PolicyStatement:
     return iam.PolicyStatement(effect=iam.Effect.ALLOW, actions=list(actions), resources=list(resources))
 
 
-GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], iam.PolicyStatement]] = {
-    Grant.TABLE_READ: lambda t: _allow(TABLE_READ_ACTIONS, t.table_arns),
-    Grant.TABLE_WRITE: lambda t: _allow(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS, t.table_arns),
-    Grant.SIGNING_KEY_READ: lambda t: _allow(SECRET_READ_ACTIONS, [t.signing_key.secret_arn]),
-    Grant.SIGNING_KEY_ROTATE: lambda t: _allow(SECRET_ROTATE_ACTIONS, [t.signing_key.secret_arn]),
-    Grant.AUDIT_QUEUE_SEND: lambda t: _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(AUDIT_QUEUE_ID)]),
+def _sms_only() -> list[iam.PolicyStatement]:
+    """Publish to phone numbers (no ARN: '*'), never to a topic or endpoint (those have ARNs)."""
+    return [
+        _allow(SMS_SEND_ACTIONS, ["*"]),
+        iam.PolicyStatement(effect=iam.Effect.DENY, actions=list(SMS_SEND_ACTIONS),
+                            resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]),
+    ]
+
+
+GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement]]] = {
+    Grant.TABLE_READ: lambda t: [_allow(TABLE_READ_ACTIONS, t.table_arns)],
+    Grant.TABLE_WRITE: lambda t: [_allow(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS, t.table_arns)],
+    Grant.SIGNING_KEY_READ: lambda t: [_allow(SECRET_READ_ACTIONS, [t.signing_key.secret_arn])],
+    Grant.SIGNING_KEY_ROTATE: lambda t: [_allow(SECRET_ROTATE_ACTIONS, [t.signing_key.secret_arn])],
+    Grant.AUDIT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(AUDIT_QUEUE_ID)])],
+    Grant.OUTBOX_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
+    Grant.OUTBOX_VISIBILITY: lambda t: [_allow(QUEUE_VISIBILITY_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
+    Grant.OUTBOX_DLQ_REDRIVE: lambda t: [_allow(DLQ_REDRIVE_ACTIONS, [t.dlq_arn(OUTBOX_QUEUE_ID)])],
+    Grant.SES_SEND: lambda t: [_allow(SES_SEND_ACTIONS, [t.ses_identity_arn, t.ses_configuration_set_arn])],
+    Grant.SMS_SEND: lambda t: _sms_only(),
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)
@@ -86,4 +124,10 @@ def statements(grants: Iterable[Grant], targets: GrantTargets) -> list[iam.Polic
     wanted = set(grants)
     if Grant.TABLE_WRITE in wanted:
         wanted.discard(Grant.TABLE_READ)
-    return [GRANT_POLICIES[grant](targets) for grant in Grant if grant in wanted]
+    return [statement for grant in Grant if grant in wanted for statement in GRANT_POLICIES[grant](targets)]
+
+
+def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant]) -> None:
+    """Tell cdk-nag why a function holding SMS_SEND has `Resource: *` beyond X-Ray's (see module doc)."""
+    if Grant.SMS_SEND in set(grants):
+        acknowledge(scope, "AwsSolutions-IAM5[Resource::*]", SMS_WILDCARD_REASON)

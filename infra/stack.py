@@ -12,10 +12,11 @@ from infra.code import CodeAsset
 from infra.config import StageConfig
 from infra.data import Data
 from infra.domains import DomainRoutes, by_domain, pascal
-from infra.function import FunctionDefaults
+from infra.function import FunctionDefaults, PorchlightFunction
 from infra.layer import DependencyLayer
 from infra.messaging import AlarmTopic, WorkQueue
-from infra.permissions import GrantTargets
+from infra.notifications import Notifications
+from infra.permissions import GrantTargets, acknowledge_wildcards
 from infra.schedules import ScheduledJobs, SchedulerResources
 from infra.secrets import SigningKey
 from infra.storage import Storage
@@ -60,6 +61,11 @@ class PorchlightStack(Stack):
             if resources.scheduler_group
             else None
         )
+        self.notifications = Notifications(
+            self, "Notifications", topics=resources.topics, queues=self.queues, config=config
+        )
+        # The API comes before any function: they all get its URL, and the authorizer is one of them.
+        self.api = Api(self, "Api", config=config)
 
         environment = function_environment(
             stage=config.stage,
@@ -70,6 +76,9 @@ class PorchlightStack(Stack):
             queue_urls={logical_id: queue.queue.queue_url for logical_id, queue in self.queues.items()},
             schedule_group=self.scheduler.group_name if self.scheduler else "",
             scheduler_role_arn=self.scheduler.role.role_arn if self.scheduler else "",
+            ses_configuration_set=self.notifications.configuration_set_name,
+            mail_from_domain=config.mail_domain,
+            public_api_url=self.api.endpoint,
             log_level=config.log_level,
         )
         self.defaults = FunctionDefaults(
@@ -81,12 +90,15 @@ class PorchlightStack(Stack):
                 table=self.data.table,
                 signing_key=self.signing_key.secret,
                 queues={logical_id: queue.queue for logical_id, queue in self.queues.items()},
+                dead_letter_queues={logical_id: queue.dlq for logical_id, queue in self.queues.items()},
+                ses_identity_arn=self.notifications.identity_arn,
+                ses_configuration_set_arn=self.notifications.configuration_set_arn,
             ),
         )
 
         self.workers = {logical_id: queue.add_worker(self.defaults) for logical_id, queue in self.queues.items()}
         self.jobs = ScheduledJobs(self, "Jobs", jobs=resources.jobs, defaults=self.defaults)
-        self.api = Api(self, "Api", config=config, defaults=self.defaults)
+        self.api.add_authorizer(self.defaults)
         self.domains = {
             domain: DomainRoutes(
                 self,
@@ -99,9 +111,15 @@ class PorchlightStack(Stack):
             )
             for domain, domain_routes in by_domain(routes).items()
         }
+        for construct in self.node.find_all():
+            if isinstance(construct, PorchlightFunction):
+                acknowledge_wildcards(construct, construct.grants)
 
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the HTTP API")
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "AssetsBucketName", value=self.storage.bucket.bucket_name)
         CfnOutput(self, "SigningKeySecretArn", value=self.signing_key.secret.secret_arn)
+        for logical_id, topic in self.notifications.topics.items():
+            CfnOutput(self, f"{logical_id}TopicArn", value=topic.topic_arn)
+        CfnOutput(self, "SesConfigurationSet", value=self.notifications.configuration_set_name)
         CfnOutput(self, "AlarmTopicArn", value=self.alarms.topic.topic_arn, description="Subscribe on-call here")

@@ -20,21 +20,35 @@ os.environ.update(
     POWERTOOLS_SERVICE_NAME="porchlight",
     POWERTOOLS_METRICS_NAMESPACE="Porchlight",
     POWERTOOLS_LOG_LEVEL="WARNING",
+    PASSWORD_HASH_PROFILE="fast",  # argon2id still, with test-suite parameters
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
 def reset_process_caches() -> None:
-    """Forget every per-process cache that holds AWS clients, names or secrets."""
+    """Forget cached values that differ per test (the signing secret is new each time).
+
+    boto3 clients and PynamoDB connections are kept: moto intercepts requests at the botocore
+    level for every client, so a client made in one test is mocked in the next, and making them
+    again costs ~50 ms each. Resource names are the same in every test (see tests/support).
+    """
     from aws_lambda_powertools.utilities import parameters
 
-    from shared.platform import aws, db
     from shared.platform.settings import settings
 
     settings.cache_clear()
-    aws.reset()
-    db.unbind()
     parameters.clear_caches()
+
+
+def forget_aws_clients() -> None:
+    """Also drop cached clients and connections: for tests that point boto3 at another endpoint."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from shared.platform import aws, db
+
+    reset_process_caches()
+    aws.reset()
+    db.unbind()  # the next bind() clears every model's connection
     parameters.base.DEFAULT_PROVIDERS.clear()
 
 

@@ -13,10 +13,10 @@ import importlib
 import os
 from collections.abc import Mapping
 
-from infra.local.config import REGION, LocalConfig, app_version
+from infra.local.config import REGION, SES_DOMAIN, LocalConfig, app_version
 from infra.local.embedded_aws import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from infra.local.provision import Provisioned
-from shared.spec.resources import function_environment
+from shared.spec.resources import SES_CONFIGURATION_SET, function_environment
 
 _REMOVED_PREFIXES = ("AWS_ENDPOINT_URL_",)
 _REMOVED = (
@@ -32,7 +32,9 @@ _REMOVED = (
 )
 
 
-def handler_environment(config: LocalConfig, aws_url: str, provisioned: Provisioned) -> dict[str, str]:
+def handler_environment(
+    config: LocalConfig, aws_url: str, provisioned: Provisioned, public_api_url: str = ""
+) -> dict[str, str]:
     env = {
         "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
@@ -53,6 +55,9 @@ def handler_environment(config: LocalConfig, aws_url: str, provisioned: Provisio
             queue_urls=provisioned.queue_urls,
             schedule_group=provisioned.schedule_group,
             scheduler_role_arn=provisioned.scheduler_role_arn,
+            ses_configuration_set=f"{SES_CONFIGURATION_SET}-{config.names.stage}",
+            mail_from_domain=SES_DOMAIN,
+            public_api_url=public_api_url,
             log_level=config.log_level,
         )
     )

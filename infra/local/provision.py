@@ -3,7 +3,9 @@
 Each step mirrors what the CDK constructs declare for the same spec: the table's keys, GSIs
 and TTL; each queue with its DLQ and redrive policy; the bucket's CORS for the SPA; the
 signing-key secret (made once, never overwritten, shaped as the stack's generated secret);
-the Scheduler group; and a verified SES domain to send mail from.
+the Scheduler group; a verified SES domain to send mail from; each SNS topic with its queue's
+(non-raw) SQS subscription; and the SES configuration set with its event destination, the
+SesEvents topic, which `ses_simulator` reads to know where SES would publish.
 """
 
 from __future__ import annotations
@@ -16,8 +18,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from infra.local.config import SES_DOMAIN, LocalConfig
-from shared.spec.resources import QueueSpec, Resources, TableSpec
+from infra.local.config import SES_DOMAIN, LocalConfig, LocalNames
+from shared.spec.resources import (
+    SES_CONFIGURATION_SET,
+    SES_EVENTS_TOPIC,
+    QueueSpec,
+    Resources,
+    TableSpec,
+    TopicSpec,
+)
 
 log = logging.getLogger("infra.local.provision")
 
@@ -39,6 +48,8 @@ class Provisioned:
     schedule_group: str
     scheduler_role_arn: str
     queues: dict[str, QueueInfo] = field(default_factory=dict)  # by QueueSpec.logical_id
+    topics: dict[str, str] = field(default_factory=dict)  # TopicSpec.logical_id -> topic ARN
+    ses_configuration_set: str = ""
 
     @property
     def queue_urls(self) -> dict[str, str]:
@@ -136,6 +147,46 @@ def _ensure_schedule_group(scheduler: Any, name: str) -> None:
             raise
 
 
+# The event types of the stack's destination (infra/notifications.py), as SES v1 names them.
+SES_EVENT_TYPES: tuple[str, ...] = (
+    "send", "delivery", "bounce", "complaint", "reject", "renderingFailure", "deliveryDelay", "open", "click",
+)
+SES_EVENT_DESTINATION = "ses-events"
+
+
+def topic_name(names: LocalNames, spec: TopicSpec) -> str:
+    """`<service>-<stage>-<logical-id>`, the naming rule of every other local resource."""
+    return names._name(spec.logical_id)
+
+
+def configuration_set_name(names: LocalNames) -> str:
+    return f"{SES_CONFIGURATION_SET}-{names.stage}"
+
+
+def create_topic(sns: Any, names: LocalNames, spec: TopicSpec, queue: QueueInfo) -> str:
+    """The topic and its queue's subscription; not raw, so the worker gets the SNS envelope as in AWS."""
+    arn = str(sns.create_topic(Name=topic_name(names, spec))["TopicArn"])
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue.arn, Attributes={"RawMessageDelivery": "false"})
+    return arn
+
+
+def _ensure_configuration_set(ses: Any, name: str, topic_arn: str) -> None:
+    try:
+        ses.create_configuration_set(ConfigurationSet={"Name": name})
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConfigurationSetAlreadyExists":
+            raise
+    try:
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName=name,
+            EventDestination={"Name": SES_EVENT_DESTINATION, "Enabled": True,
+                              "MatchingEventTypes": list(SES_EVENT_TYPES), "SNSDestination": {"TopicARN": topic_arn}},
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "EventDestinationAlreadyExists":
+            raise
+
+
 def provision(clients: Any, config: LocalConfig) -> Provisioned:
     """Create every spec'd resource (idempotently) and return their local names and URLs."""
     resources, names = config.resources, config.names
@@ -151,8 +202,16 @@ def provision(clients: Any, config: LocalConfig) -> Provisioned:
     if resources.scheduler_group is not None:
         group = names.schedule_group(resources)
         _ensure_schedule_group(clients("scheduler"), group)
+    topics = {spec.logical_id: create_topic(clients("sns"), names, spec, queues[spec.queue])
+              for spec in resources.topics}
     clients("ses").verify_domain_identity(Domain=SES_DOMAIN)
-    log.info("resources ready: table %s, %d queue(s) with DLQs, bucket %s, schedule group %s, SES domain %s",
-             table, len(queues), bucket, group or "-", SES_DOMAIN)
+    configuration_set = ""
+    if SES_EVENTS_TOPIC.logical_id in topics:
+        configuration_set = configuration_set_name(names)
+        _ensure_configuration_set(clients("ses"), configuration_set, topics[SES_EVENTS_TOPIC.logical_id])
+    log.info("resources ready: table %s, %d queue(s) with DLQs, %d topic(s), bucket %s, schedule group %s, "
+             "SES domain %s, configuration set %s", table, len(queues), len(topics), bucket, group or "-",
+             SES_DOMAIN, configuration_set or "-")
     return Provisioned(table=table, secret_id=secret_id, bucket=bucket, schedule_group=group,
-                       scheduler_role_arn=names.scheduler_role_arn(), queues=queues)
+                       scheduler_role_arn=names.scheduler_role_arn(), queues=queues, topics=topics,
+                       ses_configuration_set=configuration_set)

@@ -1,13 +1,14 @@
 """Starting and stopping the whole local system in this process.
 
-Order matters: the embedded AWS first, then the spec'd resources, then the handlers'
-environment, the seed data, the queue pollers and schedulers, and the HTTP server last, so a
+Order matters: the embedded AWS first, then the spec'd resources, the HTTP server bound (not
+serving yet: its URL is the handlers' PUBLIC_API_URL), the handlers' environment, the seed data,
+the queue pollers, schedulers and SES event simulator, and the HTTP server serving last, so a
 200 from `/v1/health` means everything is ready. `stop()` undoes it in reverse and puts the
 process environment back, so an in-process runtime (tests) leaves no AWS_ENDPOINT_URL behind.
 
 Threads: moto's server, the HTTP server (a thread per request), one poller per queue, the
-rule clock (all `ScheduledJob`s) and the one-time schedule poller. All handler code runs
-under the single invocation lock of `lambdas.Invoker`.
+rule clock (all `ScheduledJob`s), the one-time schedule poller and the SES event simulator.
+All handler code runs under the single invocation lock of `lambdas.Invoker`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from infra.local.provision import Provisioned, provision
 from infra.local.routing import Router
 from infra.local.schedulers import OneTimeSchedules, RuleClock
 from infra.local.seeding import DemoCommunity, seed
+from infra.local.ses_simulator import SesSimulator
 from infra.local.sqs_poller import QueuePoller
 
 log = logging.getLogger("infra.local.runtime")
@@ -84,6 +86,8 @@ class Runtime:
                 "schedule_group": self.provisioned.schedule_group,
                 "queues": {k: {"url": q.url, "arn": q.arn, "dlq_url": q.dlq_url, "dlq_arn": q.dlq_arn}
                            for k, q in self.provisioned.queues.items()},
+                "topics": dict(self.provisioned.topics),
+                "ses_configuration_set": self.provisioned.ses_configuration_set,
             },
         }
 
@@ -119,13 +123,24 @@ def start(config: LocalConfig | None = None) -> Runtime:
     stop = threading.Event()
     threads: list[Background] = []
     http: HttpServer | None = None
+    serving = False
     try:
         clients = Clients(aws_url)
         provisioned = provision(clients, config)
         mailbox = Mailbox()
         mailbox.install_clock()
-        previous_env = environment.apply(environment.handler_environment(config, aws_url, provisioned))
         invoker = Invoker(enforce_timeouts=config.enforce_timeouts)
+        rule_clock = RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop,
+                               tick_s=config.schedule_poll_s) if config.resources.jobs else None
+        authorizer = GatewayAuthorizer(invoker, for_authorizer(), config.authorizer_cache_ttl_s)
+        gateway = Gateway(
+            Router(config.routes), invoker, authorizer, CorsPolicy(config.spa_origins),
+            DevEndpoints(mailbox, rule_clock.fire_now if rule_clock else None),
+        )
+        # Bound now (port 0 becomes a real one), served last: its URL is the handlers' PUBLIC_API_URL.
+        http = HttpServer(gateway, config.host, config.port)
+        previous_env = environment.apply(
+            environment.handler_environment(config, aws_url, provisioned, public_api_url=http.url))
         demo = seed(config.super_admin, invoker.lock) if config.seed else None
 
         pollers = [
@@ -133,8 +148,6 @@ def start(config: LocalConfig | None = None) -> Runtime:
                         wait_s=config.queue_wait_s)
             for info in provisioned.queues.values()
         ]
-        rule_clock = RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop,
-                               tick_s=config.schedule_poll_s) if config.resources.jobs else None
         threads = [*pollers, *([rule_clock] if rule_clock else [])]
         if provisioned.schedule_group:
             threads.append(OneTimeSchedules(
@@ -142,19 +155,17 @@ def start(config: LocalConfig | None = None) -> Runtime:
                 all_functions(config.resources, config.routes), config.names.stage, invoker, stop,
                 poll_s=config.schedule_poll_s,
             ))
-
-        authorizer = GatewayAuthorizer(invoker, for_authorizer(), config.authorizer_cache_ttl_s)
-        gateway = Gateway(
-            Router(config.routes), invoker, authorizer, CorsPolicy(config.spa_origins),
-            DevEndpoints(mailbox, rule_clock.fire_now if rule_clock else None),
-        )
-        http = HttpServer(gateway, config.host, config.port)
+        if provisioned.ses_configuration_set:
+            threads.append(SesSimulator(mailbox, clients("sns"), provisioned.ses_configuration_set, stop))
         for thread in threads:
             thread.start()
         http.start()
+        serving = True
     except BaseException:
         stop.set()
         if http is not None:
+            if not serving:
+                http.start()  # a bound werkzeug server only shuts down once it has served
             http.stop()
         for thread in threads:
             if thread.is_alive():

@@ -7,12 +7,18 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from shared.platform.settings import settings
+
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    """argon2id with RFC 9106's low-memory profile; `PASSWORD_HASH_PROFILE=fast` is for test suites
+    only (a hash made with it is rehashed to the real profile at the next login: `needs_rehash`)."""
+    if settings().password_hash_profile == "fast":
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()
 
 

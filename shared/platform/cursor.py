@@ -13,7 +13,7 @@ import hmac
 import json
 from typing import Any
 
-from shared.platform import signing
+from shared.platform import clock, signing
 from shared.platform.errors import InvalidCursor
 
 _PURPOSE = "cursor"
@@ -44,7 +44,7 @@ def decode(community_id: str, cursor: str | None) -> dict[str, Any] | None:
     try:
         kid, payload, mac = cursor.split(".")
         ring = signing.keyring()
-        if kid not in ring.keys:
+        if not ring.accepts(kid, retired_within_s=signing.RETIRED_KEY_GRACE_S, now_epoch=clock.epoch()):
             raise InvalidCursor()
         expected = hmac.new(ring.derived(_PURPOSE, kid), f"{kid}.{payload}".encode(), hashlib.sha256)
         if not hmac.compare_digest(expected.digest(), _unb64(mac)):

@@ -22,11 +22,11 @@ import json
 import re
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ResponseValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
@@ -103,6 +103,11 @@ def _on_not_found(_: NotFoundError) -> Response:
     return json_response(404, error_body("NOT_FOUND", "Not found."))
 
 
+def _on_response_invalid(error: ResponseValidationError) -> Response:
+    logger.error("handler answered a shape its route does not declare", extra={"errors": str(error.errors())[:2000]})
+    return json_response(500, error_body("INTERNAL", ApiError.default_message))
+
+
 def _on_unexpected(_: Exception) -> Response:
     logger.exception("unhandled error")
     metrics.add_metric(name="UnhandledErrors", unit="Count", value=1)
@@ -110,9 +115,15 @@ def _on_unexpected(_: Exception) -> Response:
 
 
 def new_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True, debug=False)  # debug would print events (tokens)
+    app = APIGatewayHttpResolver(
+        enable_validation=True,
+        debug=False,  # debug mode prints whole events, bearer tokens included
+        # A handler answering the wrong shape is our bug: 500 INTERNAL, never a 422 blaming the client.
+        response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+    )
     app.exception_handler(ApiError)(_on_api_error)
     app.exception_handler(RequestValidationError)(_on_validation_error)
+    app.exception_handler(ResponseValidationError)(_on_response_invalid)
     app.exception_handler(NotFoundError)(_on_not_found)
     app.exception_handler(Exception)(_on_unexpected)
     return app
@@ -152,7 +163,16 @@ class Endpoint:
         route = self.route
         success: dict[str, Any] = {"description": HTTPStatus(route.status).phrase}
         returns = get_type_hints(fn).get("return")
-        if route.status != HTTPStatus.NO_CONTENT and returns is not None:
+        if get_origin(returns) is Response:  # Response[T]: the body model is T
+            returns = next(iter(get_args(returns)), None)
+        if route.status in (HTTPStatus.NO_CONTENT, HTTPStatus.FOUND) or returns in (None, type(None)):
+            pass
+        elif route.media_type != "application/json":
+            schema: dict[str, str] = {"type": "string"}
+            if route.media_type.startswith("image/"):
+                schema["format"] = "binary"
+            success["content"] = {route.media_type: {"schema": schema}}
+        else:
             success["content"] = {"application/json": {"model": returns}}
         error_content = {"application/json": {"model": ErrorResponse}}
         errors: dict[int, Any] = {

@@ -55,5 +55,31 @@ def slug(slug_value: str) -> tuple[str, str]:
     return f"SLUG#{slug_value}", "SLUG"
 
 
+def sms_route_pk(phone: str) -> str:
+    """Which communities texted a number, so an inbound STOP (which names no community) reaches them."""
+    return f"SMSROUTE#{phone}"
+
+
+def sms_route(phone: str, community_id: str) -> tuple[str, str]:
+    return sms_route_pk(phone), community_pk(community_id)
+
+
 PUBLIC_IDEMPOTENCY_PK = "PUBLIC#IDEM"
 COMMUNITIES_INDEX_PK = "COMMUNITIES"  # gsi1pk of every community item: the super admin's list
+
+
+def template(community_id: str, template_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"TEMPLATE#{template_id}"
+
+
+def message(community_id: str, message_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"MSG#{message_id}"
+
+
+def messages_by_status(community_id: str, status: str) -> str:
+    """gsi1pk of a community's messages in one status (gsi1sk: the message id, time-ordered)."""
+    return f"{community_pk(community_id)}#MSG#{status}"
+
+
+def suppression(community_id: str, channel: str, address: str) -> tuple[str, str]:
+    return community_pk(community_id), f"SUPPRESS#{channel}#{address.lower()}"

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     assets_bucket: str = Field(default="", alias="ASSETS_BUCKET")
     schedule_group: str = Field(default="", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
+    outbox_queue_url: str = Field(default="", alias="OUTBOX_QUEUE_URL")
+    ses_configuration_set: str = Field(default="", alias="SES_CONFIGURATION_SET")
+    mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
+    public_api_url: str = Field(default="", alias="PUBLIC_API_URL")
+    password_hash_profile: str = Field(default="default", alias="PASSWORD_HASH_PROFILE")
 
     def require(self, name: str) -> str:
         """The named setting, or a clear configuration error instead of a confusing AWS one."""

@@ -11,3 +11,8 @@ class Grant(StrEnum):
     SIGNING_KEY_READ = "signing-key:read"
     SIGNING_KEY_ROTATE = "signing-key:rotate"
     AUDIT_QUEUE_SEND = "queue:audit:send"
+    OUTBOX_QUEUE_SEND = "queue:outbox:send"
+    OUTBOX_VISIBILITY = "queue:outbox:visibility"  # the delivery worker backs off by itself
+    OUTBOX_DLQ_REDRIVE = "queue:outbox-dlq:redrive"  # receive + delete on the DLQ, send to the queue
+    SES_SEND = "ses:send"  # SendRawEmail from the configured domain, with the configuration set
+    SMS_SEND = "sns:sms"  # SNS Publish to phone numbers

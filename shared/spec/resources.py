@@ -54,6 +54,19 @@ class QueueSpec:
 
 
 @dataclass(frozen=True)
+class TopicSpec:
+    """An SNS topic whose notifications are delivered to a queue (SNS → SQS → worker).
+
+    Going through a queue gives provider notifications the same partial-batch retries and DLQ as
+    any other work, instead of an SNS → Lambda subscription's fire-and-forget retries.
+    """
+
+    logical_id: str
+    queue: str  # logical id of the QueueSpec subscribed to it
+    description: str
+
+
+@dataclass(frozen=True)
 class BucketSpec:
     logical_id: str
     env_var: str
@@ -94,6 +107,7 @@ class Resources:
     signing_key: SecretSpec
     bucket: BucketSpec
     queues: tuple[QueueSpec, ...] = field(default_factory=tuple)
+    topics: tuple[TopicSpec, ...] = field(default_factory=tuple)
     jobs: tuple[ScheduledJob, ...] = field(default_factory=tuple)
     scheduler_group: SchedulerGroup | None = None
 
@@ -133,6 +147,49 @@ AUDIT_QUEUE = QueueSpec(
     batch_size=10,
 )
 
+OUTBOX_QUEUE = QueueSpec(
+    logical_id="Outbox",
+    env_var="OUTBOX_QUEUE_URL",
+    worker="functions.workers.deliver",
+    grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND, Grant.OUTBOX_VISIBILITY),
+    visibility_timeout_s=60,
+    max_receive_count=8,  # throttling backs off through the visibility timeout; then the DLQ
+    batch_size=10,
+    max_concurrency=5,  # with SES's send rate, the cap on provider calls in flight
+)
+
+PROVIDER_EVENTS_QUEUE = QueueSpec(
+    logical_id="ProviderEvents",
+    env_var="PROVIDER_EVENTS_QUEUE_URL",
+    worker="functions.workers.provider_events",
+    grants=(Grant.TABLE_WRITE, Grant.SMS_SEND),  # status updates, suppressions, HELP/STOP replies
+    visibility_timeout_s=30,
+    max_receive_count=5,
+    batch_size=10,
+)
+
+SES_EVENTS_TOPIC = TopicSpec(
+    logical_id="SesEvents",
+    queue="ProviderEvents",
+    description="SES configuration-set event destination: send, delivery, bounce, complaint, ...",
+)
+
+SMS_INBOUND_TOPIC = TopicSpec(
+    logical_id="SmsInbound",
+    queue="ProviderEvents",
+    description="Two-way SMS: replies such as STOP, START and HELP",
+)
+
+SES_CONFIGURATION_SET = "porchlight"  # name prefix; the stack and the local runtime suffix the stage
+
+REQUEUE_DEAD_LETTERS = ScheduledJob(
+    logical_id="RequeueOutboxDeadLetters",
+    schedule="rate(1 hour)",
+    handler="functions.jobs.requeue_dead_letters",
+    description="Move outbox dead letters back to the queue; the worker's attempt bound ends poison ones",
+    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND),
+)
+
 ROTATE_SIGNING_KEY = ScheduledJob(
     logical_id="RotateSigningKey",
     schedule="rate(30 days)",
@@ -145,8 +202,9 @@ RESOURCES = Resources(
     table=TABLE,
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
-    queues=(AUDIT_QUEUE,),
-    jobs=(ROTATE_SIGNING_KEY,),
+    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE),
+    topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
+    jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS),
     scheduler_group=SCHEDULER_GROUP,
 )
 
@@ -165,6 +223,9 @@ def function_environment(
     queue_urls: dict[str, str],
     schedule_group: str,
     scheduler_role_arn: str,
+    ses_configuration_set: str,
+    mail_from_domain: str,
+    public_api_url: str,
     log_level: str = "INFO",
 ) -> dict[str, str]:
     """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
@@ -182,6 +243,9 @@ def function_environment(
         ASSETS_BUCKET.env_var: bucket_name,
         SCHEDULER_GROUP.env_var: schedule_group,
         SCHEDULER_GROUP.role_env_var: scheduler_role_arn,
+        "SES_CONFIGURATION_SET": ses_configuration_set,
+        "MAIL_FROM_DOMAIN": mail_from_domain,  # verified SES identity; senders are no-reply@ / slug@
+        "PUBLIC_API_URL": public_api_url,  # base of tracking and unsubscribe links
     }
     for queue in RESOURCES.queues:
         env[queue.env_var] = queue_urls[queue.logical_id]

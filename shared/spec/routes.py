@@ -33,6 +33,7 @@ class Route:
     idempotent: bool = False
     memory_mb: int = 256
     timeout_s: int = 10
+    media_type: str = "application/json"  # of the success answer (tracking serves a GIF and HTML)
 
     @property
     def route_key(self) -> str:
@@ -48,6 +49,8 @@ _R = Grant.TABLE_READ
 _W = Grant.TABLE_WRITE
 _KEY = Grant.SIGNING_KEY_READ
 _AUDIT = Grant.AUDIT_QUEUE_SEND
+_OUTBOX = Grant.OUTBOX_QUEUE_SEND
+_COMMS = Permission.COMMS_MANAGE
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "functions.api.health", None, "platform", "Liveness and version",
@@ -73,6 +76,47 @@ ROUTES: tuple[Route, ...] = (
           "The signed-in user and their community", grants=(_R,), allow_pending_mfa=True),
     Route("GET", "/v1/community", "functions.api.community.get", Permission.AUTHENTICATED, "identity",
           "The caller's community", grants=(_R,)),
+    # Templates
+    Route("POST", "/v1/templates", "functions.api.templates.create", _COMMS, "templates",
+          "Create a message template", grants=(_W,), status=201, idempotent=True),
+    Route("GET", "/v1/templates", "functions.api.templates.list", _COMMS, "templates",
+          "List the community's templates", grants=(_R, _KEY)),
+    Route("GET", "/v1/templates/{id}", "functions.api.templates.get", _COMMS, "templates",
+          "One template", grants=(_R,)),
+    Route("PATCH", "/v1/templates/{id}", "functions.api.templates.update", _COMMS, "templates",
+          "Edit a template (its version increments)", grants=(_W,)),
+    Route("DELETE", "/v1/templates/{id}", "functions.api.templates.delete", _COMMS, "templates",
+          "Delete a template (409 while a scheduled campaign uses it)", grants=(_W,), status=204),
+    Route("POST", "/v1/templates/{id}/preview", "functions.api.templates.preview", _COMMS, "templates",
+          "Render a template with variables or a resident", grants=(_R,)),
+    # Messages (the outbox)
+    Route("POST", "/v1/messages", "functions.api.messages.create", _COMMS, "messaging",
+          "Queue one email or SMS", grants=(_W, _KEY, _OUTBOX, _AUDIT), status=202, idempotent=True),
+    Route("GET", "/v1/messages", "functions.api.messages.list", Permission.MESSAGES_READ, "messaging",
+          "List messages by status, channel or campaign", grants=(_R, _KEY)),
+    Route("GET", "/v1/messages/{id}", "functions.api.messages.get", Permission.MESSAGES_READ, "messaging",
+          "One message with its events", grants=(_R,)),
+    Route("POST", "/v1/messages/{id}/retry", "functions.api.messages.retry", _COMMS, "messaging",
+          "Requeue a failed message", grants=(_W, _OUTBOX, _AUDIT), status=202),
+    Route("POST", "/v1/messages/retry-failed", "functions.api.messages.retry_failed", _COMMS, "messaging",
+          "Requeue every failed message (of a campaign)", grants=(_W, _OUTBOX, _AUDIT), status=202),
+    # Suppressions
+    Route("GET", "/v1/suppressions", "functions.api.suppressions.list", _COMMS, "messaging",
+          "Addresses that will not be sent to", grants=(_R, _KEY)),
+    Route("POST", "/v1/suppressions", "functions.api.suppressions.create", _COMMS, "messaging",
+          "Suppress an address by hand", grants=(_W, _AUDIT), status=201, idempotent=True),
+    Route("DELETE", "/v1/suppressions/{channel}/{address}", "functions.api.suppressions.delete", _COMMS,
+          "messaging", "Lift a suppression", grants=(_W, _AUDIT), status=204),
+    # Tracking and unsubscribe (public, signed tokens)
+    Route("GET", "/v1/t/open/{token}", "functions.api.tracking.open", None, "tracking",
+          "Open pixel: records the first open", grants=(_W, _KEY), public=True, media_type="image/gif"),
+    Route("GET", "/v1/t/click/{token}", "functions.api.tracking.click", None, "tracking",
+          "Click redirect to the signed link: records the first click", grants=(_W, _KEY), status=302,
+          public=True),
+    Route("GET", "/v1/unsubscribe/{token}", "functions.api.tracking.unsubscribe_page", None, "tracking",
+          "Unsubscribe confirmation page", grants=(_R, _KEY), public=True, media_type="text/html"),
+    Route("POST", "/v1/unsubscribe/{token}", "functions.api.tracking.unsubscribe", None, "tracking",
+          "Unsubscribe (RFC 8058 one-click)", grants=(_W, _KEY, _AUDIT), public=True, media_type="text/html"),
 )
 
 

@@ -54,6 +54,9 @@ def _scratch_targets() -> GrantTargets:
         table=table,
         signing_key=secretsmanager.Secret(stack, "S"),
         queues={q.logical_id: sqs.Queue(stack, q.logical_id) for q in RESOURCES.queues},
+        dead_letter_queues={q.logical_id: sqs.Queue(stack, f"{q.logical_id}Dlq") for q in RESOURCES.queues},
+        ses_identity_arn="arn:aws:ses:us-east-1:123456789012:identity/porchlight.dev",
+        ses_configuration_set_arn="arn:aws:ses:us-east-1:123456789012:configuration-set/porchlight-dev",
     )
 
 
@@ -99,16 +102,19 @@ def test_examples_from_the_route_table(dev: Synth) -> None:
     assert not actions_of(authorizer) & set(TABLE_WRITE_ACTIONS)
 
 
-def test_only_xray_uses_a_wildcard_resource_and_grants_name_their_targets(dev: Synth) -> None:
+def test_only_xray_and_sms_use_a_wildcard_resource_and_grants_name_their_targets(dev: Synth) -> None:
     ((_, table_id, _),) = dev.resources("AWS::DynamoDB::Table")
     ((_, secret_id, _),) = dev.resources("AWS::SecretsManager::Secret")
+    sms_only_deny = {"Effect": "Deny", "Action": "sns:Publish",
+                     "Resource": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":sns:*:*:*"]]}}
     for handler in functions_by_handler(dev):
         template, found = role_statements(dev, handler)
         for statement in found:
             resources = [parent_value(dev, template, r) for r in as_list(statement["Resource"])]
             services = {a.split(":")[0] for a in as_list(statement["Action"])}
             if "*" in resources:
-                assert services == {"xray"}, (handler, statement)
+                assert services <= {"xray", "sns"}, (handler, statement)
+                assert "sns" not in services or sms_only_deny in found, (handler, "SMS without the topic deny")
             if services == {"dynamodb"}:
                 table_arn = {"Fn::GetAtt": [table_id, "Arn"]}
                 indexes = [r["Fn::Join"][1] for r in resources if "Fn::Join" in r]

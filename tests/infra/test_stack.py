@@ -36,6 +36,7 @@ def test_every_function_has_the_defaults(dev: Synth) -> None:
         function_environment(
             stage="x", version="x", table_name="x", signing_key_secret_id="x", bucket_name="x",
             queue_urls={q.logical_id: "x" for q in RESOURCES.queues}, schedule_group="x", scheduler_role_arn="x",
+            ses_configuration_set="x", mail_from_domain="x", public_api_url="x",
         )
     ) | set(POWERTOOLS_ENV)
     for template, _, function in dev.resources("AWS::Lambda::Function"):

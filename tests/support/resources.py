@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
 from infra.local.config import LocalConfig
 from infra.local.provision import provision
+from shared.platform import aws
 from shared.spec.resources import function_environment
-
-REGION = "us-east-1"
 
 
 def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    provisioned = provision(lambda service: boto3.client(service, region_name=REGION), LocalConfig(seed=False))
+    provisioned = provision(aws.client, LocalConfig(seed=False))
     env = function_environment(
         stage="test",
         version="0.0.0-test",
@@ -29,6 +27,9 @@ def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         queue_urls=provisioned.queue_urls,
         schedule_group=provisioned.schedule_group,
         scheduler_role_arn=provisioned.scheduler_role_arn,
+        ses_configuration_set=provisioned.ses_configuration_set,
+        mail_from_domain="porchlight.dev",
+        public_api_url="https://api.porchlight.test",
         log_level="WARNING",
     )
     for key, value in env.items():

@@ -47,14 +47,23 @@ def test_masking_never_shows_the_whole_address() -> None:
     assert mask_address(None) == "***"
 
 
-def test_rotation_keeps_the_previous_key_for_a_day_then_drops_it() -> None:
-    doc = {"kid": "a", "secret": "sa"}
-    doc = signing.rotated(doc, new_kid="b", new_secret="sb", now_epoch=1_000_000)
-    assert signing.parse(doc).current_kid == "b"
-    assert set(signing.parse(doc).keys) == {"a", "b"}
-    later = 1_000_000 + signing.RETIRED_KEY_GRACE_S + 1
-    doc = signing.rotated(doc, new_kid="c", new_secret="sc", now_epoch=later)
-    assert set(signing.parse(doc).keys) == {"b", "c"}
+def test_rotation_keeps_retired_keys_for_links_but_tokens_accept_them_a_day() -> None:
+    t0 = 1_000_000
+    doc = signing.rotated({"kid": "a", "secret": "sa"}, new_kid="b", new_secret="sb", now_epoch=t0)
+    ring = signing.parse(doc)
+    assert ring.current_kid == "b" and set(ring.keys) == {"a", "b"}
+    day = signing.RETIRED_KEY_GRACE_S
+    assert ring.accepts("a", retired_within_s=day, now_epoch=t0 + day - 1)
+    assert not ring.accepts("a", retired_within_s=day, now_epoch=t0 + day + 1)  # JWTs, cursors
+    assert ring.accepts("a", retired_within_s=signing.LINK_KEY_RETENTION_S, now_epoch=t0 + 60 * day)  # links
+    assert ring.accepts("b", retired_within_s=0, now_epoch=t0 + 10**9)  # the current key, always
+    monthly = t0
+    for n in range(14):  # fourteen monthly rotations: keys older than the retention are dropped
+        monthly += 30 * day
+        doc = signing.rotated(doc, new_kid=f"k{n}", new_secret="s", now_epoch=monthly)
+    ring = signing.parse(doc)
+    assert "a" not in ring.keys and ring.current_kid == "k13"  # a: retired 420 days ago
+    assert all(at > monthly - signing.LINK_KEY_RETENTION_S for at in ring.retired_at.values())
 
 
 def test_derived_keys_differ_by_purpose() -> None:

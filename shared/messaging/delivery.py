@@ -1,0 +1,178 @@
+"""Delivering one outbox message: exactly once to the recipient on an at-least-once queue.
+
+1. The message must still be `queued`: a redelivered, duplicated or retried SQS message for one
+   that moved on is acknowledged and nothing is sent.
+2. Suppressed or opted-out recipients end `suppressed` with the reason; no provider call.
+3. A conditional write claims it (`queued → sending`, attempts + 1) BEFORE the provider call.
+4. The provider's answer decides:
+   - accepted → `sent` (guarded by the claim; SES's own `Send` notification may get there first);
+   - throttled / 5xx / could not connect → nothing was sent: back to `queued`, and the worker
+     pushes the SQS message's visibility out exponentially with jitter (no sleeping);
+   - permanent error → `failed` with the reason;
+   - no answer (read timeout, connection dropped mid-request) → the outcome is unknown, so the
+     message stays `sending` and is never sent again automatically: the SES `Send`/`Delivery`
+     notification (tagged with the message id) settles it, or an admin sees it in `sending`.
+   A crash between the provider accepting and our status write is that last case too.
+5. After `MAX_ATTEMPTS` claims the message is `failed`; SQS's own receive count sends a message
+   that keeps failing to the DLQ, and the requeue job brings it back for this check.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
+
+from shared.identity import repository as identity_repository
+from shared.messaging import repository
+from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.sms_routes import remember_sms_route
+from shared.platform import aws, ids
+from shared.platform.masking import mask_address
+from shared.platform.observability import logger
+from shared.platform.settings import settings
+from shared.suppression import service as suppression
+from shared.tracking import links
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_S = 5
+BACKOFF_CAP_S = 900  # SQS allows up to 12 hours; 15 minutes keeps retries inside the hour
+
+RETRYABLE_CODES = frozenset({
+    "Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException",
+    "RequestLimitExceeded", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure",
+    "InternalError", "InternalErrorException", "SendingPausedException", "AccountSendingPausedException",
+    "KMSThrottlingException",
+})
+
+
+class Retry(Exception):
+    """Not sent; try again after `delay_s` (the worker reports the record as failed)."""
+
+    def __init__(self, reason: str, delay_s: int) -> None:
+        super().__init__(reason)
+        self.delay_s = delay_s
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # sent | skipped | suppressed | failed | unknown
+    detail: str = ""
+
+
+def backoff_s(attempt: int, rng: random.Random | None = None) -> int:
+    """Exponential backoff with full jitter, at least the base, at most the cap."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, attempt - 1))
+    return max(BACKOFF_BASE_S, int((rng or random).uniform(ceiling / 2, ceiling)))
+
+
+def _is_retryable(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    return code in RETRYABLE_CODES or status >= 500
+
+
+def _sender(community_id: str) -> str:
+    community = identity_repository.get_community(community_id)
+    name = community.name if community else "Porchlight"
+    return formataddr((name, f"no-reply@{settings().require('mail_from_domain')}"))
+
+
+def build_email(message: Message) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = _sender(message.community_id)
+    mail["To"] = message.to
+    mail["Subject"] = message.subject or ""
+    mail["Message-ID"] = make_msgid(domain=settings().require("mail_from_domain"))
+    mail["X-Porchlight-Community"] = message.community_id
+    mail["X-Porchlight-Message"] = message.id
+    marketing = message.category == Category.MARKETING
+    if marketing:
+        for header, value in links.unsubscribe_headers(message.community_id, message.id, message.to).items():
+            mail[header] = value
+    mail.set_content(message.text or "")
+    if message.html:
+        html = links.prepare_email_html(message.html, message.community_id, message.id, marketing=marketing)
+        mail.add_alternative(html, subtype="html")
+    return mail
+
+
+def _send_email(message: Message) -> str:
+    answer = aws.client("ses").send_raw_email(
+        Source=_sender(message.community_id),
+        Destinations=[message.to],
+        RawMessage={"Data": build_email(message).as_bytes()},
+        ConfigurationSetName=settings().require("ses_configuration_set"),
+        Tags=[{"Name": "community_id", "Value": message.community_id},
+              {"Name": "message_id", "Value": message.id}],
+    )
+    return str(answer["MessageId"])
+
+
+def _send_sms(message: Message) -> str:
+    sms_type = "Promotional" if message.category == Category.MARKETING else "Transactional"
+    answer = aws.client("sns").publish(
+        PhoneNumber=message.to,
+        Message=message.text,
+        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": sms_type}},
+    )
+    remember_sms_route(message.community_id, message.to)
+    return str(answer["MessageId"])
+
+
+def deliver(community_id: str, message_id: str) -> Outcome:
+    """Deliver one message if it is still due. Raises `Retry` when the provider said "later"."""
+    message = repository.get(community_id, message_id)
+    if message is None or message.status != MessageStatus.QUEUED:
+        return Outcome("skipped", "not queued" if message else "unknown message")
+    if message.attempts >= MAX_ATTEMPTS:
+        repository.finish(message, MessageStatus.FAILED, f"gave up after {message.attempts} attempts",
+                          from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("failed", "attempts exhausted")
+    reason = suppression.blocking_reason(community_id, message.channel, message.to, message.category)
+    if reason is not None:
+        repository.finish(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {reason}",
+                          from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("suppressed", str(reason))
+    claim_id = ids.new_id()
+    if not repository.claim(message, claim_id):
+        return Outcome("skipped", "claimed elsewhere")
+    attempt = message.attempts + 1
+    try:
+        provider_id = _send_email(message) if message.channel == Channel.EMAIL else _send_sms(message)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Error")
+        text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
+        if _is_retryable(error):
+            delay = backoff_s(attempt)
+            repository.release(message, claim_id, text, retry_in_s=delay)
+            raise Retry(text, delay) from error
+        repository.finish(message, MessageStatus.FAILED, text, from_statuses=(MessageStatus.SENDING,),
+                          claim_id=claim_id)
+        return Outcome("failed", text)
+    except EndpointConnectionError as error:  # never reached the provider
+        delay = backoff_s(attempt)
+        repository.release(message, claim_id, "provider unreachable", retry_in_s=delay)
+        raise Retry("provider unreachable", delay) from error
+    except (ReadTimeoutError, ConnectionClosedError) as error:  # may or may not have been sent
+        logger.warning("delivery outcome unknown", extra={"message_id": message.id, "error": type(error).__name__})
+        return Outcome("unknown", type(error).__name__)
+    repository.mark_sent(message, claim_id, provider_id)
+    logger.info("message sent", extra={"message_id": message.id, "channel": str(message.channel),
+                                       "to": mask_address(message.to), "attempt": attempt})
+    return Outcome("sent", provider_id)
+
+
+def parse_body(body: str) -> tuple[str, str]:
+    data: Any = json.loads(body)
+    return str(data["community_id"]), str(data["message_id"])

@@ -1,0 +1,28 @@
+"""Provider events applied to messages: the one entry point for SES notifications, SMS replies
+and our own open/click tracking."""
+
+from __future__ import annotations
+
+from shared.messaging import repository
+from shared.messaging.models import KIND_STATUS, MessageEvent, ProviderEvent, ProviderEventKind
+from shared.platform.observability import logger
+
+_FIRST_OF = {ProviderEventKind.OPEN: "opened_at", ProviderEventKind.CLICK: "clicked_at"}
+
+
+def record(event: ProviderEvent) -> bool:
+    """Apply one event to its message; True when it moved the status or set a first open/click.
+
+    An event for a message we do not have (another stage's, or deleted) is logged and ignored:
+    retrying cannot make it apply.
+    """
+    message = repository.get(event.community_id, event.message_id)
+    if message is None:
+        logger.warning("provider event for an unknown message", extra={"kind": str(event.kind),
+                                                                       "message_id": event.message_id})
+        return False
+    history = MessageEvent(type=str(event.kind), at=event.at, detail=event.detail)
+    return repository.advance(
+        message, KIND_STATUS[event.kind], history,
+        provider_message_id=event.provider_message_id, first_of=_FIRST_OF.get(event.kind),
+    )

@@ -1,0 +1,38 @@
+"""Storage items of the outbox."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+
+from shared.platform.db import BaseItem
+
+
+class EventMap(MapAttribute[str, object]):
+    type = UnicodeAttribute()
+    at = UnicodeAttribute()
+    detail = UnicodeAttribute(default="{}")  # JSON: provider details vary by event type
+
+
+class MessageItem(BaseItem, discriminator="message"):
+    id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    category = UnicodeAttribute()
+    to = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    claim = UnicodeAttribute(null=True)  # the delivery attempt holding the message while `sending`
+    template_id = UnicodeAttribute(null=True)
+    template_version = NumberAttribute(null=True)
+    campaign_id = UnicodeAttribute(null=True)
+    resident_id = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)
+    html = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(default="")
+    last_error = UnicodeAttribute(null=True)
+    provider_message_id = UnicodeAttribute(null=True)
+    opened_at = UnicodeAttribute(null=True)
+    clicked_at = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    events = ListAttribute(of=EventMap, default=list)

@@ -1,0 +1,53 @@
+"""Moving outbox dead letters back to the outbox queue (a scheduled job, or by hand).
+
+The DLQ is found from the queue's own redrive policy, so no second name is configured. A
+message moved back is checked by the worker as usual: still `queued` and under its attempt
+bound → delivered; over the bound → `failed` with the reason, and it stops there.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shared.platform import aws
+from shared.platform.observability import logger
+from shared.platform.settings import settings
+
+SQS_BATCH = 10
+
+
+def dead_letter_url(sqs: Any, queue_url: str) -> str:
+    policy = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["RedrivePolicy"])["Attributes"]
+    dlq_arn = json.loads(policy["RedrivePolicy"])["deadLetterTargetArn"]
+    _, _, _, _, account, name = dlq_arn.split(":")
+    return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
+
+
+def requeue_dead_letters(limit: int = 5_000) -> int:
+    """Move up to `limit` messages from the outbox DLQ to the outbox; return how many moved."""
+    sqs = aws.client("sqs")
+    queue_url = settings().require("outbox_queue_url")
+    dlq_url = dead_letter_url(sqs, queue_url)
+    moved = 0
+    while moved < limit:
+        received = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=SQS_BATCH, WaitTimeSeconds=0,
+                                       VisibilityTimeout=60).get("Messages", [])
+        if not received:
+            break
+        sent = sqs.send_message_batch(
+            QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(received)]
+        )
+        ok = {int(entry["Id"]) for entry in sent.get("Successful", [])}
+        done = [m for i, m in enumerate(received) if i in ok]
+        if done:
+            sqs.delete_message_batch(
+                QueueUrl=dlq_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+        moved += len(done)
+        if len(done) < len(received):
+            logger.warning("some dead letters were not moved", extra={"failed": len(received) - len(done)})
+            break
+    logger.info("outbox dead letters requeued", extra={"moved": moved})
+    return moved

@@ -1,0 +1,182 @@
+"""Outbox use cases: queue a message, read messages, retry failed ones.
+
+A message is rendered when it is queued (so missing variables are a 422 now, not a failure
+later) and records the template version it used. The write happens before the enqueue; if the
+enqueue fails the message is marked failed, so an admin's retry picks it up and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from shared.audit.events import AuditEvent, publish
+from shared.identity import repository as identity_repository
+from shared.messaging import outbox, repository
+from shared.messaging.items import MessageItem
+from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Requeued
+from shared.platform import clock, cursor, ids
+from shared.platform.context import Caller, RequestMeta
+from shared.platform.errors import Conflict, FieldError, NotFound, RecipientSuppressed, ValidationFailed
+from shared.platform.observability import logger
+from shared.spec.permissions import Permission, allows
+from shared.suppression import service as suppression
+from shared.templates import render as templates_render
+from shared.templates import residents
+from shared.templates import service as templates
+from shared.tracking import links
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def normalise_address(channel: Channel, address: str) -> str:
+    if channel == Channel.SMS:
+        compact = re.sub(r"[\s().-]", "", address)
+        if not E164.fullmatch(compact):
+            raise ValidationFailed(details=[FieldError("to", "must be an E.164 phone number, e.g. +14165550123")])
+        return compact
+    try:
+        return validate_email(address, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValidationFailed(details=[FieldError("to", str(error))]) from error
+
+
+def _audit(caller: Caller, meta: RequestMeta, action: str, target: str | None, **detail: object) -> None:
+    publish(AuditEvent(community_id=caller.community_id, action=action, actor_id=caller.user_id, target=target,
+                       ip=meta.ip, user_agent=meta.user_agent[:512], detail=dict(detail)))
+
+
+def create(caller: Caller, request: MessageCreate, meta: RequestMeta) -> Queued:
+    community_id = caller.community_id
+    template = templates.get(community_id, request.template_id)
+    if template is None:
+        raise NotFound("No such template.")
+    if template.channel != request.channel:
+        raise ValidationFailed(details=[FieldError("channel", f"the template is for {template.channel}")])
+    variables: dict[str, Any] = {}
+    resident_vars: dict[str, Any] | None = None
+    if request.resident_id is not None:
+        resident_vars = residents.variables_for(community_id, request.resident_id)
+        if resident_vars is None:
+            raise NotFound("No such resident.")
+        address = resident_vars.get("email" if request.channel == Channel.EMAIL else "phone")
+        if not address:
+            raise ValidationFailed(
+                details=[FieldError("resident_id", f"the resident has no {request.channel} address")]
+            )
+        variables.update(resident_vars)
+    else:
+        address = request.to
+    to = normalise_address(request.channel, str(address))
+    message_id = ids.new_id()
+    community = identity_repository.get_community(community_id)
+    variables.setdefault("email", to if request.channel == Channel.EMAIL else None)
+    variables.update({
+        "community_name": community.name if community else "",
+        "unsubscribe_url": links.unsubscribe_url(community_id, message_id, str(request.channel), to),
+    })
+    variables.update(request.variables)
+    rendered = templates_render.render(template, variables)
+    now = clock.iso()
+    message = Message(
+        id=message_id, community_id=community_id, channel=request.channel, category=Category(template.category),
+        to=to, status=MessageStatus.QUEUED, template_id=template.id, template_version=template.version,
+        resident_id=request.resident_id, subject=rendered.subject, html=rendered.html, text=rendered.text,
+        created_at=now, updated_at=now,
+        events=[MessageEvent(type="queued", at=now, detail={"by": caller.user_id})],
+    )
+    repository.create(message)
+    _enqueue_or_fail([message])
+    return Queued(id=message.id, status=MessageStatus.QUEUED)
+
+
+def _enqueue_or_fail(messages: list[Message]) -> int:
+    """Enqueue; whatever could not be queued is marked failed (and so can be retried)."""
+    try:
+        outbox.enqueue(messages)
+        return len(messages)
+    except outbox.EnqueueFailed as error:
+        failed = set(error.failed)
+    except Exception:  # noqa: BLE001 - SQS unreachable: every message of this call failed
+        logger.exception("outbox enqueue failed")
+        failed = {m.id for m in messages}
+    for message in messages:
+        if message.id in failed:
+            repository.finish(message, MessageStatus.FAILED, "could not be queued; retry it",
+                              from_statuses=(MessageStatus.QUEUED,))
+    return len(messages) - len(failed)
+
+
+def _own_only(caller: Caller) -> bool:
+    """Owners and tenants read only their own messages (the contract's role table)."""
+    return not allows(caller.role, Permission.COMMS_MANAGE) and not allows(caller.role, Permission.RESIDENTS_READ)
+
+
+def get(caller: Caller, message_id: str) -> MessageOut:
+    message = repository.get(caller.community_id, message_id)
+    if message is None or (_own_only(caller) and not _is_own(caller, message)):
+        raise NotFound("No such message.")
+    return MessageOut.of(message)
+
+
+def _is_own(caller: Caller, message: Message) -> bool:
+    # Residents are linked to portal users by the residents directory (a later issue); until a
+    # message names the caller's own resident record, nothing is theirs.
+    return False
+
+
+def list_messages(caller: Caller, *, status: MessageStatus | None, channel: Channel | None,
+                  campaign_id: str | None, limit: int, after: str | None) -> MessageList:
+    if _own_only(caller):
+        return MessageList(items=[], next_cursor=None)
+    start = cursor.decode(caller.community_id, after)
+    condition = None
+    if channel is not None:
+        condition = MessageItem.channel == str(channel)
+    if campaign_id is not None:
+        by_campaign = MessageItem.campaign_id == campaign_id
+        condition = by_campaign if condition is None else condition & by_campaign
+    if status is not None:
+        items, last = repository.list_by_status(caller.community_id, status, limit=limit, after=start,
+                                                filter_condition=condition)
+    else:
+        items, last = repository.list_all(caller.community_id, limit=limit, after=start, filter_condition=condition)
+    return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(caller.community_id, last))
+
+
+def retry(caller: Caller, message_id: str, meta: RequestMeta) -> Queued:
+    message = repository.get(caller.community_id, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.status != MessageStatus.FAILED:
+        raise Conflict(f"Only failed messages can be retried; this one is {message.status}.")
+    if suppression.blocking_reason(caller.community_id, message.channel, message.to, message.category):
+        raise RecipientSuppressed()
+    if not repository.requeue(message, f"retry by {caller.user_id}"):
+        raise Conflict("The message changed meanwhile; reload it.")
+    _enqueue_or_fail([message])
+    _audit(caller, meta, "message.retried", message.id)
+    return Queued(id=message.id, status=MessageStatus.QUEUED)
+
+
+def retry_failed(caller: Caller, campaign_id: str | None, meta: RequestMeta) -> Requeued:
+    """Requeue every failed message of the community (or of one campaign), page by page."""
+    condition = MessageItem.campaign_id == campaign_id if campaign_id else None
+    requeued: list[Message] = []
+    after: dict[str, Any] | None = None
+    while True:
+        page, after = repository.list_by_status(caller.community_id, MessageStatus.FAILED, limit=200, after=after,
+                                                filter_condition=condition)
+        for message in page:
+            if suppression.blocking_reason(caller.community_id, message.channel, message.to, message.category):
+                continue
+            if repository.requeue(message, f"retry-failed by {caller.user_id}"):
+                requeued.append(message)
+        if after is None:
+            break
+    count = _enqueue_or_fail(requeued) if requeued else 0
+    _audit(caller, meta, "message.retry_failed", campaign_id, requeued=count)
+    return Requeued(requeued=count)

@@ -1,0 +1,65 @@
+"""Suppression storage: one item per (community, channel, address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import DeleteError, DoesNotExist
+
+from shared.messaging.models import Channel
+from shared.platform import db, keys
+from shared.platform.db import BaseItem
+from shared.suppression.models import Reason, Suppression
+
+
+class SuppressionItem(BaseItem, discriminator="suppression"):
+    community_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    address = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    source = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+def _model(item: SuppressionItem) -> Suppression:
+    return Suppression(community_id=item.community_id, channel=Channel(item.channel), address=item.address,
+                       reason=Reason(item.reason), source=item.source, created_at=item.created_at)
+
+
+def put(suppression: Suppression) -> None:
+    """Store (or replace) the suppression; a stronger reason simply overwrites a weaker one."""
+    db.bind()
+    pk, sk = keys.suppression(suppression.community_id, str(suppression.channel), suppression.address)
+    SuppressionItem(pk, sk, community_id=suppression.community_id, channel=str(suppression.channel),
+                    address=suppression.address.lower(), reason=str(suppression.reason), source=suppression.source,
+                    created_at=suppression.created_at).save()
+
+
+def get(community_id: str, channel: Channel, address: str) -> Suppression | None:
+    db.bind()
+    try:
+        return _model(SuppressionItem.get(*keys.suppression(community_id, str(channel), address)))
+    except DoesNotExist:
+        return None
+
+
+def delete(community_id: str, channel: Channel, address: str) -> bool:
+    db.bind()
+    item = SuppressionItem(*keys.suppression(community_id, str(channel), address))
+    try:
+        item.delete(condition=SuppressionItem.pk.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def list_page(community_id: str, *, channel: Channel | None, limit: int,
+              after: dict[str, Any] | None) -> tuple[list[Suppression], dict[str, Any] | None]:
+    db.bind()
+    prefix = f"SUPPRESS#{channel}#" if channel else "SUPPRESS#"
+    result = SuppressionItem.query(keys.community_pk(community_id), SuppressionItem.sk.startswith(prefix),
+                                   limit=limit, last_evaluated_key=after)
+    return [_model(i) for i in result], result.last_evaluated_key

@@ -1,0 +1,38 @@
+"""Suppression rules: what blocks a send, and how entries come and go."""
+
+from __future__ import annotations
+
+from shared.messaging.models import Category, Channel
+from shared.platform import clock
+from shared.suppression import repository
+from shared.suppression.models import Reason, Suppression, blocks
+
+# A weaker reason never replaces a stronger one (an unsubscribe after a bounce stays a bounce).
+_STRENGTH = {Reason.UNSUBSCRIBED: 0, Reason.MANUAL: 1, Reason.STOP: 2, Reason.COMPLAINT: 3, Reason.BOUNCE: 3}
+
+
+def normalise(channel: Channel, address: str) -> str:
+    return address.strip().lower() if channel == Channel.EMAIL else address.strip()
+
+
+def blocking_reason(community_id: str, channel: Channel, address: str, category: Category) -> Reason | None:
+    """Why this send must not happen, or None. One GetItem."""
+    found = repository.get(community_id, channel, normalise(channel, address))
+    if found is not None and blocks(found, category):
+        return found.reason
+    return None
+
+
+def add(community_id: str, channel: Channel, address: str, reason: Reason, source: str) -> Suppression:
+    address = normalise(channel, address)
+    existing = repository.get(community_id, channel, address)
+    if existing is not None and _STRENGTH[existing.reason] >= _STRENGTH[reason]:
+        return existing
+    entry = Suppression(community_id=community_id, channel=channel, address=address, reason=reason,
+                        source=source, created_at=clock.iso())
+    repository.put(entry)
+    return entry
+
+
+def remove(community_id: str, channel: Channel, address: str) -> bool:
+    return repository.delete(community_id, channel, normalise(channel, address))

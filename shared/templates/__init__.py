@@ -1,0 +1,1 @@
+"""Message templates: storage, validation, the rendering sandbox and previews."""
