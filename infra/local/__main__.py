@@ -15,24 +15,37 @@ from pathlib import Path
 from infra.local import logs
 from infra.local.config import LocalConfig
 from infra.local.runtime import run
-from infra.local.seeding import SeedUnavailable
 
 
 def parse_args(argv: list[str] | None = None) -> LocalConfig:
     defaults = LocalConfig.from_env()
-    parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default=defaults.host)
     parser.add_argument("--port", type=int, default=defaults.port, help="HTTP API port (0: any free port)")
     parser.add_argument("--aws-port", type=int, default=defaults.aws_port, help="embedded AWS port (0: any)")
-    parser.add_argument("--authorizer-cache-ttl", type=float, default=defaults.authorizer_cache_ttl_s,
-                        help="seconds an authorizer result is cached per Authorization header (0: off)")
-    parser.add_argument("--queue-wait", type=int, default=defaults.queue_wait_s,
-                        help="SQS long-poll wait in seconds (bounds shutdown time)")
-    parser.add_argument("--schedule-poll", type=float, default=defaults.schedule_poll_s,
-                        help="seconds between looks at the schedules")
-    parser.add_argument("--timeout-scale", type=float, default=defaults.timeout_scale,
-                        help="multiplier for queue visibility timeouts (min 1 s)")
+    parser.add_argument(
+        "--authorizer-cache-ttl",
+        type=float,
+        default=defaults.authorizer_cache_ttl_s,
+        help="seconds an authorizer result is cached per Authorization header (0: off)",
+    )
+    parser.add_argument(
+        "--queue-wait",
+        type=int,
+        default=defaults.queue_wait_s,
+        help="SQS long-poll wait in seconds (bounds shutdown time)",
+    )
+    parser.add_argument(
+        "--schedule-poll", type=float, default=defaults.schedule_poll_s, help="seconds between looks at the schedules"
+    )
+    parser.add_argument(
+        "--timeout-scale",
+        type=float,
+        default=defaults.timeout_scale,
+        help="multiplier for queue visibility timeouts (min 1 s)",
+    )
     parser.add_argument("--no-timeouts", action="store_true", help="do not fail invocations that overrun")
     parser.add_argument("--no-seed", action="store_true", help="start without the demo data")
     parser.add_argument("--ready-file", type=Path, help="write URLs and seed data as JSON here once ready")
@@ -59,9 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(config.log_level)
     try:
         return run(config)
-    except SeedUnavailable as error:
-        logging.getLogger("infra.local.seed").error("%s", error)
-        return 2
     except OSError as error:
         logging.getLogger("infra.local.runtime").error("cannot start: %s", error)
         return 1

@@ -20,7 +20,7 @@ import os
 import signal
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -77,15 +77,17 @@ class Runtime:
             "api_url": self.api_url,
             "aws_url": self.aws_url,
             "startup_s": round(self.startup_s, 2),
-            "demo": self.demo.as_dict() if self.demo else None,
+            "demo": asdict(self.demo) if self.demo else None,
             "super_admin": vars(self.super_admin) if self.super_admin else None,
             "resources": {
                 "table": self.provisioned.table,
                 "secret_id": self.provisioned.secret_id,
                 "bucket": self.provisioned.bucket,
                 "schedule_group": self.provisioned.schedule_group,
-                "queues": {k: {"url": q.url, "arn": q.arn, "dlq_url": q.dlq_url, "dlq_arn": q.dlq_arn}
-                           for k, q in self.provisioned.queues.items()},
+                "queues": {
+                    k: {"url": q.url, "arn": q.arn, "dlq_url": q.dlq_url, "dlq_arn": q.dlq_arn}
+                    for k, q in self.provisioned.queues.items()
+                },
                 "topics": dict(self.provisioned.topics),
                 "ses_configuration_set": self.provisioned.ses_configuration_set,
             },
@@ -130,31 +132,53 @@ def start(config: LocalConfig | None = None) -> Runtime:
         mailbox = Mailbox()
         mailbox.install_clock()
         invoker = Invoker(enforce_timeouts=config.enforce_timeouts)
-        rule_clock = RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop,
-                               tick_s=config.schedule_poll_s) if config.resources.jobs else None
+        rule_clock = (
+            RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop, tick_s=config.schedule_poll_s)
+            if config.resources.jobs
+            else None
+        )
         authorizer = GatewayAuthorizer(invoker, for_authorizer(), config.authorizer_cache_ttl_s)
         gateway = Gateway(
-            Router(config.routes), invoker, authorizer, CorsPolicy(config.spa_origins),
+            Router(config.routes),
+            invoker,
+            authorizer,
+            CorsPolicy(config.spa_origins),
             DevEndpoints(mailbox, rule_clock.fire_now if rule_clock else None),
         )
         # Bound now (port 0 becomes a real one), served last: its URL is the handlers' PUBLIC_API_URL.
         http = HttpServer(gateway, config.host, config.port)
         previous_env = environment.apply(
-            environment.handler_environment(config, aws_url, provisioned, public_api_url=http.url))
+            environment.handler_environment(config, aws_url, provisioned, public_api_url=http.url)
+        )
         demo = seed(config.super_admin, invoker.lock) if config.seed else None
 
         pollers = [
-            QueuePoller(info.spec, info.url, info.arn, clients("sqs"), for_worker(info.spec), invoker, stop,
-                        wait_s=config.queue_wait_s)
+            QueuePoller(
+                info.spec,
+                info.url,
+                info.arn,
+                clients("sqs"),
+                for_worker(info.spec),
+                invoker,
+                stop,
+                wait_s=config.queue_wait_s,
+            )
             for info in provisioned.queues.values()
         ]
         threads = [*pollers, *([rule_clock] if rule_clock else [])]
         if provisioned.schedule_group:
-            threads.append(OneTimeSchedules(
-                clients("scheduler"), clients("sqs"), provisioned.schedule_group,
-                all_functions(config.resources, config.routes), config.names.stage, invoker, stop,
-                poll_s=config.schedule_poll_s,
-            ))
+            threads.append(
+                OneTimeSchedules(
+                    clients("scheduler"),
+                    clients("sqs"),
+                    provisioned.schedule_group,
+                    all_functions(config.resources, config.routes),
+                    config.names.stage,
+                    invoker,
+                    stop,
+                    poll_s=config.schedule_poll_s,
+                )
+            )
         if provisioned.ses_configuration_set:
             threads.append(SesSimulator(mailbox, clients("sns"), provisioned.ses_configuration_set, stop))
         for thread in threads:
@@ -173,13 +197,25 @@ def start(config: LocalConfig | None = None) -> Runtime:
         aws.stop()
         environment.restore(previous_env)
         raise
-    for name, when in (rule_clock.next_times().items() if rule_clock else ()):
+    for name, when in rule_clock.next_times().items() if rule_clock else ():
         log.info("rule %s next fires at %s", name, when.isoformat() if when else "never")
     return Runtime(
-        config=config, api_url=http.url, aws_url=aws_url, provisioned=provisioned, demo=demo,
-        super_admin=config.super_admin if config.seed else None, startup_s=time.monotonic() - started,
-        mailbox=mailbox, authorizer=authorizer, rule_clock=rule_clock, pollers=pollers, _stop=stop,
-        _threads=threads, _http=http, _aws=aws, _previous_env=previous_env,
+        config=config,
+        api_url=http.url,
+        aws_url=aws_url,
+        provisioned=provisioned,
+        demo=demo,
+        super_admin=config.super_admin if config.seed else None,
+        startup_s=time.monotonic() - started,
+        mailbox=mailbox,
+        authorizer=authorizer,
+        rule_clock=rule_clock,
+        pollers=pollers,
+        _stop=stop,
+        _threads=threads,
+        _http=http,
+        _aws=aws,
+        _previous_env=previous_env,
     )
 
 
@@ -200,6 +236,7 @@ def run(config: LocalConfig | None = None, *, stop: threading.Event | None = Non
     stop = stop or threading.Event()
     previous_handlers: dict[signal.Signals, Any] = {}
     if threading.current_thread() is threading.main_thread():
+
         def on_signal(signum: int, _: FrameType | None) -> None:
             log.info("%s received, stopping (again to force)", signal.Signals(signum).name)
             stop.set()
@@ -211,8 +248,16 @@ def run(config: LocalConfig | None = None, *, stop: threading.Event | None = Non
     try:
         runtime = start(config)
         try:
-            print(banner.render(api_url=runtime.api_url, aws_url=runtime.aws_url, demo=runtime.demo,
-                                super_admin=runtime.super_admin, startup_s=runtime.startup_s), flush=True)
+            print(
+                banner.render(
+                    api_url=runtime.api_url,
+                    aws_url=runtime.aws_url,
+                    demo=runtime.demo,
+                    super_admin=runtime.super_admin,
+                    startup_s=runtime.startup_s,
+                ),
+                flush=True,
+            )
             if config.ready_file is not None:
                 write_ready_file(config.ready_file, runtime)
             while not stop.wait(0.5):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
-from shared.audit.events import AuditEvent
 from shared.messaging.models import Category, Channel
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
 from tests.integration.conftest import signup
 from tests.support.api import call
+from tests.support.queues import audit_events
 
 pytestmark = pytest.mark.integration
 
@@ -30,16 +29,6 @@ def listed(token: str, **query: str) -> Any:
     answer = call("GET", "/v1/suppressions", token=token, query=query or None)
     assert answer.status == 200, answer.body
     return answer.body
-
-
-def audit_events(aws_env: dict[str, Any]) -> list[AuditEvent]:
-    sqs, queue = boto3.client("sqs"), aws_env["queues"]["Audit"]
-    found: list[AuditEvent] = []
-    while batch := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
-        for item in batch:
-            found.append(AuditEvent.model_validate_json(item["Body"]))
-            sqs.delete_message(QueueUrl=queue, ReceiptHandle=item["ReceiptHandle"])
-    return found
 
 
 def test_add_list_and_lift_an_email(admin: dict[str, Any]) -> None:
@@ -87,8 +76,17 @@ def test_an_upper_case_or_unencoded_address_lifts_the_same_entry(admin: dict[str
         ({"channel": "email"}, "address"),
         ({"channel": "email", "address": "rae@example.com", "note": "x"}, "note"),
     ],
-    ids=["bad-email", "phone-as-email", "no-plus", "too-short", "too-long", "channel", "reason", "missing",
-         "unknown-field"],
+    ids=[
+        "bad-email",
+        "phone-as-email",
+        "no-plus",
+        "too-short",
+        "too-long",
+        "channel",
+        "reason",
+        "missing",
+        "unknown-field",
+    ],
 )
 def test_bad_requests_are_422_with_the_field(admin: dict[str, Any], body: dict[str, Any], field: str) -> None:
     answer = call("POST", "/v1/suppressions", token=admin["access_token"], json_body=body)
@@ -152,15 +150,24 @@ def test_a_stronger_reason_is_kept_and_returned(admin: dict[str, Any]) -> None:
 def test_the_idempotency_key_replays_the_first_answer(admin: dict[str, Any]) -> None:
     token = admin["access_token"]
     headers = {"Idempotency-Key": "supp-1"}
-    first = call("POST", "/v1/suppressions", token=token, headers=headers,
-                 json_body={"channel": "email", "address": "rae@example.com"})
-    second = call("POST", "/v1/suppressions", token=token, headers=headers,
-                  json_body={"channel": "email", "address": "rae@example.com"})
+    first = call(
+        "POST",
+        "/v1/suppressions",
+        token=token,
+        headers=headers,
+        json_body={"channel": "email", "address": "rae@example.com"},
+    )
+    second = call(
+        "POST",
+        "/v1/suppressions",
+        token=token,
+        headers=headers,
+        json_body={"channel": "email", "address": "rae@example.com"},
+    )
     assert first.status == second.status == 201 and first.body == second.body
 
 
-def test_adding_and_lifting_are_audited_with_the_address_masked(aws_env: dict[str, Any],
-                                                               admin: dict[str, Any]) -> None:
+def test_adding_and_lifting_are_audited_with_the_address_masked(aws_env: dict[str, Any], admin: dict[str, Any]) -> None:
     token, user_id, cid = admin["access_token"], admin["user"]["id"], admin["community"]["id"]
     audit_events(aws_env)  # drop signup's
     add(token, "email", "rae@example.com")

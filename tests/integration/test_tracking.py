@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from shared.audit.events import AuditEvent
 from shared.messaging import repository as messages
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.platform import clock, ids
@@ -24,6 +22,7 @@ from shared.tracking.tokens import Claims, Kind
 from shared.tracking.web import PIXEL
 from tests.integration.conftest import signup
 from tests.support.api import FakeContext, find_route
+from tests.support.queues import audit_events
 
 pytestmark = pytest.mark.integration
 
@@ -53,22 +52,34 @@ class Raw:
         return {k.lower(): v for k, v in self.headers.items()}.get(name.lower())
 
 
-def event_for(method: str, path: str, *, body: str | None = None, headers: dict[str, str] | None = None,
-              base64_body: bool = False) -> dict[str, Any]:
+def event_for(
+    method: str, path: str, *, body: str | None = None, headers: dict[str, str] | None = None, base64_body: bool = False
+) -> dict[str, Any]:
     """An API Gateway v2 event for a public route, shaped like tests.support.api builds them."""
     route, params = find_route(method, path.split("?")[0])
     query = path.partition("?")[2]
     return {
-        "version": "2.0", "routeKey": route.route_key, "rawPath": path.split("?")[0], "rawQueryString": query,
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": path.split("?")[0],
+        "rawQueryString": query,
         "headers": {"user-agent": "pytest", **{k.lower(): v for k, v in (headers or {}).items()}},
         "queryStringParameters": dict(p.split("=", 1) for p in query.split("&")) if query else None,
         "pathParameters": params or None,
         "requestContext": {
-            "http": {"method": method, "path": path.split("?")[0], "protocol": "HTTP/1.1", "sourceIp": "198.51.100.7",
-                     "userAgent": "pytest"},
-            "requestId": str(uuid.uuid4()), "routeKey": route.route_key, "stage": "$default",
+            "http": {
+                "method": method,
+                "path": path.split("?")[0],
+                "protocol": "HTTP/1.1",
+                "sourceIp": "198.51.100.7",
+                "userAgent": "pytest",
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route.route_key,
+            "stage": "$default",
         },
-        "body": body, "isBase64Encoded": base64_body,
+        "body": body,
+        "isBase64Encoded": base64_body,
     }
 
 
@@ -92,9 +103,18 @@ def path_of(url: str) -> str:
 
 def new_message(community_id: str, *, to: str = ADDRESS, category: Category = Category.MARKETING) -> Message:
     now = clock.iso()
-    message = Message(id=ids.new_id(), community_id=community_id, channel=Channel.EMAIL, category=category, to=to,
-                      status=MessageStatus.SENT, subject="Spring newsletter", html="<p>Hi</p>", created_at=now,
-                      updated_at=now)
+    message = Message(
+        id=ids.new_id(),
+        community_id=community_id,
+        channel=Channel.EMAIL,
+        category=category,
+        to=to,
+        status=MessageStatus.SENT,
+        subject="Spring newsletter",
+        html="<p>Hi</p>",
+        created_at=now,
+        updated_at=now,
+    )
     messages.create(message)
     return message
 
@@ -107,16 +127,6 @@ def reload(message: Message) -> Message:
 
 def kinds(message: Message) -> list[str]:
     return [e.type for e in reload(message).events]
-
-
-def audit_events(aws_env: dict[str, Any]) -> list[AuditEvent]:
-    sqs, queue = boto3.client("sqs"), aws_env["queues"]["Audit"]
-    found: list[AuditEvent] = []
-    while batch := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
-        for item in batch:
-            found.append(AuditEvent.model_validate_json(item["Body"]))
-            sqs.delete_message(QueueUrl=queue, ReceiptHandle=item["ReceiptHandle"])
-    return found
 
 
 @pytest.fixture
@@ -150,6 +160,7 @@ def assert_pixel(answer: Raw) -> None:
 
 # ---- open ---------------------------------------------------------------------------------------------
 
+
 def test_open_records_the_first_open_only(message: Message) -> None:
     assert_pixel(request("GET", open_path(message)))
     first = reload(message).opened_at
@@ -173,8 +184,11 @@ def test_any_bad_token_gets_the_same_gif_and_records_nothing(message: Message, t
 def test_tokens_of_other_kinds_or_tampered_ones_record_no_open(message: Message) -> None:
     genuine = open_path(message)
     tampered = genuine[:-3] + ("AAA" if not genuine.endswith("AAA") else "BBB")
-    for path in (tampered, click_path(message, "https://example.org/").replace("/t/click/", "/t/open/"),
-                 unsubscribe_path(message).replace("/unsubscribe/", "/t/open/")):
+    for path in (
+        tampered,
+        click_path(message, "https://example.org/").replace("/t/click/", "/t/open/"),
+        unsubscribe_path(message).replace("/unsubscribe/", "/t/open/"),
+    ):
         assert_pixel(request("GET", path))
     assert reload(message).opened_at is None
 
@@ -194,6 +208,7 @@ def test_an_open_for_a_message_that_is_gone_is_ignored(community: dict[str, Any]
 
 # ---- click --------------------------------------------------------------------------------------------
 
+
 def test_click_redirects_to_the_signed_url_and_records_each_link_once(message: Message) -> None:
     target = "https://example.org/events?id=7&ref=mail"
     answer = request("GET", click_path(message, target))
@@ -207,19 +222,30 @@ def test_click_redirects_to_the_signed_url_and_records_each_link_once(message: M
     stored = reload(message)
     assert stored.clicked_at == first
     assert [(e.type, e.detail.get("url")) for e in stored.events] == [
-        ("Click", target), ("Click", "https://example.org/other")]
+        ("Click", target),
+        ("Click", "https://example.org/other"),
+    ]
 
 
 def test_a_tampered_or_foreign_click_token_is_404_and_redirects_nowhere(message: Message) -> None:
     genuine = click_path(message, "https://example.org/")
     version, kid, payload, mac = genuine.rsplit("/", 1)[1].split(".")
-    evil = base64.urlsafe_b64encode(json.dumps(
-        {"k": "c", "c": message.community_id, "m": message.id, "u": "https://evil.test/"},
-        separators=(",", ":")).encode()).rstrip(b"=").decode()
-    for path in (f"/v1/t/click/{version}.{kid}.{evil}.{mac}",  # a new URL under the old signature
-                 genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB"),
-                 open_path(message).replace("/t/open/", "/t/click/"),
-                 "/v1/t/click/https:%2F%2Fevil.test%2F", "/v1/t/click/garbage"):
+    evil = (
+        base64.urlsafe_b64encode(
+            json.dumps(
+                {"k": "c", "c": message.community_id, "m": message.id, "u": "https://evil.test/"}, separators=(",", ":")
+            ).encode()
+        )
+        .rstrip(b"=")
+        .decode()
+    )
+    for path in (
+        f"/v1/t/click/{version}.{kid}.{evil}.{mac}",  # a new URL under the old signature
+        genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB"),
+        open_path(message).replace("/t/open/", "/t/click/"),
+        "/v1/t/click/https:%2F%2Fevil.test%2F",
+        "/v1/t/click/garbage",
+    ):
         answer = request("GET", path)
         assert answer.status == 404, path
         assert answer.header("location") is None
@@ -228,8 +254,11 @@ def test_a_tampered_or_foreign_click_token_is_404_and_redirects_nowhere(message:
 
 
 def test_request_parameters_cannot_change_where_a_click_goes(message: Message) -> None:
-    answer = request("GET", click_path(message, "https://example.org/a") + "?url=https://evil.test/&next=//evil.test",
-                     headers={"referer": "https://evil.test/", "host": "evil.test"})
+    answer = request(
+        "GET",
+        click_path(message, "https://example.org/a") + "?url=https://evil.test/&next=//evil.test",
+        headers={"referer": "https://evil.test/", "host": "evil.test"},
+    )
     assert answer.status == 302 and answer.header("location") == "https://example.org/a"
 
 
@@ -243,6 +272,7 @@ def test_a_click_still_redirects_when_recording_fails(message: Message, monkeypa
 
 
 # ---- unsubscribe --------------------------------------------------------------------------------------
+
 
 def test_the_page_shows_who_and_a_masked_address_and_changes_nothing(message: Message) -> None:
     answer = request("GET", unsubscribe_path(message), headers=BROWSER)
@@ -263,24 +293,27 @@ def test_community_names_are_escaped_on_the_page() -> None:
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
 
 
-def test_one_click_post_suppresses_marketing_only_and_records_once(aws_env: dict[str, Any],
-                                                                    message: Message) -> None:
+def test_one_click_post_suppresses_marketing_only_and_records_once(aws_env: dict[str, Any], message: Message) -> None:
     audit_events(aws_env)  # drop signup's
-    answer = request("POST", unsubscribe_path(message), body=ONE_CLICK,
-                     headers={"content-type": "application/x-www-form-urlencoded"})
+    answer = request(
+        "POST", unsubscribe_path(message), body=ONE_CLICK, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert answer.status == 200 and "You are unsubscribed" in answer.text
     cid = message.community_id
     assert suppressions.blocking_reason(cid, Channel.EMAIL, ADDRESS, Category.MARKETING) == Reason.UNSUBSCRIBED
     assert suppressions.blocking_reason(cid, Channel.EMAIL, ADDRESS.upper(), Category.MARKETING) == Reason.UNSUBSCRIBED
     assert suppressions.blocking_reason(cid, Channel.EMAIL, ADDRESS, Category.TRANSACTIONAL) is None
     stored = reload(message)
-    assert [(e.type, e.detail) for e in stored.events] == [
-        ("Unsubscribe", {"channel": "email", "method": "one-click"})]
+    assert [(e.type, e.detail) for e in stored.events] == [("Unsubscribe", {"channel": "email", "method": "one-click"})]
     [audited] = audit_events(aws_env)
     assert audited.action == "suppression.unsubscribed" and audited.community_id == cid
     assert audited.target == "r***@example.com" and audited.actor_id is None
-    assert audited.detail == {"channel": "email", "reason": "unsubscribed", "message_id": message.id,
-                              "method": "one-click"}
+    assert audited.detail == {
+        "channel": "email",
+        "reason": "unsubscribed",
+        "message_id": message.id,
+        "method": "one-click",
+    }
     assert ADDRESS not in audited.model_dump_json()
     # Mail clients retry; a second POST changes nothing.
     assert request("POST", unsubscribe_path(message), body=ONE_CLICK).status == 200
@@ -295,10 +328,17 @@ def test_the_page_button_posts_an_empty_body(message: Message) -> None:
 
 def test_a_multipart_one_click_post_is_recognised(message: Message) -> None:
     boundary = "----porchlight"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\n"
-            f"One-Click\r\n--{boundary}--\r\n")
-    answer = request("POST", unsubscribe_path(message), body=base64.b64encode(body.encode()).decode(),
-                     base64_body=True, headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        f"One-Click\r\n--{boundary}--\r\n"
+    )
+    answer = request(
+        "POST",
+        unsubscribe_path(message),
+        body=base64.b64encode(body.encode()).decode(),
+        base64_body=True,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert answer.status == 200
     assert [e.detail["method"] for e in reload(message).events] == ["one-click"]
 
@@ -313,8 +353,10 @@ def test_an_unsubscribe_only_touches_its_own_community(message: Message) -> None
 def test_an_unsubscribe_after_a_bounce_keeps_the_bounce(message: Message) -> None:
     suppressions.add(message.community_id, Channel.EMAIL, ADDRESS, Reason.BOUNCE, source="ses")
     assert request("POST", unsubscribe_path(message), body=ONE_CLICK).status == 200
-    assert suppressions.blocking_reason(message.community_id, Channel.EMAIL, ADDRESS,
-                                        Category.TRANSACTIONAL) == Reason.BOUNCE
+    assert (
+        suppressions.blocking_reason(message.community_id, Channel.EMAIL, ADDRESS, Category.TRANSACTIONAL)
+        == Reason.BOUNCE
+    )
 
 
 def test_sms_unsubscribe_links_suppress_the_phone_number(community: dict[str, Any]) -> None:
@@ -328,8 +370,11 @@ def test_sms_unsubscribe_links_suppress_the_phone_number(community: dict[str, An
 
 def test_bad_unsubscribe_tokens_are_404_pages_for_browsers_and_json_otherwise(message: Message) -> None:
     genuine = unsubscribe_path(message)
-    for path in (genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB"),
-                 open_path(message).replace("/t/open/", "/unsubscribe/"), "/v1/unsubscribe/garbage"):
+    for path in (
+        genuine[:-2] + ("AA" if not genuine.endswith("AA") else "BB"),
+        open_path(message).replace("/t/open/", "/unsubscribe/"),
+        "/v1/unsubscribe/garbage",
+    ):
         page = request("GET", path, headers=BROWSER)
         assert page.status == 404 and "This link is not valid" in page.text
         posted = request("POST", path, body=ONE_CLICK, headers=BROWSER)
@@ -340,6 +385,7 @@ def test_bad_unsubscribe_tokens_are_404_pages_for_browsers_and_json_otherwise(me
 
 
 # ---- the sample events --------------------------------------------------------------------------------
+
 
 def load(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text())

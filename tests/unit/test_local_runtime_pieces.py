@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 
 import pytest
 
 from infra.local.config import LocalConfig, LocalNames, SuperAdmin
 from infra.local.functions import all_functions, function_arn, function_name_of, resolve
 from infra.local.provision import new_signing_key_document
-from infra.local.seeding import SEED_MODULE, DemoCommunity, SeedUnavailable, seed
+from infra.local.seeding import DemoCommunity, seed
 from infra.local.sqs_poller import failed_ids, sqs_record
 from shared.spec.resources import AUTHORIZER_HANDLER, RESOURCES, QueueSpec
 from shared.spec.routes import ROUTES
@@ -56,13 +54,20 @@ def test_sqs_record_is_the_lambda_shape() -> None:
     record = sqs_record(message, "arn:aws:sqs:us-east-1:123456789012:q")
     assert record["messageId"] == "id-1" and record["receiptHandle"] == "rh" and record["body"] == '{"a": 1}'
     assert record["attributes"]["ApproximateReceiveCount"] == "2"
-    assert record["messageAttributes"]["kind"] == {"stringValue": "audit", "binaryValue": None,
-                                                   "stringListValues": [], "binaryListValues": [],
-                                                   "dataType": "String"}
+    assert record["messageAttributes"]["kind"] == {
+        "stringValue": "audit",
+        "binaryValue": None,
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "String",
+    }
     assert record["messageAttributes"]["blob"]["binaryValue"] == "AQ=="
     assert record["md5OfBody"] == "md5" and record["md5OfMessageAttributes"] == "md5a"
     assert (record["eventSource"], record["eventSourceARN"], record["awsRegion"]) == (
-        "aws:sqs", "arn:aws:sqs:us-east-1:123456789012:q", "us-east-1")
+        "aws:sqs",
+        "arn:aws:sqs:us-east-1:123456789012:q",
+        "us-east-1",
+    )
 
 
 def test_local_names_come_from_the_spec_logical_ids() -> None:
@@ -91,8 +96,10 @@ def test_every_function_has_a_name_and_lambda_arns_resolve_to_it() -> None:
     for job in RESOURCES.jobs:
         assert functions[job.logical_id].handler == job.handler
         assert resolve(function_arn(job.logical_id), functions, "local") == functions[job.logical_id]
-        assert resolve(f"{function_arn('porchlight-local-' + job.logical_id)}:live", functions, "local") \
+        assert (
+            resolve(f"{function_arn('porchlight-local-' + job.logical_id)}:live", functions, "local")
             == functions[job.logical_id]
+        )
     for route in ROUTES:
         assert functions[route.name].handler == route.handler
     for queue in RESOURCES.queues:
@@ -109,22 +116,14 @@ def test_first_signing_key_has_the_stack_shape() -> None:
     assert new_signing_key_document() != document
 
 
-def test_missing_seed_module_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, SEED_MODULE, None)
-    with pytest.raises(SeedUnavailable, match="shared.identity.seed is missing"):
-        seed(SuperAdmin(), threading.Lock())
-    monkeypatch.setitem(sys.modules, SEED_MODULE, types.ModuleType(SEED_MODULE))
-    with pytest.raises(SeedUnavailable, match="seed_super_admin or seed_demo_community"):
-        seed(SuperAdmin(), threading.Lock())
-
-
 def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.identity import seed as identity_seed
+
     calls: list[tuple[str, ...]] = []
-    module = types.ModuleType(SEED_MODULE)
-    module.seed_super_admin = lambda *args: calls.append(args)  # type: ignore[attr-defined]
-    module.seed_demo_community = lambda: types.SimpleNamespace(  # type: ignore[attr-defined]
-        name="Demo", slug="demo", admin_email="a@example.com", admin_password="pw")
-    monkeypatch.setitem(sys.modules, SEED_MODULE, module)
+    monkeypatch.setattr(identity_seed, "seed_super_admin", lambda *args: calls.append(args))
+    monkeypatch.setattr(
+        identity_seed, "seed_demo_community", lambda: DemoCommunity("Demo", "demo", "a@example.com", "pw")
+    )
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw")
     assert calls == [("s@example.com", "secret", "TOTP")]
