@@ -44,6 +44,7 @@ TABLE_WRITE_ACTIONS: tuple[str, ...] = (
 )
 SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
 SECRET_ROTATE_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue")
+MFA_KEY_ACTIONS: tuple[str, ...] = ("kms:Encrypt", "kms:Decrypt")
 QUEUE_SEND_ACTIONS: tuple[str, ...] = ("sqs:SendMessage",)
 QUEUE_VISIBILITY_ACTIONS: tuple[str, ...] = ("sqs:ChangeMessageVisibility",)
 DLQ_REDRIVE_ACTIONS: tuple[str, ...] = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
@@ -65,6 +66,7 @@ class GrantTargets:
 
     table: dynamodb.ITable
     signing_key: secretsmanager.ISecret
+    mfa_key_arn: str
     queues: Mapping[str, sqs.IQueue]  # by QueueSpec.logical_id
     dead_letter_queues: Mapping[str, sqs.IQueue]  # by the logical id of the queue they serve
     ses_identity_arn: str  # the verified mail domain
@@ -106,6 +108,7 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.TABLE_WRITE: lambda t: [_allow(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS, t.table_arns)],
     Grant.SIGNING_KEY_READ: lambda t: [_allow(SECRET_READ_ACTIONS, [t.signing_key.secret_arn])],
     Grant.SIGNING_KEY_ROTATE: lambda t: [_allow(SECRET_ROTATE_ACTIONS, [t.signing_key.secret_arn])],
+    Grant.MFA_KEY_USE: lambda t: [_allow(MFA_KEY_ACTIONS, [t.mfa_key_arn])],
     Grant.AUDIT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(AUDIT_QUEUE_ID)])],
     Grant.OUTBOX_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
     Grant.OUTBOX_VISIBILITY: lambda t: [_allow(QUEUE_VISIBILITY_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],

@@ -18,7 +18,7 @@ from infra.messaging import AlarmTopic, WorkQueue
 from infra.notifications import Notifications
 from infra.permissions import GrantTargets, acknowledge_wildcards
 from infra.schedules import ScheduledJobs, SchedulerResources
-from infra.secrets import SigningKey
+from infra.secrets import MfaKey, SigningKey
 from infra.storage import Storage
 from shared.spec.resources import RESOURCES, SERVICE, Resources, function_environment
 from shared.spec.routes import ROUTES, Route
@@ -48,6 +48,7 @@ class PorchlightStack(Stack):
 
         self.data = Data(self, "Data", spec=resources.table, config=config)
         self.signing_key = SigningKey(self, "Secrets", spec=resources.signing_key, config=config)
+        self.mfa_key = MfaKey(self, "Keys", spec=resources.mfa_key, config=config)
         self.storage = Storage(self, "Storage", spec=resources.bucket, config=config)
         self.alarms = AlarmTopic(self, "Alarms")
         self.queues = {
@@ -72,6 +73,7 @@ class PorchlightStack(Stack):
             version=config.version,
             table_name=self.data.table.table_name,
             signing_key_secret_id=self.signing_key.secret.secret_arn,
+            mfa_key_id=self.mfa_key.key.key_arn,
             bucket_name=self.storage.bucket.bucket_name,
             queue_urls={logical_id: queue.queue.queue_url for logical_id, queue in self.queues.items()},
             schedule_group=self.scheduler.group_name if self.scheduler else "",
@@ -79,6 +81,7 @@ class PorchlightStack(Stack):
             ses_configuration_set=self.notifications.configuration_set_name,
             mail_from_domain=config.mail_domain,
             public_api_url=self.api.endpoint,
+            app_url=config.spa_origin,
             log_level=config.log_level,
         )
         self.defaults = FunctionDefaults(
@@ -89,6 +92,7 @@ class PorchlightStack(Stack):
             targets=GrantTargets(
                 table=self.data.table,
                 signing_key=self.signing_key.secret,
+                mfa_key_arn=self.mfa_key.key.key_arn,
                 queues={logical_id: queue.queue for logical_id, queue in self.queues.items()},
                 dead_letter_queues={logical_id: queue.dlq for logical_id, queue in self.queues.items()},
                 ses_identity_arn=self.notifications.identity_arn,

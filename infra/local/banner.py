@@ -15,6 +15,16 @@ def login_command(api_url: str, demo: DemoCommunity) -> str:
             f"-d {shlex.quote(body)}")
 
 
+def totp_command(secret: str) -> str:
+    """Today's code for a seeded account, from the project's own virtualenv."""
+    return f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
+
+
+def verify_command(api_url: str) -> str:
+    return (f"curl -s -X POST {api_url}/v1/auth/mfa/verify -H 'content-type: application/json' "
+            "-d '{\"mfa_token\": \"<mfa_token>\", \"code\": \"<code>\"}'")
+
+
 def render(
     *,
     api_url: str,
@@ -38,14 +48,17 @@ def render(
         lines += [
             f"  Demo community   {demo.name}  (slug {demo.slug})",
             f"    admin          {demo.admin_email} / {demo.admin_password}",
-            f"    sign in        {login_command(api_url, demo)}",
+            f"    TOTP secret    {demo.admin_totp_secret}   (add it to an authenticator app, or:)",
+            f"    code           {totp_command(demo.admin_totp_secret)}",
+            f"    1. sign in     {login_command(api_url, demo)}",
+            f"    2. MFA         {verify_command(api_url)}",
             "",
         ]
     if super_admin is not None:
         lines += [
             f"  Super admin      {super_admin.email} / {super_admin.password}",
-            f"    TOTP secret    {super_admin.totp_secret}",
-            "                   (not asked for yet: MFA sign-in arrives with identity MFA)",
+            f"    TOTP secret    {super_admin.totp_secret}   (MFA is mandatory: login, then /v1/auth/mfa/verify)",
+            f"    code           {totp_command(super_admin.totp_secret)}",
             "",
         ]
     return "\n".join(lines)

@@ -68,6 +68,9 @@ class LocalNames:
     def bucket(self, resources: Resources = RESOURCES) -> str:
         return self._name(resources.bucket.logical_id)
 
+    def key_alias(self, resources: Resources = RESOURCES) -> str:
+        return f"alias/{self._name(resources.mfa_key.logical_id)}"
+
     def queue(self, spec: QueueSpec) -> str:
         return self._name(spec.logical_id) + (".fifo" if spec.fifo else "")
 

@@ -51,6 +51,7 @@ def handler_environment(
             version=app_version(),
             table_name=provisioned.table,
             signing_key_secret_id=provisioned.secret_id,
+            mfa_key_id=provisioned.mfa_key_id,
             bucket_name=provisioned.bucket,
             queue_urls=provisioned.queue_urls,
             schedule_group=provisioned.schedule_group,
@@ -58,6 +59,7 @@ def handler_environment(
             ses_configuration_set=f"{SES_CONFIGURATION_SET}-{config.names.stage}",
             mail_from_domain=SES_DOMAIN,
             public_api_url=public_api_url,
+            app_url=config.spa_origins[0],
             log_level=config.log_level,
         )
     )

@@ -45,6 +45,7 @@ class Provisioned:
     table: str
     secret_id: str
     bucket: str
+    mfa_key_id: str
     schedule_group: str
     scheduler_role_arn: str
     queues: dict[str, QueueInfo] = field(default_factory=dict)  # by QueueSpec.logical_id
@@ -139,6 +140,18 @@ def _ensure_secret(secretsmanager: Any, name: str, description: str) -> bool:
     return True
 
 
+def _ensure_key(kms: Any, alias: str, description: str) -> str:
+    """The MFA KMS key behind `alias`, created on first use; its key id."""
+    try:
+        return str(kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NotFoundException":
+            raise
+    key_id = str(kms.create_key(Description=description)["KeyMetadata"]["KeyId"])
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return key_id
+
+
 def _ensure_schedule_group(scheduler: Any, name: str) -> None:
     try:
         scheduler.create_schedule_group(Name=name)
@@ -198,6 +211,7 @@ def provision(clients: Any, config: LocalConfig) -> Provisioned:
     secret_id = names.secret(resources)
     if _ensure_secret(clients("secretsmanager"), secret_id, resources.signing_key.description):
         log.info("signing key secret %s created", secret_id)
+    mfa_key_id = _ensure_key(clients("kms"), names.key_alias(resources), resources.mfa_key.description)
     group = ""
     if resources.scheduler_group is not None:
         group = names.schedule_group(resources)
@@ -212,6 +226,7 @@ def provision(clients: Any, config: LocalConfig) -> Provisioned:
     log.info("resources ready: table %s, %d queue(s) with DLQs, %d topic(s), bucket %s, schedule group %s, "
              "SES domain %s, configuration set %s", table, len(queues), len(topics), bucket, group or "-",
              SES_DOMAIN, configuration_set or "-")
-    return Provisioned(table=table, secret_id=secret_id, bucket=bucket, schedule_group=group,
+    return Provisioned(table=table, secret_id=secret_id, bucket=bucket, mfa_key_id=mfa_key_id,
+                       schedule_group=group,
                        scheduler_role_arn=names.scheduler_role_arn(), queues=queues, topics=topics,
                        ses_configuration_set=configuration_set)

@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 
 from shared.platform.db import BaseItem
@@ -18,6 +19,9 @@ class CommunityItem(BaseItem, discriminator="community"):
     name = UnicodeAttribute()
     timezone = UnicodeAttribute(default="UTC")
     mfa_required_roles = ListAttribute(of=UnicodeAttribute, default=lambda: ["admin", "manager", "board"])
+    sender_from_name = UnicodeAttribute(null=True)
+    sender_reply_to = UnicodeAttribute(null=True)
+    branding = UnicodeAttribute(null=True)  # JSON of identity.models.Branding
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 
@@ -37,6 +41,11 @@ class UserItem(BaseItem, discriminator="user"):
     email_verified = BooleanAttribute(default=False)
     mfa_enabled = BooleanAttribute(default=False)
     failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+    totp_secret = UnicodeAttribute(null=True)  # KMS ciphertext (shared.identity.vault), never plaintext
+    totp_pending = UnicodeAttribute(null=True)  # set up but not confirmed yet
+    totp_last_step = NumberAttribute(default=0)  # last accepted time step: a code works once
+    backup_codes = UnicodeSetAttribute(null=True)  # SHA-256 digests; each removed when used
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 
@@ -62,4 +71,39 @@ class RefreshTokenItem(BaseItem, discriminator="refresh_token"):
     session_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     used = BooleanAttribute(default=False)
+    expires_at = NumberAttribute()
+
+
+class MfaChallengeItem(BaseItem, discriminator="mfa_challenge"):
+    """The state behind an `mfa_token`: whose login it continues and how many codes were tried."""
+
+    user_id = UnicodeAttribute()
+    device = UnicodeAttribute(default="")
+    attempts = NumberAttribute(default=0)
+    used = BooleanAttribute(default=False)
+    expires_at = NumberAttribute()
+
+
+class EmailVerificationItem(BaseItem, discriminator="email_verification"):
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class InvitationItem(BaseItem, discriminator="invitation"):
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()
+    full_name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="pending")  # pending | accepted | revoked
+    token_hash = UnicodeAttribute()  # the current token; resend replaces it
+    invited_by = UnicodeAttribute()
+    message_id = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class InvitationTokenItem(BaseItem, discriminator="invitation_token"):
+    invitation_id = UnicodeAttribute()
     expires_at = NumberAttribute()

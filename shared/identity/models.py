@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from shared.spec.permissions import Role
+
+
+class Sender(BaseModel):
+    """How a community's mail is signed: display name and where replies go."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    from_name: str | None = Field(default=None, min_length=1, max_length=80)
+    reply_to: EmailStr | None = None
+
+
+class Branding(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    logo_asset_id: str | None = Field(default=None, min_length=1, max_length=64)
+    primary_color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
 class Community(BaseModel):
@@ -15,6 +31,8 @@ class Community(BaseModel):
     name: str
     timezone: str = "UTC"
     mfa_required_roles: list[Role]
+    sender: Sender = Sender()
+    branding: Branding = Branding()
     created_at: str
     updated_at: str
 
@@ -33,6 +51,18 @@ class User(BaseModel):
     mfa_enabled: bool
     created_at: str
     updated_at: str
+    failed_logins: int = 0
+    locked_until: int = 0
+    totp_secret: str | None = None  # sealed (KMS ciphertext)
+    totp_pending: str | None = None  # sealed, awaiting confirmation
+    totp_last_step: int = 0
+    backup_codes: frozenset[str] = frozenset()  # digests
+
+    def requires_mfa(self, community: Community | None) -> bool:
+        """Super admins always; community users when the community's policy names their role."""
+        if self.role == Role.SUPER_ADMIN:
+            return True
+        return community is not None and self.role in community.mfa_required_roles
 
 
 class Session(BaseModel):
@@ -58,3 +88,31 @@ class RefreshRecord(BaseModel):
     user_id: str
     used: bool
     expires_at: int
+
+
+class MfaChallenge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    community_id: str
+    token_hash: str
+    user_id: str
+    device: str
+    attempts: int
+    used: bool
+    expires_at: int
+
+
+class Invitation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    community_id: str
+    email: str
+    role: Role
+    full_name: str | None
+    status: str
+    token_hash: str
+    invited_by: str
+    expires_at: int
+    created_at: str
+    updated_at: str

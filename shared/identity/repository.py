@@ -15,7 +15,7 @@ from shared.identity.items import (
     UserEmailItem,
     UserItem,
 )
-from shared.identity.models import Community, RefreshRecord, Session, User
+from shared.identity.models import Branding, Community, RefreshRecord, Sender, Session, User
 from shared.platform import clock, db, keys
 from shared.platform.errors import Conflict
 from shared.spec.permissions import Role
@@ -32,6 +32,8 @@ def _community(item: CommunityItem) -> Community:
         name=item.name,
         timezone=item.timezone,
         mfa_required_roles=[Role(str(r)) for r in item.mfa_required_roles],
+        sender=Sender(from_name=item.sender_from_name, reply_to=item.sender_reply_to),
+        branding=Branding.model_validate_json(item.branding) if item.branding else Branding(),
         created_at=item.created_at,
         updated_at=item.updated_at,
     )
@@ -50,6 +52,12 @@ def _user(item: UserItem) -> User:
         mfa_enabled=item.mfa_enabled,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        failed_logins=int(item.failed_logins or 0),
+        locked_until=int(item.locked_until or 0),
+        totp_secret=item.totp_secret,
+        totp_pending=item.totp_pending,
+        totp_last_step=int(item.totp_last_step or 0),
+        backup_codes=frozenset(item.backup_codes or ()),
     )
 
 
@@ -67,7 +75,7 @@ def _session(item: SessionItem) -> Session:
     )
 
 
-def _user_items(user: User) -> tuple[UserItem, UserEmailItem]:
+def user_items(user: User) -> tuple[UserItem, UserEmailItem]:
     pk, sk = keys.user(user.community_id, user.id)
     user_item = UserItem(
         pk,
@@ -106,7 +114,7 @@ def create_community(community: Community, admin: User) -> None:
     )
     slug_pk, slug_sk = keys.slug(community.slug)
     slug_item = SlugItem(slug_pk, slug_sk, community_id=community.id)
-    user_item, email_item = _user_items(admin)
+    user_item, email_item = user_items(admin)
     try:
         with TransactWrite(connection=db.connection()) as tx:
             tx.save(slug_item, condition=SlugItem.pk.does_not_exist())
@@ -122,7 +130,7 @@ def create_community(community: Community, admin: User) -> None:
 
 def create_user(user: User) -> None:
     """A user and its email claim; `Conflict` when the email is taken in that community."""
-    user_item, email_item = _user_items(user)
+    user_item, email_item = user_items(user)
     try:
         with TransactWrite(connection=db.connection()) as tx:
             tx.save(email_item, condition=UserEmailItem.pk.does_not_exist())
@@ -303,3 +311,110 @@ def touch_session(session: Session) -> None:
     db.bind()
     item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
     item.update(actions=[SessionItem.last_used_at.set(clock.iso())])
+
+
+def update_community(community: Community, **changes: object) -> Community:
+    """Apply the changed settings; `changes` keys are Community field names."""
+    db.bind()
+    actions: list[Any] = [CommunityItem.updated_at.set(clock.iso())]
+    for name, value in changes.items():
+        if name == "name":
+            actions.append(CommunityItem.name.set(str(value)))
+        elif name == "timezone":
+            actions.append(CommunityItem.timezone.set(str(value)))
+        elif name == "mfa_required_roles":
+            roles: list[Any] = [str(r) for r in value]  # type: ignore[attr-defined]
+            actions.append(CommunityItem.mfa_required_roles.set(roles))
+        elif name == "sender":
+            assert isinstance(value, Sender)
+            for attribute, field_value in ((CommunityItem.sender_from_name, value.from_name),
+                                           (CommunityItem.sender_reply_to, value.reply_to)):
+                actions.append(attribute.set(field_value) if field_value else attribute.remove())
+        elif name == "branding":
+            assert isinstance(value, Branding)
+            actions.append(CommunityItem.branding.set(value.model_dump_json(exclude_none=True)))
+        else:
+            raise ValueError(f"not a community setting: {name}")
+    item = CommunityItem(*keys.community(community.id))
+    item.update(actions=actions, condition=CommunityItem.pk.exists())
+    updated = get_community(community.id)
+    assert updated is not None
+    return updated
+
+
+def list_communities(*, limit: int, after: dict[str, Any] | None) -> tuple[list[Community], dict[str, Any] | None]:
+    """Every community, newest first (the platform listing on GSI1)."""
+    db.bind()
+    result = CommunityItem.gsi1.query(
+        keys.COMMUNITIES_INDEX_PK, limit=limit, last_evaluated_key=after, scan_index_forward=False
+    )
+    items = [_community(i) for i in result if isinstance(i, CommunityItem)]
+    return items, result.last_evaluated_key
+
+
+def list_users(community_id: str, *, limit: int, after: dict[str, Any] | None
+               ) -> tuple[list[User], dict[str, Any] | None]:
+    db.bind()
+    result = UserItem.query(keys.community_pk(community_id), UserItem.sk.startswith(keys.USER_PREFIX),
+                            limit=limit, last_evaluated_key=after)
+    return [_user(i) for i in result], result.last_evaluated_key
+
+
+def update_user(user: User, *, role: Role | None = None, status: str | None = None) -> User:
+    db.bind()
+    actions: list[Any] = [UserItem.updated_at.set(clock.iso())]
+    if role is not None:
+        actions.append(UserItem.role.set(str(role)))
+    if status is not None:
+        actions.append(UserItem.status.set(status))
+    UserItem(*keys.user(user.community_id, user.id)).update(actions=actions, condition=UserItem.pk.exists())
+    updated = get_user(user.community_id, user.id)
+    assert updated is not None
+    return updated
+
+
+def record_failed_login(user: User, *, lock_after: int, lock_s: int) -> bool:
+    """Count a wrong password; at `lock_after` in a row, lock the account. True when this call locked it."""
+    db.bind()
+    item = UserItem(*keys.user(user.community_id, user.id))
+    item.update(actions=[UserItem.failed_logins.add(1)])
+    if int(item.failed_logins or 0) < lock_after:
+        return False
+    try:
+        item.update(
+            actions=[UserItem.locked_until.set(clock.epoch() + lock_s), UserItem.failed_logins.set(0)],
+            condition=UserItem.failed_logins >= lock_after,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False  # a concurrent failure locked it already
+        raise
+    return True
+
+
+def clear_failed_logins(user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        db.bind()
+        UserItem(*keys.user(user.community_id, user.id)).update(
+            actions=[UserItem.failed_logins.set(0), UserItem.locked_until.set(0)]
+        )
+
+
+def mark_email_verified(user: User) -> None:
+    db.bind()
+    UserItem(*keys.user(user.community_id, user.id)).update(
+        actions=[UserItem.email_verified.set(True), UserItem.updated_at.set(clock.iso())],
+        condition=UserItem.pk.exists(),
+    )
+
+
+def revoke_user_sessions(community_id: str, user_id: str, reason: str) -> int:
+    """Revoke every active session of a user; how many were revoked."""
+    db.bind()
+    pk, prefix = keys.sessions_of(community_id, user_id)
+    revoked = 0
+    for item in SessionItem.query(pk, SessionItem.sk.startswith(prefix),
+                                  filter_condition=SessionItem.status == "active"):
+        if revoke_session(_session(item), reason):
+            revoked += 1
+    return revoked

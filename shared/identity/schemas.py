@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from shared.identity import passwords
+from shared.identity.models import Branding, Sender
 from shared.spec.permissions import Role
 
 
@@ -50,8 +51,43 @@ class CommunityOut(BaseModel):
 class CommunityDetail(CommunityOut):
     timezone: str
     mfa_required_roles: list[Role]
+    sender: Sender
+    branding: Branding
     created_at: str
     updated_at: str
+
+
+class CommunityPatch(Strict):
+    name: str | None = Field(default=None, min_length=2, max_length=120)
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)
+    mfa_required_roles: list[Role] | None = Field(default=None, max_length=5)
+    sender: Sender | None = None
+    branding: Branding | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("not an IANA time zone, e.g. America/Toronto") from error
+        return value
+
+    @field_validator("mfa_required_roles")
+    @classmethod
+    def _community_roles(cls, value: list[Role] | None) -> list[Role] | None:
+        if value is not None and Role.SUPER_ADMIN in value:
+            raise ValueError("super_admin always requires MFA and is not a community role")
+        return sorted(set(value), key=list(Role).index) if value is not None else None
+
+
+class CommunityList(BaseModel):
+    items: list[CommunityDetail]
+    next_cursor: str | None = None
 
 
 class UserOut(BaseModel):
@@ -62,7 +98,106 @@ class UserOut(BaseModel):
     status: str
     email_verified: bool
     mfa_enabled: bool
+    mfa_required: bool  # by the community's policy for this role (always for a super admin)
     created_at: str
+
+
+class MfaChallengeBody(BaseModel):
+    """The first step's answer for a user with MFA: prove the second factor with `mfa_token`."""
+
+    mfa_required: Literal[True] = True
+    mfa_token: str
+    methods: list[Literal["totp", "backup_code"]] = ["totp", "backup_code"]
+
+
+class MfaVerifyRequest(Strict):
+    mfa_token: str = Field(min_length=1, max_length=256)
+    code: str | None = Field(default=None, min_length=1, max_length=16)
+    backup_code: str | None = Field(default=None, min_length=1, max_length=32)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> MfaVerifyRequest:
+        if (self.code is None) == (self.backup_code is None):
+            raise ValueError("give exactly one of code or backup_code")
+        return self
+
+
+class TotpSetup(BaseModel):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class CodeRequest(Strict):
+    code: str = Field(min_length=1, max_length=16)
+
+
+class BackupCodes(BaseModel):
+    backup_codes: list[str]
+
+
+class TokenRequest(Strict):
+    token: str = Field(min_length=1, max_length=256)
+
+
+class Verified(BaseModel):
+    email_verified: Literal[True] = True
+
+
+class InvitationCreate(Strict):
+    email: EmailStr
+    role: Role
+    full_name: str | None = Field(default=None, min_length=1, max_length=120)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("role")
+    @classmethod
+    def _community_role(cls, value: Role) -> Role:
+        if value == Role.SUPER_ADMIN:
+            raise ValueError("not a community role")
+        return value
+
+
+class InvitationOut(BaseModel):
+    id: str
+    email: str
+    role: Role
+    full_name: str | None
+    status: str
+    expires_at: str
+    created_at: str
+
+
+class InvitationList(BaseModel):
+    items: list[InvitationOut]
+    next_cursor: str | None = None
+
+
+class InvitationAccept(Strict):
+    token: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
+    full_name: str = Field(min_length=1, max_length=120)
+
+
+class UserPatch(Strict):
+    role: Role | None = None
+    status: Literal["active", "suspended"] | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _community_role(cls, value: Role | None) -> Role | None:
+        if value == Role.SUPER_ADMIN:
+            raise ValueError("not a community role")
+        return value
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+    next_cursor: str | None = None
 
 
 class TokenBody(BaseModel):

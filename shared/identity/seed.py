@@ -1,6 +1,8 @@
 """Demo data for the local runtime (`make dev`): the super admin and a demo community.
 
-Both functions are idempotent: restarting the runtime signs into the same accounts.
+Both are idempotent: restarting the runtime signs into the same accounts. Both accounts are
+enrolled in MFA with a known secret (the banner prints it), because their roles require MFA; the
+demo admin's email is verified so it can send straight away.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from shared.platform.context import RequestMeta
 DEMO_COMMUNITY = "Maple Grove HOA"
 DEMO_ADMIN_EMAIL = "admin@maplegrove.example.com"
 DEMO_ADMIN_PASSWORD = "porchlight-demo-admin"
+DEMO_ADMIN_TOTP_SECRET = "MAPLEGROVEDEMOADMINTOTPSECRET234"  # base32, 160 bits; dev only
 _LOCAL = RequestMeta(ip="127.0.0.1", user_agent="porchlight-seed")
 
 
@@ -23,12 +26,12 @@ class DemoCommunity:
     slug: str
     admin_email: str
     admin_password: str
+    admin_totp_secret: str = DEMO_ADMIN_TOTP_SECRET
 
 
 def seed_super_admin(email: str, password: str, totp_secret: str | None = None) -> None:
-    """Create the platform super admin. `totp_secret` pre-enrolls MFA once identity MFA ships
-    (issue 4); until then the account signs in with its password alone."""
-    service.create_super_admin(email, password)
+    """The platform super admin, enrolled in MFA with `totp_secret` when given."""
+    service.create_super_admin(email, password, totp_secret=totp_secret)
 
 
 def seed_demo_community() -> DemoCommunity:
@@ -42,5 +45,8 @@ def seed_demo_community() -> DemoCommunity:
         )
         assert issued.community is not None
         slug = issued.community.slug
+        admin = issued.user
+        repository.mark_email_verified(admin)
+        service.enroll_known_secret(admin, DEMO_ADMIN_TOTP_SECRET)
     return DemoCommunity(name=DEMO_COMMUNITY, slug=slug, admin_email=DEMO_ADMIN_EMAIL,
                          admin_password=DEMO_ADMIN_PASSWORD)

@@ -15,7 +15,7 @@ def derive(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_LENGTH].strip("-")
     if len(slug) < 3 or slug in RESERVED:
-        slug = f"{slug or 'community'}-{ids.token(3).lower().replace('_', '').replace('-', '')[:4]}"
+        slug = f"{slug or 'community'}-{ids.new_id()[-4:].lower()}"  # ULID tail: always 4 alphanumerics
     return slug
 
 

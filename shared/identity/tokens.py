@@ -1,8 +1,9 @@
 """Access tokens (JWT, HS256, `kid` for rotation) and opaque refresh tokens.
 
-Access tokens live 15 minutes and carry identifiers only. Refresh tokens are random strings
-prefixed with the community id (so the token can be found under its tenant's keys); only their
-SHA-256 is stored.
+Access tokens live 15 minutes and carry identifiers only. Every other token (refresh, MFA
+challenge, email verification, invitation) is opaque: a random string prefixed with the community
+id, so it can be found under its tenant's keys; only its SHA-256 is stored, and lookups go by that
+hash (the database compares digests, never the secret itself).
 """
 
 from __future__ import annotations
@@ -77,15 +78,15 @@ def verify_access(token: str) -> AccessClaims:
     return AccessClaims(caller=caller, expires_at=int(claims["exp"]))
 
 
-def new_refresh(community_id: str) -> str:
+def new_opaque(community_id: str) -> str:
     return f"{community_id}.{ids.token(32)}"
 
 
-def refresh_hash(token: str) -> str:
+def opaque_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def refresh_community(token: str) -> str:
+def opaque_community(token: str) -> str:
     community_id, sep, secret = token.partition(".")
     if not sep or not community_id or len(secret) < 32 or "#" in community_id or len(token) > 200:
         raise TokenInvalid()

@@ -13,6 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from shared.audit.events import AuditEvent, publish
+from shared.identity import policy
 from shared.identity import repository as identity_repository
 from shared.messaging import outbox, repository
 from shared.messaging.items import MessageItem
@@ -51,6 +52,7 @@ def _audit(caller: Caller, meta: RequestMeta, action: str, target: str | None, *
 
 def create(caller: Caller, request: MessageCreate, meta: RequestMeta) -> Queued:
     community_id = caller.community_id
+    policy.require_verified_email(caller)
     template = templates.get(community_id, request.template_id)
     if template is None:
         raise NotFound("No such template.")
@@ -89,11 +91,11 @@ def create(caller: Caller, request: MessageCreate, meta: RequestMeta) -> Queued:
         events=[MessageEvent(type="queued", at=now, detail={"by": caller.user_id})],
     )
     repository.create(message)
-    _enqueue_or_fail([message])
+    enqueue_or_fail([message])
     return Queued(id=message.id, status=MessageStatus.QUEUED)
 
 
-def _enqueue_or_fail(messages: list[Message]) -> int:
+def enqueue_or_fail(messages: list[Message]) -> int:
     """Enqueue; whatever could not be queued is marked failed (and so can be retried)."""
     try:
         outbox.enqueue(messages)
@@ -157,7 +159,7 @@ def retry(caller: Caller, message_id: str, meta: RequestMeta) -> Queued:
         raise RecipientSuppressed()
     if not repository.requeue(message, f"retry by {caller.user_id}"):
         raise Conflict("The message changed meanwhile; reload it.")
-    _enqueue_or_fail([message])
+    enqueue_or_fail([message])
     _audit(caller, meta, "message.retried", message.id)
     return Queued(id=message.id, status=MessageStatus.QUEUED)
 
@@ -177,6 +179,6 @@ def retry_failed(caller: Caller, campaign_id: str | None, meta: RequestMeta) -> 
                 requeued.append(message)
         if after is None:
             break
-    count = _enqueue_or_fail(requeued) if requeued else 0
+    count = enqueue_or_fail(requeued) if requeued else 0
     _audit(caller, meta, "message.retry_failed", campaign_id, requeued=count)
     return Requeued(requeued=count)

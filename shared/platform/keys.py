@@ -20,8 +20,11 @@ def community(community_id: str) -> tuple[str, str]:
     return community_pk(community_id), "COMMUNITY"
 
 
+USER_PREFIX = "USER#"
+
+
 def user(community_id: str, user_id: str) -> tuple[str, str]:
-    return community_pk(community_id), f"USER#{user_id}"
+    return community_pk(community_id), f"{USER_PREFIX}{user_id}"
 
 
 def user_email(community_id: str, email: str) -> tuple[str, str]:
@@ -42,8 +45,31 @@ def refresh_token(community_id: str, token_hash: str) -> tuple[str, str]:
     return community_pk(community_id), f"REFRESH#{token_hash}"
 
 
+def audit_pk(community_id: str) -> str:
+    """One community's audit trail, sorted by time: ranges are key conditions."""
+    return f"{community_pk(community_id)}#AUDIT"
+
+
 def audit(community_id: str, at_iso: str, event_id: str) -> tuple[str, str]:
-    return f"{community_pk(community_id)}#AUDIT", f"{at_iso}#{event_id}"
+    return audit_pk(community_id), f"{at_iso}#{event_id}"
+
+
+def mfa_challenge(community_id: str, token_hash: str) -> tuple[str, str]:
+    """A pending second login step, found by the hash of its `mfa_token`."""
+    return community_pk(community_id), f"MFACHALLENGE#{token_hash}"
+
+
+def email_verification(community_id: str, token_hash: str) -> tuple[str, str]:
+    return community_pk(community_id), f"VERIFY#{token_hash}"
+
+
+def invitation(community_id: str, invitation_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"INVITE#{invitation_id}"
+
+
+def invitation_token(community_id: str, token_hash: str) -> tuple[str, str]:
+    """Pointer from an invitation token's hash to the invitation (rotated by resend)."""
+    return community_pk(community_id), f"INVITETOKEN#{token_hash}"
 
 
 def idempotency_pk(community_id: str) -> str:
@@ -62,6 +88,11 @@ def sms_route_pk(phone: str) -> str:
 
 def sms_route(phone: str, community_id: str) -> tuple[str, str]:
     return sms_route_pk(phone), community_pk(community_id)
+
+
+def rate_limit(rule: str, subject_hash: str, window_start: int) -> tuple[str, str]:
+    """A fixed-window counter; subjects (IPs, emails) arrive hashed, never in clear."""
+    return f"RATE#{rule}#{subject_hash}", f"W#{window_start}"
 
 
 PUBLIC_IDEMPOTENCY_PK = "PUBLIC#IDEM"

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     version: str = Field(default="0.1.0", alias="APP_VERSION")
     table_name: str = Field(default="", alias="TABLE_NAME")
     signing_key_secret_id: str = Field(default="", alias="SIGNING_KEY_SECRET_ID")
+    mfa_key_id: str = Field(default="", alias="MFA_KEY_ID")
     audit_queue_url: str = Field(default="", alias="AUDIT_QUEUE_URL")
     assets_bucket: str = Field(default="", alias="ASSETS_BUCKET")
     schedule_group: str = Field(default="", alias="SCHEDULE_GROUP")
@@ -25,6 +26,7 @@ class Settings(BaseSettings):
     ses_configuration_set: str = Field(default="", alias="SES_CONFIGURATION_SET")
     mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
     public_api_url: str = Field(default="", alias="PUBLIC_API_URL")
+    app_url: str = Field(default="http://localhost:5173", alias="APP_URL")
     password_hash_profile: str = Field(default="default", alias="PASSWORD_HASH_PROFILE")
 
     def require(self, name: str) -> str:

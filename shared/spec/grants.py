@@ -10,6 +10,7 @@ class Grant(StrEnum):
     TABLE_WRITE = "table:write"  # implies read
     SIGNING_KEY_READ = "signing-key:read"
     SIGNING_KEY_ROTATE = "signing-key:rotate"
+    MFA_KEY_USE = "mfa-key:use"  # kms:Encrypt / kms:Decrypt of TOTP secrets
     AUDIT_QUEUE_SEND = "queue:audit:send"
     OUTBOX_QUEUE_SEND = "queue:outbox:send"
     OUTBOX_VISIBILITY = "queue:outbox:visibility"  # the delivery worker backs off by itself

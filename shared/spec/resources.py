@@ -81,6 +81,15 @@ class SecretSpec:
 
 
 @dataclass(frozen=True)
+class KeySpec:
+    """A KMS key used directly (Encrypt/Decrypt of small secrets, bound by an encryption context)."""
+
+    logical_id: str
+    env_var: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ScheduledJob:
     """A job fired by an EventBridge rule: `rate(...)` or `cron(...)` as EventBridge writes them."""
 
@@ -106,6 +115,7 @@ class Resources:
     table: TableSpec
     signing_key: SecretSpec
     bucket: BucketSpec
+    mfa_key: KeySpec
     queues: tuple[QueueSpec, ...] = field(default_factory=tuple)
     topics: tuple[TopicSpec, ...] = field(default_factory=tuple)
     jobs: tuple[ScheduledJob, ...] = field(default_factory=tuple)
@@ -129,6 +139,12 @@ SIGNING_KEY = SecretSpec(
     logical_id="SigningKey",
     env_var="SIGNING_KEY_SECRET_ID",
     description="JWT and token-signing keys (JSON: current kid and the keys still accepted)",
+)
+
+MFA_KEY = KeySpec(
+    logical_id="MfaKey",
+    env_var="MFA_KEY_ID",
+    description="Encrypts TOTP secrets at rest (context: community and user id)",
 )
 
 ASSETS_BUCKET = BucketSpec(logical_id="Assets", env_var="ASSETS_BUCKET")
@@ -202,6 +218,7 @@ RESOURCES = Resources(
     table=TABLE,
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
+    mfa_key=MFA_KEY,
     queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS),
@@ -219,6 +236,7 @@ def function_environment(
     version: str,
     table_name: str,
     signing_key_secret_id: str,
+    mfa_key_id: str,
     bucket_name: str,
     queue_urls: dict[str, str],
     schedule_group: str,
@@ -226,6 +244,7 @@ def function_environment(
     ses_configuration_set: str,
     mail_from_domain: str,
     public_api_url: str,
+    app_url: str,
     log_level: str = "INFO",
 ) -> dict[str, str]:
     """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
@@ -240,12 +259,14 @@ def function_environment(
         "POWERTOOLS_LOG_LEVEL": log_level,
         TABLE.env_var: table_name,
         SIGNING_KEY.env_var: signing_key_secret_id,
+        MFA_KEY.env_var: mfa_key_id,
         ASSETS_BUCKET.env_var: bucket_name,
         SCHEDULER_GROUP.env_var: schedule_group,
         SCHEDULER_GROUP.role_env_var: scheduler_role_arn,
         "SES_CONFIGURATION_SET": ses_configuration_set,
         "MAIL_FROM_DOMAIN": mail_from_domain,  # verified SES identity; senders are no-reply@ / slug@
         "PUBLIC_API_URL": public_api_url,  # base of tracking and unsubscribe links
+        "APP_URL": app_url,  # the SPA: base of the links in verification and invitation mail
     }
     for queue in RESOURCES.queues:
         env[queue.env_var] = queue_urls[queue.logical_id]
@@ -258,7 +279,7 @@ class CorsSpec:
 
     allow_headers: tuple[str, ...] = ("authorization", "content-type", "idempotency-key")
     allow_methods: tuple[str, ...] = ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS")
-    expose_headers: tuple[str, ...] = ("location",)
+    expose_headers: tuple[str, ...] = ("location", "x-next-cursor", "content-disposition")
     max_age_s: int = 600
 
 

@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import boto3
+import pyotp
 import pytest
 import requests
+
+from tests.support.identity import make_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 30.0
@@ -37,6 +43,7 @@ class Demo:
     slug: str
     admin_email: str
     admin_password: str
+    admin_totp_secret: str
 
 
 @dataclass
@@ -168,3 +175,50 @@ def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun
 @pytest.fixture
 def api(local_runtime: LocalRuntime) -> Api:
     return Api(local_runtime.api_url)
+
+
+def mailbox_token(api: Api, to: str, kind_path: str, timeout_s: float = 15.0) -> str:
+    """The token of the newest mail to `to` whose link goes to `kind_path` (e.g. /verify-email)."""
+    pattern = re.compile(re.escape(kind_path) + r"\?token=([A-Za-z0-9_.\-%]+)")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for mail in reversed(api.get("/_dev/mailbox").json()["items"]):
+            found = pattern.search(mail["text"] or "")
+            if mail["to"] and to in mail["to"] and found:
+                return unquote(found.group(1))
+        time.sleep(0.2)
+    raise AssertionError(f"no {kind_path} mail to {to} in the mailbox")
+
+
+def signup_ready(api: Api, name: str | None = None, email: str | None = None) -> dict[str, Any]:
+    """Sign up over HTTP and do what the SPA walks a new admin through: enroll TOTP (their role
+    requires it), verify the email from the mailbox, refresh to a full token."""
+    email = email or f"{uuid.uuid4().hex[:8]}@example.com"
+    answer = api.post("/v1/auth/signup", json={"community_name": name or f"E2E {uuid.uuid4().hex[:6]}",
+                                               "email": email, "password": "correct horse battery",
+                                               "full_name": "E2E Admin"})
+    assert answer.status_code == 201, answer.text
+
+    def send(method: str, path: str, token: str | None, body: Any) -> tuple[int, Any]:
+        response = api.request(method, path, token=token, json=body)
+        return response.status_code, response.json() if response.content else None
+
+    def verify(body: dict[str, Any]) -> None:
+        token = mailbox_token(api, email, "/verify-email")
+        verified = api.post("/v1/auth/verify-email", json={"token": token})
+        assert verified.status_code == 200, verified.text
+
+    return make_ready(send, answer.json(), verify) | {"email": email}
+
+
+def sign_in(api: Api, *, community: str | None, email: str, password: str, totp_secret: str) -> dict[str, Any]:
+    """Both login steps, as the SPA does them."""
+    body: dict[str, Any] = {"email": email, "password": password}
+    if community is not None:
+        body["community"] = community
+    first = api.post("/v1/auth/login", json=body)
+    assert first.status_code == 200 and first.json().get("mfa_required") is True, first.text
+    second = api.post("/v1/auth/mfa/verify", json={"mfa_token": first.json()["mfa_token"],
+                                                   "code": pyotp.TOTP(totp_secret).now()})
+    assert second.status_code == 200, second.text
+    return second.json()  # type: ignore[no-any-return]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from shared.spec.routes import ROUTES
-from tests.e2e.conftest import Api, LocalRuntime
+from tests.e2e.conftest import Api, LocalRuntime, sign_in, signup_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +29,15 @@ def test_health_and_openapi_list_every_route(api: Api) -> None:
 
 
 def test_signup_login_refresh_me(api: Api) -> None:
-    created = _signup(api, "Harbor View Condos")
+    created = signup_ready(api, "Harbor View Condos")
     slug = created["community"]["slug"]
     login = api.post("/v1/auth/login", json={"community": slug, "email": created["email"],
                                              "password": "correct horse battery"})
-    assert login.status_code == 200, login.text
-    refreshed = api.post("/v1/auth/refresh", json={"refresh_token": login.json()["refresh_token"]})
+    assert login.status_code == 200 and login.json()["mfa_required"] is True, login.text
+    verified = api.post("/v1/auth/mfa/verify", json={"mfa_token": login.json()["mfa_token"],
+                                                     "backup_code": created["backup_codes"][0]})
+    assert verified.status_code == 200, verified.text
+    refreshed = api.post("/v1/auth/refresh", json={"refresh_token": verified.json()["refresh_token"]})
     assert refreshed.status_code == 200, refreshed.text
     me = api.get("/v1/me", token=refreshed.json()["access_token"])
     assert me.status_code == 200
@@ -45,11 +48,13 @@ def test_the_printed_demo_sign_in_works(api: Api, local_runtime: LocalRuntime) -
     demo = local_runtime.demo
     login = api.post("/v1/auth/login", json={"community": demo.slug, "email": demo.admin_email,
                                              "password": demo.admin_password})
-    assert login.status_code == 200, login.text
-    superadmin = api.post("/v1/auth/login", json={"email": local_runtime.super_admin["email"],
-                                                  "password": local_runtime.super_admin["password"]})
-    assert superadmin.status_code == 200, superadmin.text
-    assert superadmin.json()["user"]["role"] == "super_admin"
+    assert login.status_code == 200 and login.json()["mfa_required"] is True, login.text
+    admin = local_runtime.super_admin
+    superadmin = sign_in(api, community=None, email=admin["email"], password=admin["password"],
+                         totp_secret=admin["totp_secret"])
+    assert superadmin["user"]["role"] == "super_admin"
+    communities = api.get("/v1/admin/communities", token=superadmin["access_token"])
+    assert communities.status_code == 200 and demo.slug in {c["slug"] for c in communities.json()["items"]}
 
 
 def test_reused_refresh_token_kills_the_family(api: Api) -> None:
@@ -63,7 +68,7 @@ def test_reused_refresh_token_kills_the_family(api: Api) -> None:
 
 
 def test_community_a_gets_404_for_community_b(api: Api) -> None:
-    alice, bob = _signup(api, "Alpha Court"), _signup(api, "Beta Court")
+    alice, bob = signup_ready(api, "Alpha Court"), signup_ready(api, "Beta Court")
     bob_session = api.get("/v1/auth/sessions", token=bob["access_token"]).json()["items"][0]["id"]
     answer = api.delete(f"/v1/auth/sessions/{bob_session}", token=alice["access_token"])
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "NOT_FOUND"

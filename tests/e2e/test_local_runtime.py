@@ -12,7 +12,7 @@ import pytest
 
 from shared.audit.events import AuditEvent
 from shared.spec.resources import API_CORS, AUDIT_QUEUE, DEFAULT_SPA_ORIGIN, ROTATE_SIGNING_KEY
-from tests.e2e.conftest import Api, LocalRuntime
+from tests.e2e.conftest import Api, LocalRuntime, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -68,10 +68,9 @@ def test_docs_page_is_served(api: Api) -> None:
 
 def test_demo_admin_signs_in_and_passes_the_authorizer(api: Api, local_runtime: LocalRuntime) -> None:
     demo = local_runtime.demo
-    login = api.post("/v1/auth/login", json={"community": demo.slug, "email": demo.admin_email,
-                                             "password": demo.admin_password})
-    assert login.status_code == 200, login.text
-    me = api.get("/v1/me", token=login.json()["access_token"])
+    login = sign_in(api, community=demo.slug, email=demo.admin_email, password=demo.admin_password,
+                    totp_secret=demo.admin_totp_secret)
+    me = api.get("/v1/me", token=login["access_token"])
     assert me.status_code == 200, me.text
     assert me.json()["user"]["email"] == demo.admin_email
 

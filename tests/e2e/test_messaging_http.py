@@ -10,17 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import Api, signup_ready
 
 pytestmark = pytest.mark.e2e
 
 
 def _admin(api: Api) -> str:
-    answer = api.post("/v1/auth/signup", json={"community_name": f"Mail Test {uuid.uuid4().hex[:6]}",
-                                               "email": f"{uuid.uuid4().hex[:8]}@example.com",
-                                               "password": "correct horse battery", "full_name": "M"})
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["access_token"])
+    return str(signup_ready(api, f"Mail Test {uuid.uuid4().hex[:6]}")["access_token"])
 
 
 def _wait(check: Callable[[], Any], timeout_s: float = 15.0) -> Any:

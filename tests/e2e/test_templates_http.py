@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import Api, signup_ready
 
 pytestmark = pytest.mark.e2e
 
 
 def _admin_token(api: Api) -> str:
-    answer = api.post("/v1/auth/signup", json={"community_name": "Template Terrace",
-                                               "email": f"{uuid.uuid4().hex[:8]}@example.com",
-                                               "password": "correct horse battery", "full_name": "E2E Admin"})
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["access_token"])
+    return str(signup_ready(api, "Template Terrace")["access_token"])
 
 
 def test_create_then_preview_escapes_a_script_variable(api: Api) -> None:

@@ -16,7 +16,7 @@ from shared.messaging.repository import new_item
 from shared.platform import clock, ids, signing
 from shared.tracking import tokens
 from shared.tracking.tokens import Claims, Kind
-from tests.e2e.conftest import Api, LocalRuntime
+from tests.e2e.conftest import Api, LocalRuntime, signup_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -52,10 +52,7 @@ def runtime_keyring(local_runtime: LocalRuntime) -> signing.Keyring:
 
 
 def signup(api: Api) -> dict[str, Any]:
-    answer = api.post("/v1/auth/signup", json={"community_name": "Lantern Court", "password": "correct horse battery",
-                                               "email": f"{uuid.uuid4().hex[:8]}@example.com", "full_name": "E2E"})
-    assert answer.status_code == 201, answer.text
-    return answer.json()
+    return signup_ready(api, "Lantern Court")
 
 
 def put_message(local_runtime: LocalRuntime, community_id: str, to: str) -> Message:

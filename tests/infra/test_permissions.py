@@ -53,6 +53,7 @@ def _scratch_targets() -> GrantTargets:
     return GrantTargets(
         table=table,
         signing_key=secretsmanager.Secret(stack, "S"),
+        mfa_key_arn="arn:aws:kms:us-east-1:123456789012:key/mfa",
         queues={q.logical_id: sqs.Queue(stack, q.logical_id) for q in RESOURCES.queues},
         dead_letter_queues={q.logical_id: sqs.Queue(stack, f"{q.logical_id}Dlq") for q in RESOURCES.queues},
         ses_identity_arn="arn:aws:ses:us-east-1:123456789012:identity/porchlight.dev",

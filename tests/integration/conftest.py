@@ -5,8 +5,10 @@ from typing import Any
 
 import pytest
 
+from shared.identity import repository
 from shared.platform import clock
 from tests.support.api import call
+from tests.support.identity import make_ready
 
 
 @pytest.fixture(autouse=True)
@@ -15,9 +17,24 @@ def _aws(aws_env: dict[str, Any]) -> Iterator[dict[str, Any]]:
     clock.travel(0)
 
 
+def send(method: str, path: str, token: str | None, body: Any) -> tuple[int, Any]:
+    answer = call(method, path, token=token, json_body=body)
+    return answer.status, answer.body
+
+
+def _verify_directly(body: dict[str, Any]) -> None:
+    user = repository.get_user(body["community"]["id"], body["user"]["id"])
+    assert user is not None
+    repository.mark_email_verified(user)
+
+
 def signup(name: str = "Oak Park", email: str = "ann@example.com", password: str = "correct horse battery",
-           **headers: str) -> dict[str, Any]:
+           *, ready: bool = True, **headers: str) -> dict[str, Any]:
+    """Sign up a community; `ready` (the default) also enrolls MFA and verifies the email, so the
+    returned `access_token` is a full one. `ready=False` gives the raw signup answer."""
     answer = call("POST", "/v1/auth/signup", headers=headers,
                   json_body={"community_name": name, "email": email, "password": password, "full_name": "Ann Admin"})
     assert answer.status == 201, answer.body
-    return answer.body  # type: ignore[no-any-return]
+    if not ready:
+        return answer.body  # type: ignore[no-any-return]
+    return make_ready(send, answer.body, _verify_directly)

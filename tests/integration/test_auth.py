@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pyotp
 import pytest
 
-from shared.identity import service, tokens
+from shared.identity import service, tokens, totp
 from shared.platform import clock
 from tests.integration.conftest import signup
 from tests.support.api import call
@@ -19,8 +22,19 @@ def login(slug: str | None, email: str = "ann@example.com", password: str = "cor
     return call("POST", "/v1/auth/login", json_body=body)
 
 
+def signed_in(body: dict[str, Any], email: str = "ann@example.com") -> dict[str, Any]:
+    """Both login steps for a signed-up (MFA-enrolled) admin; a fresh TOTP step each time."""
+    first = login(body["community"]["slug"], email)
+    assert first.status == 200 and first.body["mfa_required"] is True, first.body
+    clock.travel(totp.PERIOD_S)  # a TOTP code is accepted once: the next login needs the next step
+    code = pyotp.TOTP(body["totp_secret"]).at(clock.epoch())
+    second = call("POST", "/v1/auth/mfa/verify", json_body={"mfa_token": first.body["mfa_token"], "code": code})
+    assert second.status == 200, second.body
+    return second.body  # type: ignore[no-any-return]
+
+
 def test_signup_answers_the_contract_token_body() -> None:
-    body = signup("Maple Grove HOA", "Dana@Example.com")
+    body = signup("Maple Grove HOA", "Dana@Example.com", ready=False)
     assert set(body) == {"community", "user", "access_token", "refresh_token", "token_type", "expires_in"}
     assert body["token_type"] == "Bearer" and body["expires_in"] == 900
     assert body["community"]["slug"] == "maple-grove-hoa"
@@ -35,13 +49,13 @@ def test_same_community_name_gets_a_distinct_slug() -> None:
 
 
 def test_login_me_and_community() -> None:
-    slug = signup("Birch Hill")["community"]["slug"]
-    answer = login(slug, email="ANN@example.com")
-    assert answer.status == 200, answer.body
-    me = call("GET", "/v1/me", token=answer.body["access_token"])
+    body = signup("Birch Hill")
+    slug = body["community"]["slug"]
+    tokens_ = signed_in(body, email="ANN@example.com")
+    me = call("GET", "/v1/me", token=tokens_["access_token"])
     assert me.status == 200
     assert me.body["community"]["slug"] == slug and "community.manage" in me.body["permissions"]
-    community = call("GET", "/v1/community", token=answer.body["access_token"])
+    community = call("GET", "/v1/community", token=tokens_["access_token"])
     assert community.body["mfa_required_roles"] == ["admin", "manager", "board"]
 
 
@@ -60,12 +74,28 @@ def test_bad_credentials_all_look_the_same(slug: str | None, email: str, passwor
 
 
 def test_super_admin_signs_in_without_a_community() -> None:
-    service.create_super_admin("root@porchlight.dev", "platform password 1")
+    secret = pyotp.random_base32()
+    service.create_super_admin("root@porchlight.dev", "platform password 1", totp_secret=secret)
     answer = login(None, "root@porchlight.dev", "platform password 1")
-    assert answer.status == 200, answer.body
-    assert answer.body["community"] is None and answer.body["user"]["role"] == "super_admin"
-    me = call("GET", "/v1/me", token=answer.body["access_token"])
+    assert answer.status == 200 and answer.body["mfa_required"] is True, answer.body
+    verified = call("POST", "/v1/auth/mfa/verify",
+                    json_body={"mfa_token": answer.body["mfa_token"], "code": pyotp.TOTP(secret).now()})
+    assert verified.status == 200, verified.body
+    assert verified.body["community"] is None and verified.body["user"]["role"] == "super_admin"
+    me = call("GET", "/v1/me", token=verified.body["access_token"])
     assert "platform.admin" in me.body["permissions"]
+    listed = call("GET", "/v1/admin/communities", token=verified.body["access_token"])
+    assert listed.status == 200, listed.body
+
+
+def test_a_super_admin_without_mfa_can_only_enroll() -> None:
+    service.create_super_admin("new@porchlight.dev", "platform password 2")
+    answer = login(None, "new@porchlight.dev", "platform password 2")
+    assert answer.status == 200 and "access_token" in answer.body
+    token = answer.body["access_token"]
+    refused = call("GET", "/v1/admin/communities", token=token)
+    assert refused.status == 403 and refused.body["error"]["code"] == "MFA_ENROLLMENT_REQUIRED"
+    assert call("POST", "/v1/auth/mfa/totp/setup", token=token).status == 200
 
 
 def test_refresh_rotates_and_reuse_kills_the_whole_family() -> None:
@@ -87,10 +117,10 @@ def test_refresh_rotates_and_reuse_kills_the_whole_family() -> None:
 
 def test_other_sessions_survive_a_reuse_in_one_family() -> None:
     body = signup()
-    other = login(body["community"]["slug"])
+    other = signed_in(body)
     call("POST", "/v1/auth/refresh", json_body={"refresh_token": body["refresh_token"]})
     call("POST", "/v1/auth/refresh", json_body={"refresh_token": body["refresh_token"]})
-    assert call("GET", "/v1/me", token=other.body["access_token"]).status == 200
+    assert call("GET", "/v1/me", token=other["access_token"]).status == 200
 
 
 @pytest.mark.parametrize("token", ["", "garbage", "c1." + "x" * 43, "01HZZZZZZZZZZZZZZZZZZZZZZZ." + "y" * 43])
@@ -132,26 +162,26 @@ def test_missing_or_malformed_authorization() -> None:
 
 def test_sessions_list_and_revoke() -> None:
     body = signup()
-    second = login(body["community"]["slug"]).body
-    listed = call("GET", "/v1/auth/sessions", token=body["access_token"])
+    second = signed_in(body)
+    listed = call("GET", "/v1/auth/sessions", token=second["access_token"])
     assert listed.status == 200 and len(listed.body["items"]) == 2
     assert sum(item["current"] for item in listed.body["items"]) == 1
     other_id = next(i["id"] for i in listed.body["items"] if not i["current"])
-    assert call("DELETE", f"/v1/auth/sessions/{other_id}", token=body["access_token"]).status == 204
-    assert call("GET", "/v1/me", token=second["access_token"]).status == 401
-    again = call("DELETE", f"/v1/auth/sessions/{other_id}", token=body["access_token"])
+    assert call("DELETE", f"/v1/auth/sessions/{other_id}", token=second["access_token"]).status == 204
+    assert call("POST", "/v1/auth/refresh", json_body={"refresh_token": body["refresh_token"]}).status == 401
+    again = call("DELETE", f"/v1/auth/sessions/{other_id}", token=second["access_token"])
     assert again.status == 404
 
 
 def test_sessions_paginate_with_a_cursor() -> None:
     body = signup()
     for _ in range(3):
-        login(body["community"]["slug"])
+        latest = signed_in(body)
     seen: list[str] = []
     cursor = None
     for _ in range(10):
         query = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
-        page = call("GET", "/v1/auth/sessions", token=body["access_token"], query=query)
+        page = call("GET", "/v1/auth/sessions", token=latest["access_token"], query=query)
         assert page.status == 200, page.body
         seen += [item["id"] for item in page.body["items"]]
         cursor = page.body["next_cursor"]
@@ -169,8 +199,9 @@ def test_community_a_cannot_touch_community_b() -> None:
     assert call("GET", "/v1/me", token=bob["access_token"]).status == 200  # untouched
 
     for _ in range(2):
-        login(bob["community"]["slug"], "bob@example.com")
-    page = call("GET", "/v1/auth/sessions", token=bob["access_token"], query={"limit": "1"})
+        bob_now = signed_in(bob, "bob@example.com")
+    page = call("GET", "/v1/auth/sessions", token=bob_now["access_token"], query={"limit": "1"})
     stolen = page.body["next_cursor"]
-    answer = call("GET", "/v1/auth/sessions", token=alice["access_token"], query={"cursor": stolen})
+    alice_now = call("POST", "/v1/auth/refresh", json_body={"refresh_token": alice["refresh_token"]}).body
+    answer = call("GET", "/v1/auth/sessions", token=alice_now["access_token"], query={"cursor": stolen})
     assert answer.status == 400 and answer.body["error"]["code"] == "INVALID_CURSOR"

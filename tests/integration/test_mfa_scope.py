@@ -23,4 +23,7 @@ def test_enrollment_tokens_reach_me_only() -> None:
     answer = call("GET", "/v1/community", token=restricted)
     assert answer.status == 403 and answer.body["error"]["code"] == "MFA_ENROLLMENT_REQUIRED"
     allowed = {r.route_key for r in ROUTES if r.allow_pending_mfa}
-    assert allowed == {"GET /v1/me", "POST /v1/auth/logout"}
+    assert allowed == {
+        "GET /v1/me", "POST /v1/auth/logout", "POST /v1/auth/mfa/totp/setup", "POST /v1/auth/mfa/totp/confirm",
+        "POST /v1/auth/mfa/backup-codes", "POST /v1/auth/mfa/totp/disable", "POST /v1/auth/verify-email/resend",
+    }

@@ -36,7 +36,7 @@ def audit_items(table: str) -> list[dict[str, Any]]:
 
 
 def test_signup_and_login_leave_an_audit_trail(aws_env: dict[str, Any]) -> None:
-    body = signup()
+    body = signup(ready=False)
     call("POST", "/v1/auth/login", json_body={"community": body["community"]["slug"], "email": "ann@example.com",
                                               "password": "wrong password"})
     records = drain(aws_env["queues"]["Audit"])

@@ -23,6 +23,7 @@ def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         version="0.0.0-test",
         table_name=provisioned.table,
         signing_key_secret_id=provisioned.secret_id,
+        mfa_key_id=provisioned.mfa_key_id,
         bucket_name=provisioned.bucket,
         queue_urls=provisioned.queue_urls,
         schedule_group=provisioned.schedule_group,
@@ -30,6 +31,7 @@ def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         ses_configuration_set=provisioned.ses_configuration_set,
         mail_from_domain="porchlight.dev",
         public_api_url="https://api.porchlight.test",
+        app_url="https://app.porchlight.test",
         log_level="WARNING",
     )
     for key, value in env.items():

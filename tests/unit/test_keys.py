@@ -6,7 +6,8 @@ from shared.platform import keys
 
 pytestmark = pytest.mark.unit
 
-GLOBAL_KEY_BUILDERS = {"slug", "sms_route", "sms_route_pk"}  # documented global items (see docs/data-model.md)
+# Documented global items (see docs/data-model.md).
+GLOBAL_KEY_BUILDERS = {"slug", "sms_route", "sms_route_pk", "rate_limit"}
 
 
 def tenant_builders() -> list[tuple[str, object]]:

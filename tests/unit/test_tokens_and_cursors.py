@@ -62,12 +62,12 @@ def test_forged_tokens_are_refused(mutate) -> None:  # type: ignore[no-untyped-d
 
 
 def test_refresh_tokens_name_their_community_and_are_stored_hashed() -> None:
-    token = tokens.new_refresh("c1")
-    assert tokens.refresh_community(token) == "c1"
-    assert token not in tokens.refresh_hash(token) and len(tokens.refresh_hash(token)) == 64
+    token = tokens.new_opaque("c1")
+    assert tokens.opaque_community(token) == "c1"
+    assert token not in tokens.opaque_hash(token) and len(tokens.opaque_hash(token)) == 64
     for bad in ("", "c1", "c1.short", "a#b." + "x" * 40):
         with pytest.raises(TokenInvalid):
-            tokens.refresh_community(bad)
+            tokens.opaque_community(bad)
 
 
 def test_cursor_round_trip_and_binding_to_the_community() -> None:

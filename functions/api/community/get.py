@@ -1,6 +1,6 @@
 """GET /v1/community: the caller's community and its settings."""
 
-from shared.identity import service
+from shared.identity import community
 from shared.identity.schemas import CommunityDetail
 from shared.platform.context import current_caller
 from shared.platform.http import endpoint
@@ -10,7 +10,7 @@ api = endpoint(__name__)
 
 @api
 def get_community() -> CommunityDetail:
-    return service.community_detail(current_caller())
+    return community.get(current_caller())
 
 
 handler = api.handler

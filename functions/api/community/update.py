@@ -1,0 +1,16 @@
+"""PATCH /v1/community: name, time zone, MFA policy, sender and branding (audited with before/after)."""
+
+from shared.identity import community
+from shared.identity.schemas import CommunityDetail, CommunityPatch
+from shared.platform.context import current_caller
+from shared.platform.http import endpoint
+
+api = endpoint(__name__)
+
+
+@api
+def update_community(body: CommunityPatch) -> CommunityDetail:
+    return community.patch(current_caller(), body, api.meta())
+
+
+handler = api.handler

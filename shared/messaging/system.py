@@ -1,0 +1,40 @@
+"""Mail the platform itself sends (email verification, invitations): the same outbox, no template item.
+
+These are transactional: they skip marketing opt-outs but, like every message, never reach an
+address that hard-bounced or complained. The body is rendered in the same sandbox as templates, so
+a community name or a person's name is escaped in HTML like any variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.messaging import repository
+from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.service import enqueue_or_fail
+from shared.platform import clock, ids
+from shared.templates.render import environment
+
+
+@dataclass(frozen=True)
+class SystemMail:
+    kind: str  # recorded on the message's first event, e.g. "email_verification"
+    subject: str
+    html: str
+    text: str
+
+
+def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, object]) -> str:
+    """Render `mail` with `variables`, record it and queue it; the message id."""
+    now = clock.iso()
+    message = Message(
+        id=ids.new_id(), community_id=community_id, channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
+        to=to.lower(), status=MessageStatus.QUEUED,
+        subject=environment("subject").from_string(mail.subject).render(variables),
+        html=environment("html").from_string(mail.html).render(variables),
+        text=environment("text").from_string(mail.text).render(variables),
+        created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],
+    )
+    repository.create(message)
+    enqueue_or_fail([message])
+    return message.id
