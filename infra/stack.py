@@ -123,6 +123,8 @@ class PorchlightStack(Stack):
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "AssetsBucketName", value=self.storage.bucket.bucket_name)
         CfnOutput(self, "SigningKeySecretArn", value=self.signing_key.secret.secret_arn)
+        CfnOutput(self, "MfaKeyArn", value=self.mfa_key.key.key_arn,
+                  description="MFA_KEY_ID for `python -m shared.identity create-super-admin`")
         for logical_id, topic in self.notifications.topics.items():
             CfnOutput(self, f"{logical_id}TopicArn", value=topic.topic_arn)
         CfnOutput(self, "SesConfigurationSet", value=self.notifications.configuration_set_name)

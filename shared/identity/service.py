@@ -361,11 +361,13 @@ def create_super_admin(email: str, password: str, full_name: str = "Platform Adm
     return repository.get_user(user.community_id, user.id) or user
 
 
-def enroll_known_secret(user: User, secret: str) -> None:
-    """Enroll `user` with a secret chosen elsewhere (the super-admin command and dev seeding only)."""
+def enroll_known_secret(user: User, secret: str) -> list[str]:
+    """Enroll `user` with a secret chosen elsewhere (the super-admin command and dev seeding only);
+    the new backup codes (none when already enrolled)."""
     if user.mfa_enabled:
-        return
+        return []
     sealed = vault.seal(secret, community_id=user.community_id, user_id=user.id)
+    codes = totp.new_backup_codes()
     mfa_repository.set_pending(user, sealed)
-    mfa_repository.activate(user, sealed=sealed, step=0,
-                            backup_hashes={totp.backup_code_hash(c) for c in totp.new_backup_codes()})
+    mfa_repository.activate(user, sealed=sealed, step=0, backup_hashes={totp.backup_code_hash(c) for c in codes})
+    return codes

@@ -64,7 +64,7 @@ def call(method: str, path: str, *, json_body: Any = None, body: str | None = No
         "pathParameters": params or None,
         "requestContext": {
             "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9",
-                     "userAgent": "pytest"},
+                     "userAgent": all_headers["user-agent"]},
             "requestId": str(uuid.uuid4()),
             "routeKey": route.route_key,
             "stage": "$default",
@@ -83,4 +83,6 @@ def call(method: str, path: str, *, json_body: Any = None, body: str | None = No
     module = importlib.import_module(route.handler)
     response = module.handler(event, FakeContext(function_name=route.name, aws_request_id=str(uuid.uuid4())))
     text = response.get("body") or ""
-    return Answer(int(response["statusCode"]), json.loads(text) if text else None, response.get("headers") or {})
+    headers = response.get("headers") or {}
+    is_json = headers.get("Content-Type", "application/json").startswith("application/json")
+    return Answer(int(response["statusCode"]), (json.loads(text) if is_json else text) if text else None, headers)

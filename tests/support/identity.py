@@ -4,10 +4,14 @@ identity tests exercise each of those steps on their own; other tests start from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import pyotp
+
+from shared.messaging import repository
 
 # (method, path, token, json) -> (status, body): the integration `call` or the e2e HTTP client.
 Send = Callable[[str, str, str | None, Any], tuple[int, Any]]
@@ -30,3 +34,14 @@ def make_ready(send: Send, body: dict[str, Any], verify: Callable[[dict[str, Any
     status, refreshed = send("POST", "/v1/auth/refresh", None, {"refresh_token": body["refresh_token"]})
     assert status == 200, refreshed
     return {**body, **refreshed, "totp_secret": secret, "backup_codes": codes}
+
+
+def mailed_token(community_id: str, to: str, path: str) -> str:
+    """The token in the newest outbox message to `to` linking to `path` (read from the table)."""
+    pattern = re.compile(re.escape(path) + r"\?token=([A-Za-z0-9_.\-%]+)")
+    messages, _ = repository.list_all(community_id, limit=200, after=None)
+    for message in messages:  # newest first
+        found = pattern.search(message.text)
+        if message.to == to.lower() and found:
+            return unquote(found.group(1))
+    raise AssertionError(f"no {path} mail to {to}")

@@ -1,0 +1,119 @@
+"""Every route × every role → allowed or 403, checked against the contract's role table.
+
+The expectations below are transcribed from the contract ("Roles and permissions" in
+shared/api-v1.md) by path and method, independently of `shared.spec.permissions`: the test fails
+for a route nobody classified, so no route can be added without deciding who may call it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shared.identity import passwords, repository, tokens
+from shared.identity.models import RefreshRecord, Session, User
+from shared.platform import clock, ids, keys
+from shared.platform.context import SCOPE_FULL, Caller
+from shared.spec.permissions import Role
+from shared.spec.routes import ROUTES, Route
+from tests.integration.conftest import signup
+from tests.support.api import call
+
+pytestmark = pytest.mark.integration
+
+ADMIN, MANAGER, BOARD, OWNER, TENANT, SUPER = (
+    Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT, Role.SUPER_ADMIN)
+COMMUNITY = {ADMIN, MANAGER, BOARD, OWNER, TENANT}
+STAFF_WRITE = {ADMIN, MANAGER}
+STAFF_READ = {ADMIN, MANAGER, BOARD}
+
+PUBLIC = {
+    "GET /v1/health", "GET /v1/openapi.json", "POST /v1/auth/signup", "POST /v1/auth/login",
+    "POST /v1/auth/mfa/verify", "POST /v1/auth/refresh", "POST /v1/auth/verify-email",
+    "POST /v1/auth/invitations/accept", "GET /v1/t/open/{token}", "GET /v1/t/click/{token}",
+    "GET /v1/unsubscribe/{token}", "POST /v1/unsubscribe/{token}",
+}
+
+
+def expected(route: Route) -> set[Role]:
+    """Who may call `route`, by the contract's table."""
+    path, read = route.path, route.method == "GET"
+    if path.startswith("/v1/admin/"):
+        return {SUPER}
+    if path == "/v1/me" or path.startswith("/v1/auth/") or (path == "/v1/community" and read):
+        return COMMUNITY | {SUPER}  # every signed-in caller: their own account
+    if path == "/v1/community" or path.startswith(("/v1/users", "/v1/audit")):
+        return {ADMIN}  # community settings, users, MFA policy (and the audit trail of them)
+    if path.startswith(("/v1/residents", "/v1/segments", "/v1/custom-fields")):
+        return STAFF_READ if read else STAFF_WRITE
+    if path.startswith(("/v1/templates", "/v1/suppressions")):
+        return STAFF_WRITE
+    if path.startswith("/v1/campaigns"):
+        reporting = path.endswith(("/report", "/recipients", "/recipients.csv"))
+        return STAFF_READ if read and reporting else STAFF_WRITE
+    if path.startswith("/v1/messages"):
+        return COMMUNITY if read else STAFF_WRITE  # owners/tenants read their own only
+    if path.startswith("/v1/reports"):
+        return STAFF_READ
+    if path.startswith("/v1/assets"):
+        return COMMUNITY if read else STAFF_WRITE  # reads filtered by role visibility
+    raise AssertionError(f"{route.route_key} is not in the contract's role table: classify it here")
+
+
+def _user(community_id: str, role: Role) -> User:
+    now = clock.iso()
+    user = User(id=ids.new_id(), community_id=community_id, email=f"{ids.new_id().lower()}@example.com",
+                full_name=str(role), role=role, status="active", password_hash=passwords.hash_password("x" * 12),
+                email_verified=True, mfa_enabled=False, created_at=now, updated_at=now)
+    repository.create_user(user)
+    return user
+
+
+def _token(user: User) -> str:
+    """A full-scope token on a session of its own (a route such as logout ends the session it uses)."""
+    community_id, role, now = user.community_id, user.role, clock.iso()
+    session = Session(id=ids.new_id(), user_id=user.id, community_id=community_id, status="active", device="",
+                      ip="", created_at=now, last_used_at=now, expires_at=clock.epoch() + 3600)
+    repository.create_session(session, RefreshRecord(
+        community_id=community_id, token_hash=ids.new_id(), session_id=session.id, user_id=user.id, used=False,
+        expires_at=session.expires_at))
+    return tokens.issue_access(Caller(user_id=user.id, community_id=community_id, role=role, session_id=session.id,
+                                      scope=SCOPE_FULL))
+
+
+def _path(route: Route) -> str:
+    return "/".join("01J0000000000000000000NONE" if part.startswith("{") else part
+                    for part in route.path.split("/"))
+
+
+def test_public_routes_are_exactly_the_contracts() -> None:
+    assert {r.route_key for r in ROUTES if r.public} == PUBLIC
+
+
+def test_every_route_is_classified() -> None:
+    for route in ROUTES:
+        if not route.public:
+            assert expected(route) <= COMMUNITY | {SUPER}
+
+
+def test_every_route_for_every_role() -> None:
+    community_id = signup(ready=False)["community"]["id"]
+    outcomes: dict[str, dict[str, int]] = {}
+    wrong: list[str] = []
+    users = {role: _user(keys.PLATFORM if role == SUPER else community_id, role) for role in (*COMMUNITY, SUPER)}
+    for route in ROUTES:
+        if route.public:
+            continue
+        allowed = expected(route)
+        for role, user in users.items():
+            token = _token(user)
+            body: Any = {} if route.method in ("POST", "PATCH", "PUT") else None
+            answer = call(route.method, _path(route), token=token, json_body=body)
+            forbidden = answer.status == 403 and answer.body["error"]["code"] == "FORBIDDEN"
+            outcomes.setdefault(route.route_key, {})[str(role)] = answer.status
+            if forbidden == (role in allowed):
+                wrong.append(f"{route.route_key} as {role}: {answer.status} {answer.body}")
+            assert answer.status < 500, f"{route.route_key} as {role}: {answer.status} {answer.body}"
+    assert not wrong, "\n".join(wrong)
+    assert len(outcomes) == len([r for r in ROUTES if not r.public])
