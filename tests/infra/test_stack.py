@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.function import POWERTOOLS_ENV, handler_string
+from shared.spec.grants import Grant
 from shared.spec.resources import (
     API_CORS,
     AUTHORIZER_CACHE_TTL_S,
@@ -225,3 +226,12 @@ def test_every_template_is_far_from_the_resource_limit(dev: Synth) -> None:
     for template in dev.nested.values():
         routes = sum(1 for r in template["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Route")
         assert len(template["Resources"]) == 7 * routes
+
+
+def test_the_mfa_key_rotates_and_only_mfa_functions_may_use_it(dev: Synth) -> None:
+    keys = list(dev.resources("AWS::KMS::Key"))
+    assert len(keys) == 1 and keys[0][2]["Properties"]["EnableKeyRotation"] is True
+    users = {route.handler for route in ROUTES if Grant.MFA_KEY_USE in route.grants}
+    assert users == {"functions.api.auth.mfa_verify", "functions.api.auth.totp_setup",
+                     "functions.api.auth.totp_confirm", "functions.api.auth.backup_codes",
+                     "functions.api.auth.totp_disable"}
