@@ -45,9 +45,9 @@ class UploadRouting(Construct):
                 f"{consumer.logical_id}Rule",
                 description=f"New objects under {consumer.key_pattern} to the {consumer.queue} queue",
                 event_pattern=events.EventPattern(
-                    source=pattern["source"],  # type: ignore[arg-type]
-                    detail_type=pattern["detail-type"],  # type: ignore[arg-type]
-                    detail=pattern["detail"],  # type: ignore[arg-type]
+                    source=pattern["source"],
+                    detail_type=pattern["detail-type"],
+                    detail=pattern["detail"],
                 ),
             )
             rule.add_target(targets.SqsQueue(queue.queue, dead_letter_queue=queue.dlq,

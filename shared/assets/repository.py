@@ -14,6 +14,8 @@ from typing import Any
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.pagination import ResultIterator
 
 from shared.assets.models import Asset, Status, Visibility
 from shared.platform import clock, db, keys
@@ -92,7 +94,7 @@ def update_metadata(asset: Asset) -> bool:
             actions=[
                 AssetItem.name.set(asset.name),
                 AssetItem.folder.set(asset.folder),
-                AssetItem.tags.set(list(asset.tags)),
+                AssetItem.tags.set(list(asset.tags)),  # type: ignore[arg-type]  # stubs want attributes
                 AssetItem.visibility.set(str(asset.visibility)),
                 AssetItem.gsi1pk.set(keys.assets_in_folder(asset.community_id, asset.folder)),
                 AssetItem.updated_at.set(asset.updated_at),
@@ -116,7 +118,7 @@ def decide(asset: Asset, *, status: Status, size: int, etag: str, reason: str | 
     item = AssetItem(*keys.asset(asset.community_id, asset.id))
     condition = AssetItem.pk.exists() & (AssetItem.status == str(asset.status))
     condition &= AssetItem.etag.does_not_exist() if asset.etag is None else (AssetItem.etag == asset.etag)
-    actions = [
+    actions: list[Action] = [
         AssetItem.status.set(str(status)),
         AssetItem.size.set(size),
         AssetItem.etag.set(etag),
@@ -185,6 +187,7 @@ def page(community_id: str, filters: Filters, *, limit: int,
     found: list[Asset] = []
     start = after
     for _ in range(MAX_READS_PER_PAGE):
+        result: ResultIterator[Any]  # gsi1 is typed for BaseItem; the items are AssetItems
         if by_folder:
             result = AssetItem.gsi1.query(keys.assets_in_folder(community_id, filters.folder or ""),
                                           filter_condition=condition, page_size=READ_PAGE_SIZE,
