@@ -125,7 +125,8 @@ def test_s3_events_parse_and_garbage_is_unusable() -> None:
             notifications.parse(body)
 
 
-def _form(s3_client: Any, key: str = KEY, content_type: str = "application/pdf", max_bytes: int = 100) -> dict[str, str]:
+def _form(s3_client: Any, key: str = KEY, content_type: str = "application/pdf",
+          max_bytes: int = 100) -> dict[str, str]:
     post = presign.presign_post(key, content_type=content_type, max_bytes=max_bytes)
     assert post.url == f"http://127.0.0.1:4566/{BUCKET}"
     return dict(post.fields)
