@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -379,3 +380,31 @@ def test_announce_honours_idempotency_keys(admin: dict[str, Any]) -> None:
     assert len(call("GET", "/v1/assets", token=token).body["items"]) == 1
     reused = call("POST", "/v1/assets", token=token, json_body={**body, "size": 11}, headers=headers)
     assert reused.status == 409 and reused.body["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_sample_events_drive_the_announce_route_and_the_verifier(admin: dict[str, Any],
+                                                                 aws_env: dict[str, Any]) -> None:
+    """events/api-asset-create.json and events/sqs-asset-uploaded.json, with this test's ids filled in."""
+    from functions import authorizer
+    from functions.api.assets import create as create_function
+
+    events_dir = Path(__file__).parents[2] / "events"
+    event = json.loads((events_dir / "api-asset-create.json").read_text())
+    decision = authorizer.handler({"type": "REQUEST", "headers": {"authorization": f"Bearer {token_of(admin)}"}},
+                                  FakeContext())
+    event["requestContext"]["authorizer"]["lambda"] = decision["context"]
+    answer = create_function.handler(event, FakeContext())
+    assert answer["statusCode"] == 201, answer
+    created = json.loads(answer["body"])
+    assert created["asset"]["visibility"] == "owners" and created["asset"]["folder"] == "board/minutes"
+    key = created["upload"]["fields"]["key"]
+    assert key.endswith("/Board_Minutes_November.pdf")
+    boto3.client("s3").put_object(Bucket=bucket(aws_env), Key=key, Body=PDF.ljust(created["asset"]["size"], b"\n"))
+    boto3.client("sqs").purge_queue(QueueUrl=aws_env["queues"]["AssetUploads"])  # the sample stands in for it
+    sample = json.loads((events_dir / "sqs-asset-uploaded.json").read_text())
+    body = json.loads(sample["Records"][0]["body"])
+    body["detail"]["bucket"]["name"] = bucket(aws_env)
+    body["detail"]["object"]["key"] = key
+    sample["Records"][0]["body"] = json.dumps(body)
+    assert verify_assets.handler(sample, FakeContext()) == {"batchItemFailures": []}
+    assert asset(token_of(admin), created["asset"]["id"]).body["status"] == "ready"
