@@ -172,5 +172,5 @@ def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: G
         acknowledge(scope, "AwsSolutions-IAM5[Resource::*]", SMS_WILDCARD_REASON)
     if held & OBJECT_GRANTS:
         bucket = _bucket_arn_in_findings(scope, targets.bucket)
-        for pattern in sorted({ASSET_UPLOADS.key_pattern}):
+        for pattern in sorted({consumer.key_pattern for consumer in RESOURCES.uploads}):
             acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{pattern}]", OBJECTS_WILDCARD_REASON)
