@@ -58,10 +58,11 @@ class _MotoServer(ThreadedMotoServer):
     checks S3 POST-upload policies as S3 does (moto stores any POST: see s3_post_policy)."""
 
     error: BaseException | None = None
+    cors_origins: tuple[str, ...] = ()
 
     def _server_entry(self) -> None:
         try:
-            app = PostPolicyGate(DomainDispatcherApplication(create_backend_app), local_secret)
+            app = PostPolicyGate(DomainDispatcherApplication(create_backend_app), local_secret, self.cors_origins)
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
             self._server_ready_event.set()
             self._server.serve_forever()
@@ -73,8 +74,9 @@ class _MotoServer(ThreadedMotoServer):
 class EmbeddedAws:
     """moto's ThreadedMotoServer (state in this process's memory) on `host:port` (0: any port)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, cors_origins: tuple[str, ...] = ()) -> None:
         self._server = _MotoServer(ip_address=host, port=port, verbose=False)
+        self._server.cors_origins = cors_origins  # the SPA origins of the bucket's CORS rule
         self._address = f"{host}:{port}"
         self.url = ""
 

@@ -142,9 +142,11 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 class PostPolicyGate:
     """WSGI middleware: S3 POST Object uploads (multipart forms with a `key`) are checked before moto."""
 
-    def __init__(self, app: WsgiApp, secret_for: Callable[[str], str | None]) -> None:
+    def __init__(self, app: WsgiApp, secret_for: Callable[[str], str | None],
+                 cors_origins: Iterable[str] = ()) -> None:
         self.app = app
         self.secret_for = secret_for
+        self.cors_origins = frozenset(cors_origins)  # the bucket's CORS rule: S3 adds it to errors too
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         content_type = str(environ.get("CONTENT_TYPE", ""))
@@ -163,6 +165,10 @@ class PostPolicyGate:
         refusal = check({k: form[k] for k in form}, size, bucket, secret_for=self.secret_for)
         if refusal is None:
             return self.app(environ, start_response)
-        start_response(f"{refusal.status} {'Forbidden' if refusal.status == 403 else 'Bad Request'}",
-                       [("Content-Type", "application/xml")])
+        headers = [("Content-Type", "application/xml")]
+        origin = str(environ.get("HTTP_ORIGIN", ""))
+        if origin in self.cors_origins:  # so the SPA can read why, as it can from S3
+            headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Expose-Headers", "ETag"),
+                        ("Vary", "Origin")]
+        start_response(f"{refusal.status} {'Forbidden' if refusal.status == 403 else 'Bad Request'}", headers)
         return [refusal.xml()]

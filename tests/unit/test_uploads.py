@@ -8,6 +8,7 @@ which implements S3's documented rules; the e2e tests post the same forms to the
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -196,3 +197,28 @@ def test_download_urls_save_the_file_under_a_safe_name(s3_client: Any) -> None:
     assert presign.content_disposition("Minutes März.pdf") == (
         "attachment; filename=\"Minutes_Marz.pdf\"; filename*=UTF-8''Minutes%20M%C3%A4rz.pdf")
     assert presign.content_disposition('a"b\r\nX-Evil: 1.txt').count("\n") == 0
+
+
+def test_the_gate_passes_signed_forms_to_moto_and_answers_refusals_itself(s3_client: Any) -> None:
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    from infra.local.s3_post_policy import PostPolicyGate
+
+    reached: list[bytes] = []
+
+    def moto(environ: dict[str, Any], start_response: Any) -> Any:
+        reached.append(environ["wsgi.input"].read())
+        return Response("stored", status=204)(environ, start_response)
+
+    client = Client(PostPolicyGate(moto, local_secret, ["http://localhost:5173"]))
+    fields = _form(s3_client, max_bytes=len(PDF))
+    ok = client.post(f"/{BUCKET}", data={**fields, "file": (io.BytesIO(PDF), "m.pdf")})
+    assert ok.status_code == 204 and len(reached) == 1 and PDF in reached[0]  # moto gets the same bytes
+    refused = client.post(f"/{BUCKET}", headers={"Origin": "http://localhost:5173"},
+                          data={**fields, "file": (io.BytesIO(PDF + b"!"), "m.pdf")})
+    assert refused.status_code == 400 and b"<Code>EntityTooLarge</Code>" in refused.data
+    assert refused.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"  # the SPA can read why
+    assert len(reached) == 1
+    other = client.post(f"/{BUCKET}?delete", data=b"<Delete/>", content_type="application/xml")
+    assert other.status_code == 204 and len(reached) == 2  # not a form upload: moto's business
