@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Aws
+from aws_cdk import Aws, Names, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from infra.nag import acknowledge
-from shared.spec.resources import OUTBOX_QUEUE, RESOURCES
+from shared.spec.resources import ASSET_UPLOADS, OUTBOX_QUEUE, RESOURCES, UploadConsumer
 from shared.spec.routes import Grant
 
 # The same actions CDK's `Table.grant_read_data` / `grant_read_write_data` give (a test keeps them in
@@ -50,6 +51,12 @@ QUEUE_VISIBILITY_ACTIONS: tuple[str, ...] = ("sqs:ChangeMessageVisibility",)
 DLQ_REDRIVE_ACTIONS: tuple[str, ...] = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
 SES_SEND_ACTIONS: tuple[str, ...] = ("ses:SendEmail", "ses:SendRawEmail")
 SMS_SEND_ACTIONS: tuple[str, ...] = ("sns:Publish",)
+# Objects of one upload consumer (its key pattern). Uploads are tagged by their POST policy, and
+# S3 authorizes a PutObject carrying tags as PutObject + PutObjectTagging.
+OBJECT_UPLOAD_ACTIONS: tuple[str, ...] = ("s3:PutObject", "s3:PutObjectTagging")
+OBJECT_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)  # also HeadObject and ranged GETs
+OBJECT_DELETE_ACTIONS: tuple[str, ...] = ("s3:DeleteObject",)
+OBJECT_UNTAG_ACTIONS: tuple[str, ...] = ("s3:DeleteObjectTagging",)
 
 AUDIT_QUEUE_ID = "Audit"
 OUTBOX_QUEUE_ID = OUTBOX_QUEUE.logical_id
@@ -71,6 +78,11 @@ class GrantTargets:
     dead_letter_queues: Mapping[str, sqs.IQueue]  # by the logical id of the queue they serve
     ses_identity_arn: str  # the verified mail domain
     ses_configuration_set_arn: str
+    bucket: s3.IBucket  # the uploads (assets) bucket
+
+    def objects_arn(self, consumer: UploadConsumer) -> str:
+        """`arn:...:s3:::<bucket>/communities/*/<segment>/*`: one consumer's objects, nobody else's."""
+        return self.bucket.arn_for_objects(consumer.key_pattern)
 
     @property
     def table_arns(self) -> list[str]:
@@ -115,6 +127,10 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.OUTBOX_DLQ_REDRIVE: lambda t: [_allow(DLQ_REDRIVE_ACTIONS, [t.dlq_arn(OUTBOX_QUEUE_ID)])],
     Grant.SES_SEND: lambda t: [_allow(SES_SEND_ACTIONS, [t.ses_identity_arn, t.ses_configuration_set_arn])],
     Grant.SMS_SEND: lambda t: _sms_only(),
+    Grant.ASSET_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
+    Grant.ASSET_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
+    Grant.ASSET_OBJECTS_DELETE: lambda t: [_allow(OBJECT_DELETE_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
+    Grant.ASSET_OBJECTS_UNTAG: lambda t: [_allow(OBJECT_UNTAG_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)
@@ -130,7 +146,34 @@ def statements(grants: Iterable[Grant], targets: GrantTargets) -> list[iam.Polic
     return [statement for grant in Grant if grant in wanted for statement in GRANT_POLICIES[grant](targets)]
 
 
-def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant]) -> None:
-    """Tell cdk-nag why a function holding SMS_SEND has `Resource: *` beyond X-Ray's (see module doc)."""
-    if Grant.SMS_SEND in set(grants):
+OBJECT_GRANTS: frozenset[Grant] = frozenset({
+    Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
+})
+OBJECTS_WILDCARD_REASON = (
+    "Uploads: object grants name one consumer's key pattern, communities/*/{segment}/* of the assets bucket. "
+    "Object keys are made per upload (community id, record id, file name), so no fixed list of ARNs exists; "
+    "the pattern is the narrowest scope IAM can express and excludes other consumers' objects"
+)
+
+
+def _bucket_arn_in_findings(scope: IConstruct, bucket: s3.IBucket) -> str:
+    """How cdk-nag prints the bucket's ARN in a policy of `scope`'s stack: `<LogicalId.Arn>` in the
+    bucket's own stack, `<referenceto{unique id}Arn>` (the parameter CDK passes it as) in a nested one."""
+    cfn_bucket = bucket.node.default_child
+    assert isinstance(cfn_bucket, s3.CfnBucket)
+    own = Stack.of(cfn_bucket)
+    if Stack.of(scope) is own:
+        return f"<{own.resolve(own.get_logical_id(cfn_bucket))}.Arn>"
+    return f"<referenceto{Names.unique_id(cfn_bucket)}Arn>"
+
+
+def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: GrantTargets) -> None:
+    """Tell cdk-nag why a function's statements have wildcards beyond X-Ray's (see module doc):
+    SMS_SEND's `Resource: *`, and the key pattern of upload object grants."""
+    held = set(grants)
+    if Grant.SMS_SEND in held:
         acknowledge(scope, "AwsSolutions-IAM5[Resource::*]", SMS_WILDCARD_REASON)
+    if held & OBJECT_GRANTS:
+        bucket = _bucket_arn_in_findings(scope, targets.bucket)
+        for pattern in sorted({consumer.key_pattern for consumer in RESOURCES.uploads}):
+            acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{pattern}]", OBJECTS_WILDCARD_REASON)

@@ -20,6 +20,7 @@ from infra.permissions import GrantTargets, acknowledge_wildcards
 from infra.schedules import ScheduledJobs, SchedulerResources
 from infra.secrets import MfaKey, SigningKey
 from infra.storage import Storage
+from infra.uploads import UploadRouting
 from shared.spec.resources import RESOURCES, SERVICE, Resources, function_environment
 from shared.spec.routes import ROUTES, Route
 
@@ -65,6 +66,9 @@ class PorchlightStack(Stack):
         self.notifications = Notifications(
             self, "Notifications", topics=resources.topics, queues=self.queues, config=config
         )
+        self.uploads = UploadRouting(
+            self, "Uploads", bucket=self.storage.bucket, consumers=resources.uploads, queues=self.queues
+        )
         # The API comes before any function: they all get its URL, and the authorizer is one of them.
         self.api = Api(self, "Api", config=config)
 
@@ -97,6 +101,7 @@ class PorchlightStack(Stack):
                 dead_letter_queues={logical_id: queue.dlq for logical_id, queue in self.queues.items()},
                 ses_identity_arn=self.notifications.identity_arn,
                 ses_configuration_set_arn=self.notifications.configuration_set_arn,
+                bucket=self.storage.bucket,
             ),
         )
 
@@ -117,7 +122,7 @@ class PorchlightStack(Stack):
         }
         for construct in self.node.find_all():
             if isinstance(construct, PorchlightFunction):
-                acknowledge_wildcards(construct, construct.grants)
+                acknowledge_wildcards(construct, construct.grants, self.defaults.targets)
 
         CfnOutput(self, "ApiUrl", value=self.api.url, description="Base URL of the HTTP API")
         CfnOutput(self, "TableName", value=self.data.table.table_name)

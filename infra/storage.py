@@ -7,7 +7,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from infra.config import StageConfig
-from shared.spec.resources import BucketSpec
+from shared.spec.resources import UPLOAD_ROOT, BucketSpec
 
 
 class Storage(Construct):
@@ -18,6 +18,13 @@ class Storage(Construct):
 
     Browsers upload with presigned POST/PUT and download with presigned GET, so CORS allows exactly
     the SPA origin and the spec's methods; nothing is public.
+
+    Every ObjectCreated goes to EventBridge, where one rule per upload consumer routes it to that
+    consumer's queue (infra/uploads.py). It is switched on in the bucket's own
+    NotificationConfiguration rather than with `event_bridge_enabled=True`, which CDK implements
+    with a custom-resource Lambda (and a managed-policy role) just to call PutBucketNotification.
+    Uploads arrive tagged pending (shared/uploads/presign.py): the lifecycle rule deletes objects
+    still tagged after `pending_expiry_days`, i.e. uploads no consumer ever accepted.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: BucketSpec, config: StageConfig) -> None:
@@ -56,7 +63,16 @@ class Storage(Construct):
                 s3.LifecycleRule(
                     id="abort-incomplete-multipart-uploads",
                     abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
+                ),
+                s3.LifecycleRule(
+                    id="expire-unaccepted-uploads",
+                    prefix=f"{UPLOAD_ROOT}/",
+                    tag_filters={spec.pending_tag[0]: spec.pending_tag[1]},
+                    expiration=Duration.days(spec.pending_expiry_days),
+                ),
             ],
             removal_policy=config.removal_policy,
         )
+        cfn_bucket = self.bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.add_property_override("NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True)

@@ -14,8 +14,11 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
 
 from infra.local.config import REGION
+from infra.local.s3_post_policy import PostPolicyGate
 
 log = logging.getLogger("infra.local.aws")
 
@@ -45,14 +48,24 @@ class Clients:
             return self._clients[service]
 
 
+def local_secret(access_key: str) -> str | None:
+    """The secret of the one credential the embedded AWS knows (what S3 would look up by key id)."""
+    return FAKE_SECRET_KEY if access_key == FAKE_ACCESS_KEY else None
+
+
 class _MotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer that reports a failure to listen instead of waiting for it forever."""
+    """ThreadedMotoServer that reports a failure to listen instead of waiting for it forever, and
+    checks S3 POST-upload policies as S3 does (moto stores any POST: see s3_post_policy)."""
 
     error: BaseException | None = None
+    cors_origins: tuple[str, ...] = ()
 
     def _server_entry(self) -> None:
         try:
-            super()._server_entry()
+            app = PostPolicyGate(DomainDispatcherApplication(create_backend_app), local_secret, self.cors_origins)
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
         except BaseException as error:  # werkzeug exits (SystemExit) when the port is taken
             self.error = error
             self._server_ready_event.set()
@@ -61,8 +74,9 @@ class _MotoServer(ThreadedMotoServer):
 class EmbeddedAws:
     """moto's ThreadedMotoServer (state in this process's memory) on `host:port` (0: any port)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, cors_origins: tuple[str, ...] = ()) -> None:
         self._server = _MotoServer(ip_address=host, port=port, verbose=False)
+        self._server.cors_origins = cors_origins  # the SPA origins of the bucket's CORS rule
         self._address = f"{host}:{port}"
         self.url = ""
 

@@ -5,7 +5,9 @@ and TTL; each queue with its DLQ and redrive policy; the bucket's CORS for the S
 signing-key secret (made once, never overwritten, shaped as the stack's generated secret);
 the Scheduler group; a verified SES domain to send mail from; each SNS topic with its queue's
 (non-raw) SQS subscription; and the SES configuration set with its event destination, the
-SesEvents topic, which `ses_simulator` reads to know where SES would publish.
+SesEvents topic, which `ses_simulator` reads to know where SES would publish; and the bucket's
+ObjectCreated events sent to EventBridge, with one rule per upload consumer targeting its queue
+(moto delivers S3 → EventBridge → SQS itself, so the queue pollers drive the workers as in AWS).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from infra.local.config import SES_DOMAIN, LocalConfig, LocalNames
 from shared.spec.resources import (
     SES_CONFIGURATION_SET,
     SES_EVENTS_TOPIC,
+    UPLOAD_ROOT,
     QueueSpec,
     Resources,
     TableSpec,
     TopicSpec,
+    UploadConsumer,
 )
+from shared.uploads.notifications import event_pattern
 
 log = logging.getLogger("infra.local.provision")
 
@@ -122,6 +127,31 @@ def _create_bucket(s3: Any, name: str, config: LocalConfig, resources: Resources
     )
 
 
+def upload_rule_name(names: LocalNames, consumer: UploadConsumer) -> str:
+    return names._name(f"{consumer.logical_id}Uploads")
+
+
+def _route_uploads(s3: Any, events: Any, bucket: str, resources: Resources, queues: dict[str, QueueInfo],
+                   names: LocalNames) -> list[str]:
+    """The stack's upload routing (infra/storage.py, infra/uploads.py): EventBridge on, one rule per consumer."""
+    pending_key, pending_value = resources.bucket.pending_tag
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [{
+        "ID": "expire-unaccepted-uploads", "Status": "Enabled",
+        "Filter": {"And": {"Prefix": f"{UPLOAD_ROOT}/", "Tags": [{"Key": pending_key, "Value": pending_value}]}},
+        "Expiration": {"Days": resources.bucket.pending_expiry_days},
+    }]})
+    s3.put_bucket_notification_configuration(Bucket=bucket,
+                                             NotificationConfiguration={"EventBridgeConfiguration": {}})
+    rules = []
+    for consumer in resources.uploads:
+        name = upload_rule_name(names, consumer)
+        events.put_rule(Name=name, EventPattern=json.dumps(event_pattern(bucket, consumer)), State="ENABLED",
+                        Description=f"New objects under {consumer.key_pattern} to the {consumer.queue} queue")
+        events.put_targets(Rule=name, Targets=[{"Id": consumer.queue, "Arn": queues[consumer.queue].arn}])
+        rules.append(name)
+    return rules
+
+
 def new_signing_key_document() -> dict[str, str]:
     """The secret's first value: one key, the shape of the stack's generated `{"kid", "secret"}`."""
     return {"kid": secrets.token_hex(8), "secret": secrets.token_urlsafe(48)}  # 64 url-safe characters
@@ -208,6 +238,7 @@ def provision(clients: Any, config: LocalConfig) -> Provisioned:
     queues = {spec.logical_id: create_queue(clients("sqs"), config, spec) for spec in resources.queues}
     bucket = names.bucket(resources)
     _create_bucket(clients("s3"), bucket, config, resources)
+    upload_rules = _route_uploads(clients("s3"), clients("events"), bucket, resources, queues, names)
     secret_id = names.secret(resources)
     if _ensure_secret(clients("secretsmanager"), secret_id, resources.signing_key.description):
         log.info("signing key secret %s created", secret_id)
@@ -224,8 +255,8 @@ def provision(clients: Any, config: LocalConfig) -> Provisioned:
         configuration_set = configuration_set_name(names)
         _ensure_configuration_set(clients("ses"), configuration_set, topics[SES_EVENTS_TOPIC.logical_id])
     log.info("resources ready: table %s, %d queue(s) with DLQs, %d topic(s), bucket %s, schedule group %s, "
-             "SES domain %s, configuration set %s", table, len(queues), len(topics), bucket, group or "-",
-             SES_DOMAIN, configuration_set or "-")
+             "SES domain %s, configuration set %s, upload rules %s", table, len(queues), len(topics), bucket,
+             group or "-", SES_DOMAIN, configuration_set or "-", ", ".join(upload_rules) or "-")
     return Provisioned(table=table, secret_id=secret_id, bucket=bucket, mfa_key_id=mfa_key_id,
                        schedule_group=group,
                        scheduler_role_arn=names.scheduler_role_arn(), queues=queues, topics=topics,

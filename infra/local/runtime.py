@@ -119,7 +119,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
     """Start everything in the background and return once the API answers (see module doc)."""
     config = config or LocalConfig()
     started = time.monotonic()
-    aws = EmbeddedAws(config.host, config.aws_port)
+    aws = EmbeddedAws(config.host, config.aws_port, config.spa_origins)
     aws_url = aws.start()
     previous_env: dict[str, str | None] = {}
     stop = threading.Event()

@@ -15,7 +15,7 @@ from shared.platform.keys import PLATFORM
 
 # Checks a branding logo: (community id, asset id) -> None, or raises ValidationFailed. The assets
 # domain owns what "a ready image" means; the handler passes its check in.
-LogoCheck = Callable[[str, str], None]
+LogoCheck = Callable[[str, str], object]
 
 
 def detail(community: Community) -> CommunityDetail:

@@ -114,3 +114,12 @@ def messages_by_status(community_id: str, status: str) -> str:
 
 def suppression(community_id: str, channel: str, address: str) -> tuple[str, str]:
     return community_pk(community_id), f"SUPPRESS#{channel}#{address.lower()}"
+
+
+def asset(community_id: str, asset_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"ASSET#{asset_id}"
+
+
+def assets_in_folder(community_id: str, folder: str) -> str:
+    """gsi1pk of a community's assets in one folder (gsi1sk: the asset id, time-ordered)."""
+    return f"{community_pk(community_id)}#ASSETFOLDER#{folder}"

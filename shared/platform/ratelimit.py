@@ -44,6 +44,7 @@ def hit(rule: Rule, subject: str) -> None:
     """Count one attempt; raise `RateLimited` when the window's limit is already reached."""
     if not subject:
         return
+    limit = rule.limit * settings().rate_limit_multiplier
     now = clock.epoch()
     window = now - now % rule.window_s
     pk, sk = keys.rate_limit(rule.name, _subject(subject), window)
@@ -56,7 +57,7 @@ def hit(rule: Rule, subject: str) -> None:
             ExpressionAttributeNames={"#n": "hits", "#ttl": "ttl"},
             ExpressionAttributeValues={
                 ":one": {"N": "1"},
-                ":limit": {"N": str(rule.limit)},
+                ":limit": {"N": str(limit)},
                 ":ttl": {"N": str(window + 2 * rule.window_s)},
             },
         )

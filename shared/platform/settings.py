@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     public_api_url: str = Field(default="", alias="PUBLIC_API_URL")
     app_url: str = Field(default="http://localhost:5173", alias="APP_URL")
     password_hash_profile: str = Field(default="default", alias="PASSWORD_HASH_PROFILE")
+    # Scales every rate limit (shared.platform.ratelimit); 1 in AWS. The e2e suite, which signs up
+    # dozens of communities from 127.0.0.1 in a minute, runs its local runtime with a larger one.
+    rate_limit_multiplier: int = Field(default=1, ge=1, alias="RATE_LIMIT_MULTIPLIER")
 
     def require(self, name: str) -> str:
         """The named setting, or a clear configuration error instead of a confusing AWS one."""

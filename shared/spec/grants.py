@@ -17,3 +17,9 @@ class Grant(StrEnum):
     OUTBOX_DLQ_REDRIVE = "queue:outbox-dlq:redrive"  # receive + delete on the DLQ, send to the queue
     SES_SEND = "ses:send"  # SendRawEmail from the configured domain, with the configuration set
     SMS_SEND = "sns:sms"  # SNS Publish to phone numbers
+    # Objects under communities/*/assets/* of the assets bucket (presigning signs with the role's keys,
+    # so whoever presigns a POST needs PutObject itself; tagging is part of every upload, see shared.uploads).
+    ASSET_OBJECTS_UPLOAD = "s3:assets:upload"  # PutObject + PutObjectTagging
+    ASSET_OBJECTS_READ = "s3:assets:read"  # GetObject (and so HeadObject and presigned GET)
+    ASSET_OBJECTS_DELETE = "s3:assets:delete"  # DeleteObject
+    ASSET_OBJECTS_UNTAG = "s3:assets:untag"  # DeleteObjectTagging: a verified object stops expiring

@@ -71,6 +71,34 @@ class BucketSpec:
     logical_id: str
     env_var: str
     cors_methods: tuple[str, ...] = ("GET", "POST", "PUT", "HEAD")
+    # Every browser upload is tagged `pending_tag` by its presigned POST (shared.uploads.presign); the
+    # consumer that accepts the object removes the tag, and a lifecycle rule deletes objects still
+    # tagged after `pending_expiry_days`: uploads nobody completed or verified clean themselves up.
+    pending_tag: tuple[str, str] = ("porchlight-upload", "pending")
+    pending_expiry_days: int = 1
+
+
+UPLOAD_ROOT = "communities"  # every uploaded object's key: communities/{community_id}/{segment}/{id}/{name}
+
+
+@dataclass(frozen=True)
+class UploadConsumer:
+    """Objects created under `communities/{community_id}/{segment}/...` reach the worker of `queue`.
+
+    The bucket sends its ObjectCreated events to EventBridge; one rule per consumer matches the key
+    pattern and targets the consumer's queue (so it gets the queue's retries, DLQ and alarm). The
+    CDK app (infra/uploads.py) and the local runtime (infra/local/provision.py) both build the rules
+    from these entries. A new kind of upload (resident imports, notices) = one QueueSpec + one entry.
+    """
+
+    logical_id: str
+    segment: str  # second path segment after the community id: "assets", "imports", ...
+    queue: str  # logical id of the QueueSpec whose worker handles the objects
+
+    @property
+    def key_pattern(self) -> str:
+        """The keys this consumer owns: its EventBridge `wildcard` pattern and its IAM object scope."""
+        return f"{UPLOAD_ROOT}/*/{self.segment}/*"
 
 
 @dataclass(frozen=True)
@@ -120,6 +148,7 @@ class Resources:
     topics: tuple[TopicSpec, ...] = field(default_factory=tuple)
     jobs: tuple[ScheduledJob, ...] = field(default_factory=tuple)
     scheduler_group: SchedulerGroup | None = None
+    uploads: tuple[UploadConsumer, ...] = field(default_factory=tuple)
 
 
 TABLE = TableSpec(
@@ -184,6 +213,19 @@ PROVIDER_EVENTS_QUEUE = QueueSpec(
     batch_size=10,
 )
 
+ASSET_UPLOADS_QUEUE = QueueSpec(
+    logical_id="AssetUploads",
+    env_var="ASSET_UPLOADS_QUEUE_URL",
+    worker="functions.workers.verify_assets",
+    # Size and magic bytes of each new object; a mismatch deletes it, a match untags it (stops it expiring).
+    grants=(Grant.TABLE_WRITE, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG),
+    visibility_timeout_s=180,  # worker timeout 30 s: a 25 MB text file is read through to check it is UTF-8
+    max_receive_count=5,
+    batch_size=5,
+)
+
+ASSET_UPLOADS = UploadConsumer(logical_id="AssetUploads", segment="assets", queue=ASSET_UPLOADS_QUEUE.logical_id)
+
 SES_EVENTS_TOPIC = TopicSpec(
     logical_id="SesEvents",
     queue="ProviderEvents",
@@ -219,10 +261,11 @@ RESOURCES = Resources(
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
     mfa_key=MFA_KEY,
-    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE),
+    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS),
     scheduler_group=SCHEDULER_GROUP,
+    uploads=(ASSET_UPLOADS,),
 )
 
 AUTHORIZER_HANDLER = "functions.authorizer"

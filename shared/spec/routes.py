@@ -54,6 +54,11 @@ _COMMS = Permission.COMMS_MANAGE
 _MANAGE = Permission.COMMUNITY_MANAGE
 _ANY = Permission.AUTHENTICATED
 _MFA = Grant.MFA_KEY_USE
+_ASSETS_MANAGE = Permission.ASSETS_MANAGE
+_ASSETS_READ = Permission.ASSETS_READ
+_UPLOAD = Grant.ASSET_OBJECTS_UPLOAD  # the presigned POST is signed with the function's credentials
+_GET_OBJECT = Grant.ASSET_OBJECTS_READ  # so is the presigned GET
+_DELETE_OBJECT = Grant.ASSET_OBJECTS_DELETE
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "functions.api.health", None, "platform", "Liveness and version",
@@ -163,6 +168,20 @@ ROUTES: tuple[Route, ...] = (
           "Unsubscribe confirmation page", grants=(_R, _KEY), public=True, media_type="text/html"),
     Route("POST", "/v1/unsubscribe/{token}", "functions.api.tracking.unsubscribe", None, "tracking",
           "Unsubscribe (RFC 8058 one-click)", grants=(_W, _KEY, _AUDIT), public=True, media_type="text/html"),
+    # Assets (files in S3: presigned POST up, presigned GET down)
+    Route("POST", "/v1/assets", "functions.api.assets.create", _ASSETS_MANAGE, "assets",
+          "Announce a file: the pending asset and a presigned POST bound to its key, type and size",
+          grants=(_W, _UPLOAD, _AUDIT), status=201, idempotent=True),
+    Route("GET", "/v1/assets", "functions.api.assets.list", _ASSETS_READ, "assets",
+          "The assets the caller may see, by folder or tag", grants=(_R, _KEY)),
+    Route("GET", "/v1/assets/{id}", "functions.api.assets.get", _ASSETS_READ, "assets",
+          "One asset the caller may see", grants=(_R,)),
+    Route("PATCH", "/v1/assets/{id}", "functions.api.assets.update", _ASSETS_MANAGE, "assets",
+          "Rename, move, retag or change an asset's visibility", grants=(_W,)),
+    Route("DELETE", "/v1/assets/{id}", "functions.api.assets.delete", _ASSETS_MANAGE, "assets",
+          "Delete an asset and its file", grants=(_W, _DELETE_OBJECT, _AUDIT), status=204),
+    Route("GET", "/v1/assets/{id}/download", "functions.api.assets.download", _ASSETS_READ, "assets",
+          "A 5-minute download URL of a ready asset the caller may see", grants=(_R, _GET_OBJECT)),
 )
 
 

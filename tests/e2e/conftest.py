@@ -144,7 +144,8 @@ def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun
     workdir = tmp_path_factory.mktemp("local-runtime")
     ready_file, log_path = workdir / "ready.json", workdir / "runtime.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    # Every e2e test signs up from 127.0.0.1: scale the per-IP limits (tests/integration proves them).
+    env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", RATE_LIMIT_MULTIPLIER="50")
     command = [
         sys.executable, "-m", "infra.local",
         "--port", "0", "--aws-port", "0",

@@ -10,6 +10,7 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 
@@ -58,6 +59,7 @@ def _scratch_targets() -> GrantTargets:
         dead_letter_queues={q.logical_id: sqs.Queue(stack, f"{q.logical_id}Dlq") for q in RESOURCES.queues},
         ses_identity_arn="arn:aws:ses:us-east-1:123456789012:identity/porchlight.dev",
         ses_configuration_set_arn="arn:aws:ses:us-east-1:123456789012:configuration-set/porchlight-dev",
+        bucket=s3.Bucket(stack, "B"),
     )
 
 
