@@ -34,6 +34,7 @@ from botocore.exceptions import (
 )
 
 from shared.identity import repository as identity_repository
+from shared.identity.models import Community
 from shared.messaging import repository
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.messaging.sms_routes import remember_sms_route
@@ -82,15 +83,18 @@ def _is_retryable(error: ClientError) -> bool:
     return code in RETRYABLE_CODES or status >= 500
 
 
-def _sender(community_id: str) -> str:
-    community = identity_repository.get_community(community_id)
-    name = community.name if community else "Porchlight"
+def _sender(community: Community | None) -> str:
+    """`"{sender.from_name or community name}" <no-reply@{mail domain}>`: only the verified domain sends."""
+    name = (community.sender.from_name or community.name) if community else "Porchlight"
     return formataddr((name, f"no-reply@{settings().require('mail_from_domain')}"))
 
 
-def build_email(message: Message) -> EmailMessage:
+def build_email(message: Message, community: Community | None = None) -> EmailMessage:
+    community = community or identity_repository.get_community(message.community_id)
     mail = EmailMessage()
-    mail["From"] = _sender(message.community_id)
+    mail["From"] = _sender(community)
+    if community is not None and community.sender.reply_to:
+        mail["Reply-To"] = community.sender.reply_to
     mail["To"] = message.to
     mail["Subject"] = message.subject or ""
     mail["Message-ID"] = make_msgid(domain=settings().require("mail_from_domain"))
@@ -108,10 +112,11 @@ def build_email(message: Message) -> EmailMessage:
 
 
 def _send_email(message: Message) -> str:
+    community = identity_repository.get_community(message.community_id)
     answer = aws.client("ses").send_raw_email(
-        Source=_sender(message.community_id),
+        Source=_sender(community),
         Destinations=[message.to],
-        RawMessage={"Data": build_email(message).as_bytes()},
+        RawMessage={"Data": build_email(message, community).as_bytes()},
         ConfigurationSetName=settings().require("ses_configuration_set"),
         Tags=[{"Name": "community_id", "Value": message.community_id},
               {"Name": "message_id", "Value": message.id}],

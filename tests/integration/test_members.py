@@ -14,6 +14,8 @@ import pytest
 from shared.audit import store
 from shared.identity import __main__ as identity_command
 from shared.identity import members, repository
+from shared.messaging import delivery
+from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.platform import clock
 from tests.integration.conftest import signup
 from tests.integration.test_mfa import PASSWORD, _invited, login, next_code
@@ -198,6 +200,13 @@ def test_community_settings_patch_validates_and_audits(aws_env: dict[str, Any]) 
     assert patched.status == 200, patched.body
     assert patched.body["sender"] == {"from_name": "Oak Park Board", "reply_to": "board@oakpark.example.com"}
     assert call("GET", "/v1/community", token=token).body["timezone"] == "America/Toronto"
+    # Mail now goes out under the sender settings (only the verified domain is ever the address).
+    now = clock.iso()
+    mail = delivery.build_email(Message(
+        id="m1", community_id=admin["community"]["id"], channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
+        to="r@example.com", status=MessageStatus.QUEUED, subject="s", text="t", created_at=now, updated_at=now))
+    assert mail["From"].startswith("Oak Park Board <no-reply@")
+    assert mail["Reply-To"] == "board@oakpark.example.com"
     for bad in ({"timezone": "Mars/Olympus"}, {"mfa_required_roles": ["super_admin"]},
                 {"sender": {"reply_to": "nope"}}, {"branding": {"primary_color": "red"}}, {"slug": "x"}):
         answer = call("PATCH", "/v1/community", token=token, json_body=bad)
