@@ -20,6 +20,8 @@ class CommunityItem(BaseItem, discriminator="community"):
     mfa_required_roles = ListAttribute(of=UnicodeAttribute, default=lambda: ["admin", "manager", "board"])
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    default_region = UnicodeAttribute(default="US")
+    delinquency_threshold = UnicodeAttribute(default="0.00")
 
 
 class SlugItem(BaseItem, discriminator="slug"):

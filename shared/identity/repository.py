@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from shared.identity.items import (
@@ -34,6 +35,8 @@ def _community(item: CommunityItem) -> Community:
         mfa_required_roles=[Role(str(r)) for r in item.mfa_required_roles],
         created_at=item.created_at,
         updated_at=item.updated_at,
+        default_region=item.default_region or "US",
+        delinquency_threshold=item.delinquency_threshold or "0.00",
     )
 
 
@@ -101,6 +104,8 @@ def create_community(community: Community, admin: User) -> None:
         mfa_required_roles=[str(r) for r in community.mfa_required_roles],
         created_at=community.created_at,
         updated_at=community.updated_at,
+        default_region=community.default_region,
+        delinquency_threshold=community.delinquency_threshold,
         gsi1pk=keys.COMMUNITIES_INDEX_PK,
         gsi1sk=f"{community.created_at}#{community.id}",
     )
@@ -303,3 +308,25 @@ def touch_session(session: Session) -> None:
     db.bind()
     item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
     item.update(actions=[SessionItem.last_used_at.set(clock.iso())])
+
+
+def set_resident_settings(community_id: str, *, default_region: str | None = None,
+                          delinquency_threshold: str | None = None) -> bool:
+    """Change the residents directory's community settings; False when there is no such community.
+
+    Values arrive validated (an ISO region the phone library knows, a decimal string).
+    """
+    db.bind()
+    item = CommunityItem(*keys.community(community_id))
+    actions: list[Action] = [CommunityItem.updated_at.set(clock.iso())]
+    if default_region is not None:
+        actions.append(CommunityItem.default_region.set(default_region))
+    if delinquency_threshold is not None:
+        actions.append(CommunityItem.delinquency_threshold.set(delinquency_threshold))
+    try:
+        item.update(actions=actions, condition=CommunityItem.pk.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

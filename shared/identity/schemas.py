@@ -52,6 +52,8 @@ class CommunityDetail(CommunityOut):
     mfa_required_roles: list[Role]
     created_at: str
     updated_at: str
+    default_region: str = "US"
+    delinquency_threshold: str = "0.00"
 
 
 class UserOut(BaseModel):

@@ -217,7 +217,8 @@ def community_detail(caller: Caller) -> CommunityDetail:
     return CommunityDetail(
         id=community.id, slug=community.slug, name=community.name, timezone=community.timezone,
         mfa_required_roles=community.mfa_required_roles, created_at=community.created_at,
-        updated_at=community.updated_at,
+        updated_at=community.updated_at, default_region=community.default_region,
+        delinquency_threshold=community.delinquency_threshold,
     )
 
 
