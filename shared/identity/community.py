@@ -22,6 +22,7 @@ def detail(community: Community) -> CommunityDetail:
     return CommunityDetail(
         id=community.id, slug=community.slug, name=community.name, timezone=community.timezone,
         mfa_required_roles=community.mfa_required_roles, sender=community.sender, branding=community.branding,
+        default_region=community.default_region, delinquency_threshold=community.delinquency_threshold,
         created_at=community.created_at, updated_at=community.updated_at,
     )
 

@@ -24,6 +24,8 @@ class CommunityItem(BaseItem, discriminator="community"):
     branding = UnicodeAttribute(null=True)  # JSON of identity.models.Branding
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    default_region = UnicodeAttribute(default="US")
+    delinquency_threshold = UnicodeAttribute(default="0.00")
 
 
 class SlugItem(BaseItem, discriminator="slug"):

@@ -35,6 +35,10 @@ class Community(BaseModel):
     branding: Branding = Branding()
     created_at: str
     updated_at: str
+    # Residents directory settings: the region a phone number without a country code is read in
+    # (ISO 3166 alpha-2), and the balance above which a resident is delinquent (a decimal string).
+    default_region: str = "US"
+    delinquency_threshold: str = "0.00"
 
 
 class User(BaseModel):

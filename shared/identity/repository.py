@@ -36,6 +36,8 @@ def _community(item: CommunityItem) -> Community:
         branding=Branding.model_validate_json(item.branding) if item.branding else Branding(),
         created_at=item.created_at,
         updated_at=item.updated_at,
+        default_region=item.default_region or "US",
+        delinquency_threshold=item.delinquency_threshold or "0.00",
     )
 
 
@@ -109,6 +111,8 @@ def create_community(community: Community, admin: User) -> None:
         mfa_required_roles=[str(r) for r in community.mfa_required_roles],
         created_at=community.created_at,
         updated_at=community.updated_at,
+        default_region=community.default_region,
+        delinquency_threshold=community.delinquency_threshold,
         gsi1pk=keys.COMMUNITIES_INDEX_PK,
         gsi1sk=f"{community.created_at}#{community.id}",
     )
@@ -333,6 +337,10 @@ def update_community(community: Community, **changes: object) -> Community:
         elif name == "branding":
             assert isinstance(value, Branding)
             actions.append(CommunityItem.branding.set(value.model_dump_json(exclude_none=True)))
+        elif name == "default_region":
+            actions.append(CommunityItem.default_region.set(str(value)))
+        elif name == "delinquency_threshold":
+            actions.append(CommunityItem.delinquency_threshold.set(str(value)))
         else:
             raise ValueError(f"not a community setting: {name}")
     item = CommunityItem(*keys.community(community.id))

@@ -55,6 +55,8 @@ class CommunityDetail(CommunityOut):
     branding: Branding
     created_at: str
     updated_at: str
+    default_region: str = "US"
+    delinquency_threshold: str = "0.00"
 
 
 class CommunityPatch(Strict):
@@ -63,6 +65,28 @@ class CommunityPatch(Strict):
     mfa_required_roles: list[Role] | None = Field(default=None, max_length=5)
     sender: Sender | None = None
     branding: Branding | None = None
+    default_region: str | None = Field(default=None, min_length=2, max_length=2)  # phones without +country
+    delinquency_threshold: str | None = Field(default=None, max_length=20)  # balance above it: delinquent
+
+    @field_validator("default_region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from shared.residents.normalise import is_region  # phone metadata: only this route pays for it
+
+        if not is_region(value.upper()):
+            raise ValueError("not a region code the phone library knows, e.g. US, CA, GB")
+        return value.upper()
+
+    @field_validator("delinquency_threshold")
+    @classmethod
+    def _threshold(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from shared.residents.normalise import balance
+
+        return str(balance(value))
 
     @field_validator("timezone")
     @classmethod

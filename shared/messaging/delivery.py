@@ -2,7 +2,8 @@
 
 1. The message must still be `queued`: a redelivered, duplicated or retried SQS message for one
    that moved on is acknowledged and nothing is sent.
-2. Suppressed or opted-out recipients end `suppressed` with the reason; no provider call.
+2. Suppressed or opted-out recipients end `suppressed` with the reason; no provider call. Opted out
+   means a marketing message to a resident whose consent on that channel is false.
 3. A conditional write claims it (`queued → sending`, attempts + 1) BEFORE the provider call.
 4. The provider's answer decides:
    - accepted → `sent` (guarded by the claim; SES's own `Send` notification may get there first);
@@ -42,6 +43,7 @@ from shared.platform import aws, ids
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger
 from shared.platform.settings import settings
+from shared.residents import service as residents
 from shared.suppression import service as suppression
 from shared.tracking import links
 
@@ -135,6 +137,14 @@ def _send_sms(message: Message) -> str:
     return str(answer["MessageId"])
 
 
+def _opted_out(message: Message) -> bool:
+    """A marketing message to a resident who withdrew marketing consent on its channel (checked at
+    delivery, so a change made after queueing still counts). Transactional mail ignores consent."""
+    if message.category != Category.MARKETING or message.resident_id is None:
+        return False
+    return residents.opted_out(message.community_id, message.resident_id, message.channel)
+
+
 def deliver(community_id: str, message_id: str) -> Outcome:
     """Deliver one message if it is still due. Raises `Retry` when the provider said "later"."""
     message = repository.get(community_id, message_id)
@@ -149,6 +159,11 @@ def deliver(community_id: str, message_id: str) -> Outcome:
         repository.finish(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {reason}",
                           from_statuses=(MessageStatus.QUEUED,))
         return Outcome("suppressed", str(reason))
+    if _opted_out(message):
+        repository.finish(message, MessageStatus.SUPPRESSED,
+                          f"recipient suppressed: resident opted out of {message.channel} marketing",
+                          from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("suppressed", "opted_out")
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")

@@ -23,6 +23,7 @@ from shared.platform import clock, cursor, ids
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, NotFound, RecipientSuppressed, ValidationFailed
 from shared.platform.observability import logger
+from shared.residents import service as residents_directory
 from shared.spec.permissions import Permission, allows
 from shared.suppression import service as suppression
 from shared.templates import render as templates_render
@@ -125,9 +126,14 @@ def get(caller: Caller, message_id: str) -> MessageOut:
 
 
 def _is_own(caller: Caller, message: Message) -> bool:
-    # Residents are linked to portal users by the residents directory (a later issue); until a
-    # message names the caller's own resident record, nothing is theirs.
-    return False
+    """A message is an owner's/tenant's own when it was sent to their resident record; a portal user
+    is that resident when their verified email is the resident's (`residents.resident_id_for_email`)."""
+    if message.resident_id is None:
+        return False
+    user = identity_repository.get_user(caller.community_id, caller.user_id)
+    if user is None or not user.email_verified:
+        return False
+    return residents_directory.resident_id_for_email(caller.community_id, user.email) == message.resident_id
 
 
 def list_messages(caller: Caller, *, status: MessageStatus | None, channel: Channel | None,

@@ -123,3 +123,40 @@ def asset(community_id: str, asset_id: str) -> tuple[str, str]:
 def assets_in_folder(community_id: str, folder: str) -> str:
     """gsi1pk of a community's assets in one folder (gsi1sk: the asset id, time-ordered)."""
     return f"{community_pk(community_id)}#ASSETFOLDER#{folder}"
+# Residents directory (issue 6). Residents, their uniqueness claims, consent history, custom field
+# definitions and segments all live in the community's partition under their own sort-key prefix.
+RESIDENT_PREFIX = "RES#"
+CONSENT_PREFIX = "RESCONSENT#"
+CUSTOM_FIELD_PREFIX = "CFIELD#"
+SEGMENT_PREFIX = "SEGMENT#"
+
+
+def resident(community_id: str, resident_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{RESIDENT_PREFIX}{resident_id}"
+
+
+def resident_email(community_id: str, email: str) -> tuple[str, str]:
+    """A resident's claim on an email within the community (lower-cased): uniqueness and lookup."""
+    return community_pk(community_id), f"RESEMAIL#{email.lower()}"
+
+
+def resident_phone(community_id: str, phone: str) -> tuple[str, str]:
+    """A resident's claim on an E.164 phone number within the community: uniqueness and lookup."""
+    return community_pk(community_id), f"RESPHONE#{phone}"
+
+
+def consent_change(community_id: str, resident_id: str, at_iso: str, change_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{CONSENT_PREFIX}{resident_id}#{at_iso}#{change_id}"
+
+
+def consent_history_of(community_id: str, resident_id: str) -> tuple[str, str]:
+    """Partition and sort-key prefix of one resident's consent history (time order)."""
+    return community_pk(community_id), f"{CONSENT_PREFIX}{resident_id}#"
+
+
+def custom_field(community_id: str, field_key: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{CUSTOM_FIELD_PREFIX}{field_key}"
+
+
+def segment(community_id: str, segment_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{SEGMENT_PREFIX}{segment_id}"

@@ -190,3 +190,48 @@ def by_handler(module: str) -> Route:
         if route.handler == module:
             return route
     raise LookupError(f"no route in the table is served by {module}")
+
+
+# Residents directory (issue 6): residents, custom fields, segments. Appended so merges stay easy.
+_RR = Permission.RESIDENTS_READ
+_RW = Permission.RESIDENTS_WRITE
+
+ROUTES += (
+    Route("POST", "/v1/residents", "functions.api.residents.create", _RW, "residents",
+          "Add a resident (409 when the email or phone is another resident's)", grants=(_W, _AUDIT), status=201,
+          idempotent=True),
+    Route("GET", "/v1/residents", "functions.api.residents.list", _RR, "residents",
+          "List residents: role, status, tag, unit filters and name/email prefix search", grants=(_R, _KEY),
+          memory_mb=512, timeout_s=20),
+    Route("GET", "/v1/residents.csv", "functions.api.residents.export", Permission.COMMUNITY_MANAGE, "residents",
+          "Export residents as CSV (admins; spreadsheet formulas neutralised)", grants=(_R,), memory_mb=1024,
+          timeout_s=29, media_type="text/csv"),
+    Route("GET", "/v1/residents/{id}", "functions.api.residents.get", _RR, "residents", "One resident",
+          grants=(_R,)),
+    Route("PATCH", "/v1/residents/{id}", "functions.api.residents.update", _RW, "residents",
+          "Edit a resident (consent changes are recorded)", grants=(_W, _AUDIT)),
+    Route("DELETE", "/v1/residents/{id}", "functions.api.residents.delete", _RW, "residents",
+          "Delete a resident and free its email and phone", grants=(_W, _AUDIT), status=204),
+    Route("GET", "/v1/residents/{id}/consent-history", "functions.api.residents.consent_history", _RR,
+          "residents", "A resident's marketing consent changes, newest first", grants=(_R, _KEY)),
+    Route("GET", "/v1/custom-fields", "functions.api.custom_fields.list", _RR, "residents",
+          "The community's custom resident fields", grants=(_R,)),
+    Route("POST", "/v1/custom-fields", "functions.api.custom_fields.create", _RW, "residents",
+          "Define a custom resident field", grants=(_W,), status=201, idempotent=True),
+    Route("PATCH", "/v1/custom-fields/{key}", "functions.api.custom_fields.update", _RW, "residents",
+          "Change a custom field's label, required flag or options", grants=(_W,)),
+    Route("DELETE", "/v1/custom-fields/{key}", "functions.api.custom_fields.delete", _RW, "residents",
+          "Remove a custom field definition", grants=(_W,), status=204),
+    Route("POST", "/v1/segments", "functions.api.segments.create", _RW, "residents",
+          "Save a named resident filter", grants=(_W,), status=201, idempotent=True),
+    Route("GET", "/v1/segments", "functions.api.segments.list", _RR, "residents", "The community's segments",
+          grants=(_R, _KEY)),
+    Route("GET", "/v1/segments/{id}", "functions.api.segments.get", _RR, "residents", "One segment",
+          grants=(_R,)),
+    Route("PATCH", "/v1/segments/{id}", "functions.api.segments.update", _RW, "residents", "Edit a segment",
+          grants=(_W,)),
+    Route("DELETE", "/v1/segments/{id}", "functions.api.segments.delete", _RW, "residents", "Delete a segment",
+          grants=(_W,), status=204),
+    Route("GET", "/v1/segments/{id}/preview", "functions.api.segments.preview", _RR, "residents",
+          "Count and sample of the residents a segment selects", grants=(_R,), memory_mb=512, timeout_s=20),
+)

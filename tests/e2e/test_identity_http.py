@@ -56,14 +56,14 @@ def test_enroll_then_two_step_login_codes_once_backup_once(api: Api) -> None:
 def test_board_member_must_enroll_first_and_cannot_disable_after(api: Api) -> None:
     admin = signup_ready(api)
     board = _invite(api, admin, "board")
-    blocked = api.get("/v1/messages", token=board["access_token"])
+    blocked = api.get("/v1/residents", token=board["access_token"])
     assert blocked.status_code == 403 and blocked.json()["error"]["code"] == "MFA_ENROLLMENT_REQUIRED"
     setup = api.post("/v1/auth/mfa/totp/setup", token=board["access_token"]).json()
     confirmed = api.post("/v1/auth/mfa/totp/confirm", token=board["access_token"],
                          json={"code": pyotp.TOTP(setup["secret"]).now()})
     assert confirmed.status_code == 200 and len(confirmed.json()["backup_codes"]) == 10
     full = api.post("/v1/auth/refresh", json={"refresh_token": board["refresh_token"]}).json()
-    assert api.get("/v1/messages", token=full["access_token"]).status_code == 200
+    assert api.get("/v1/residents", token=full["access_token"]).status_code == 200
     refused = api.post("/v1/auth/mfa/totp/disable", token=full["access_token"],
                        json={"code": pyotp.TOTP(setup["secret"]).at(int(time.time()) + 30)})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "MFA_REQUIRED_BY_POLICY"

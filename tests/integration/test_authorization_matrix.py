@@ -43,7 +43,8 @@ def expected(route: Route) -> set[Role]:
         return {SUPER}
     if path == "/v1/me" or path.startswith("/v1/auth/") or (path == "/v1/community" and read):
         return COMMUNITY | {SUPER}  # every signed-in caller: their own account
-    if path == "/v1/community" or path.startswith(("/v1/users", "/v1/audit")):
+    if path == "/v1/community" or path.startswith(("/v1/users", "/v1/audit")) or path == "/v1/residents.csv":
+        # ... and the bulk PII export of residents: "an admin CSV export" (issue 6).
         return {ADMIN}  # community settings, users, MFA policy (and the audit trail of them)
     if path.startswith(("/v1/residents", "/v1/segments", "/v1/custom-fields")):
         return STAFF_READ if read else STAFF_WRITE

@@ -123,12 +123,12 @@ def test_bad_invitations_are_422(payload: dict[str, Any]) -> None:
 def test_a_board_member_must_enroll_and_cannot_disable_afterwards() -> None:
     admin = signup()
     board = _invited(admin, "board")
-    blocked = call("GET", "/v1/messages", token=board["access_token"])
+    blocked = call("GET", "/v1/residents", token=board["access_token"])
     assert blocked.status == 403 and blocked.body["error"]["code"] == "MFA_ENROLLMENT_REQUIRED"
     assert call("GET", "/v1/me", token=board["access_token"]).status == 200
     secret, _ = enroll(_send, board["access_token"])
     full = call("POST", "/v1/auth/refresh", json_body={"refresh_token": board["refresh_token"]}).body
-    assert call("GET", "/v1/messages", token=full["access_token"]).status == 200
+    assert call("GET", "/v1/residents", token=full["access_token"]).status == 200
     refused = call("POST", "/v1/auth/mfa/totp/disable", token=full["access_token"],
                    json_body={"code": next_code(secret)})
     assert refused.status == 403 and refused.body["error"]["code"] == "MFA_REQUIRED_BY_POLICY"

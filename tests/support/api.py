@@ -83,6 +83,8 @@ def call(method: str, path: str, *, json_body: Any = None, body: str | None = No
     module = importlib.import_module(route.handler)
     response = module.handler(event, FakeContext(function_name=route.name, aws_request_id=str(uuid.uuid4())))
     text = response.get("body") or ""
-    headers = response.get("headers") or {}
-    is_json = headers.get("Content-Type", "application/json").startswith("application/json")
-    return Answer(int(response["statusCode"]), (json.loads(text) if is_json else text) if text else None, headers)
+    answer_headers = response.get("headers") or {}
+    content_type = next((v for k, v in answer_headers.items() if k.lower() == "content-type"), "application/json")
+    if text and not content_type.startswith("application/json"):  # CSV, JSON Lines, HTML: the text as it is
+        return Answer(int(response["statusCode"]), text, answer_headers)
+    return Answer(int(response["statusCode"]), json.loads(text) if text else None, answer_headers)

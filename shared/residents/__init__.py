@@ -1,0 +1,1 @@
+"""The residents directory: residents, custom fields, segments, consent, and the one filter evaluator."""
