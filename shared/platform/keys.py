@@ -160,3 +160,23 @@ def custom_field(community_id: str, field_key: str) -> tuple[str, str]:
 
 def segment(community_id: str, segment_id: str) -> tuple[str, str]:
     return community_pk(community_id), f"{SEGMENT_PREFIX}{segment_id}"
+
+
+# Campaigns (issue 7). The campaign item also carries the report counters (see docs/campaigns.md);
+# a campaign's messages have ids `{campaign_id}-{resident_id}`, so `begins_with(MSG#{campaign_id}-)`
+# lists them without an index.
+CAMPAIGN_PREFIX = "CAMPAIGN#"
+
+
+def campaign(community_id: str, campaign_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{CAMPAIGN_PREFIX}{campaign_id}"
+
+
+def campaign_messages(community_id: str, campaign_id: str) -> tuple[str, str]:
+    """Partition and sort-key prefix of one campaign's messages."""
+    return community_pk(community_id), f"MSG#{campaign_id}-"
+
+
+def daily_stats(community_id: str, day: str, channel: str) -> tuple[str, str]:
+    """Per-day, per-channel message counters of a community (`day` is YYYY-MM-DD, UTC)."""
+    return f"{community_pk(community_id)}#STATS", f"{day}#{channel}"
