@@ -69,3 +69,18 @@ def test_rotation_keeps_retired_keys_for_links_but_tokens_accept_them_a_day() ->
 def test_derived_keys_differ_by_purpose() -> None:
     ring = signing.parse({"kid": "a", "secret": "s"})
     assert ring.derived("cursor") != ring.derived("unsubscribe") != ring.current
+
+
+def test_outbox_chunks_round_trip_and_refuse_nonsense() -> None:
+    from shared.messaging import chunks
+
+    ids = [f"m{i}" for i in range(250)]
+    parts = chunks.split("c1", "k1", ids)
+    assert [len(p.message_ids) for p in parts] == [100, 100, 50]
+    assert chunks.parse(parts[2].body()) == parts[2]
+    assert chunks.parse('{"community_id": "c1", "message_id": "m1"}') is None
+    for bad in ('{"kind": "chunk", "community_id": "c", "message_ids": []}',
+                '{"kind": "chunk", "community_id": "c", "message_ids": [1]}',
+                '{"kind": "chunk", "community_id": "c", "message_ids": ' + str(ids[:101]).replace("'", '"') + "}"):
+        with pytest.raises(ValueError):
+            chunks.parse(bad)
