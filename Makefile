@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean
+.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy shared functions infra app.py layers
+
+## Cold-start import cost of every function (prints figures; a benchmark, not a test).
+bench-cold-start: install
+	$(PY) bench/cold_start.py
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
 layer: install

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shared.identity import invitation_repository, mail, passwords, repository, tokens
+from shared.identity import invitation_repository, passwords, repository, tokens
 from shared.identity.models import Invitation, User
 from shared.identity.schemas import (
     InvitationAccept,
@@ -53,6 +53,8 @@ def _pending_for(community_id: str, email: str) -> Invitation | None:
 
 
 def _mail(invitation: Invitation, token: str, inviter: User | None) -> None:
+    from shared.identity import mail  # the outbox and templates: only the routes that mail load them
+
     community = repository.get_community(invitation.community_id)
     mail.send_invitation(
         invitation.community_id, invitation.email, token=token, full_name=invitation.full_name,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from shared.audit.events import AuditEvent, publish
 from shared.identity import (
     invitation_repository,
-    mail,
     mfa_repository,
     passwords,
     repository,
@@ -153,6 +152,10 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
 
 def send_verification(user: User, community: Community) -> None:
     """A single-use, 48-hour token by mail; a new one does not void earlier ones (mail can be slow)."""
+    # Mail pulls in the outbox, templates and residents: only signup and resend pay for that import,
+    # not every login, refresh and MFA verify that shares this module.
+    from shared.identity import mail
+
     token = tokens.new_opaque(user.community_id)
     invitation_repository.create_verification(user, tokens.opaque_hash(token), clock.epoch() + VERIFY_TTL_S)
     mail.send_verification(user.community_id, user.email, token=token, full_name=user.full_name,
