@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from shared.assets.models import Asset, Status, Visibility
+from shared.platform.patching import PatchBody, not_null
 
 MAX_NAME = 255
 MAX_FOLDER = 200
@@ -62,7 +63,7 @@ class AssetCreate(_Request):
         return value.split(";", 1)[0].strip().lower()
 
 
-class AssetUpdate(_Request):
+class AssetUpdate(_Request, PatchBody):
     """Only the fields given change."""
 
     name: Name | None = None
@@ -70,18 +71,7 @@ class AssetUpdate(_Request):
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_unique)] | None = None
     visibility: Visibility | None = None
 
-    @field_validator("name", "folder", "tags", "visibility")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> AssetUpdate:
-        if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
-        return self
+    _not_null = not_null("name", "folder", "tags", "visibility")
 
 
 class AssetOut(BaseModel):

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from shared.platform.patching import PatchBody, not_null
 from shared.residents import normalise
 from shared.residents.models import (
     Consent,
@@ -98,21 +99,10 @@ class ResidentCreate(ResidentFields):
     role: ResidentRole
 
 
-class ResidentUpdate(ResidentFields):
+class ResidentUpdate(ResidentFields, PatchBody):
     """Only the fields given change; `null` clears email, phone or unit; `custom` values of `null` remove them."""
 
-    @field_validator("first_name", "last_name", "role", "balance", "has_violation", "tags", "consent")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> ResidentUpdate:
-        if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
-        return self
+    _not_null = not_null("first_name", "last_name", "role", "balance", "has_violation", "tags", "consent")
 
 
 class ResidentOut(BaseModel):

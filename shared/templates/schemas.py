@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.messaging.models import Category, Channel
+from shared.platform.patching import PatchBody, not_null
 from shared.templates.models import Template
 
 MAX_NAME = 120
@@ -40,7 +41,7 @@ class TemplateCreate(_Request):
     text: str | None = Field(default=None, max_length=MAX_TEXT_BYTES)
 
 
-class TemplateUpdate(_Request):
+class TemplateUpdate(_Request, PatchBody):
     """Only the fields given change; `null` clears subject, html or text."""
 
     name: Name | None = None
@@ -50,18 +51,7 @@ class TemplateUpdate(_Request):
     html: str | None = Field(default=None, max_length=MAX_HTML_BYTES)
     text: str | None = Field(default=None, max_length=MAX_TEXT_BYTES)
 
-    @field_validator("name", "channel", "category")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
-
-    @model_validator(mode="after")
-    def _something(self) -> TemplateUpdate:
-        if not self.model_fields_set:
-            raise ValueError("give at least one field to change")
-        return self
+    _not_null = not_null("name", "channel", "category")
 
 
 class PreviewRequest(_Request):
