@@ -8,8 +8,10 @@ bound → delivered; over the bound → `failed` with the reason, and it stops t
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
+from shared.audit.events import AuditEvent, publish
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
@@ -30,6 +32,7 @@ def requeue_dead_letters(limit: int = 5_000) -> int:
     queue_url = settings().require("outbox_queue_url")
     dlq_url = dead_letter_url(sqs, queue_url)
     moved = 0
+    by_community: Counter[str] = Counter()
     while moved < limit:
         received = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=SQS_BATCH, WaitTimeSeconds=0,
                                        VisibilityTimeout=60).get("Messages", [])
@@ -46,8 +49,21 @@ def requeue_dead_letters(limit: int = 5_000) -> int:
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
             )
         moved += len(done)
+        by_community.update(_community_of(m["Body"]) for m in done)
         if len(done) < len(received):
             logger.warning("some dead letters were not moved", extra={"failed": len(received) - len(done)})
             break
     logger.info("outbox dead letters requeued", extra={"moved": moved})
+    for community_id, count in by_community.items():
+        if community_id:  # every requeue is in the community's audit trail (the actor is this job)
+            publish(AuditEvent(community_id=community_id, action="messages.dead_letters_requeued",
+                               actor_id="system:requeue-dead-letters", detail={"records": count}))
     return moved
+
+
+def _community_of(body: str) -> str:
+    try:
+        data: Any = json.loads(body)
+        return str(data.get("community_id") or "") if isinstance(data, dict) else ""
+    except ValueError:
+        return ""

@@ -245,7 +245,7 @@ REQUEUE_DEAD_LETTERS = ScheduledJob(
     schedule="rate(1 hour)",
     handler="functions.jobs.requeue_dead_letters",
     description="Move outbox dead letters back to the queue; the worker's attempt bound ends poison ones",
-    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND),
+    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
 )
 
 ROTATE_SIGNING_KEY = ScheduledJob(

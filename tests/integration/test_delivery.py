@@ -20,6 +20,7 @@ from shared.platform import aws, clock, ids
 from shared.suppression import service as suppression
 from shared.suppression.models import Reason
 from tests.support.api import FakeContext
+from tests.support.queues import audit_events
 
 pytestmark = pytest.mark.integration
 
@@ -213,6 +214,8 @@ def test_exhausted_attempts_land_in_the_dlq_and_the_requeue_path_drains_it(
     assert int(sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])
                ["Attributes"]["ApproximateNumberOfMessages"]) == 1
     assert requeue_dead_letters.handler({}, FakeContext()) == {"moved": 1}
+    (requeued,) = [e for e in audit_events(aws_env) if e.action == "messages.dead_letters_requeued"]
+    assert requeued.community_id == CID and requeued.detail == {"records": 1}
     assert deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"]), FakeContext()) == {"batchItemFailures": []}
     stored = repository.get(CID, poison.id)
     assert stored is not None and stored.status == MessageStatus.FAILED
