@@ -10,6 +10,7 @@ import pytest
 from infra.function import handler_string
 from infra.notifications import SES_EVENTS
 from shared.spec.resources import (
+    AUDIT_QUEUE,
     AUTHORIZER_HANDLER,
     OUTBOX_QUEUE,
     RESOURCES,
@@ -165,5 +166,7 @@ def test_outbox_grants_name_the_outbox_and_its_dlq(dev: Synth) -> None:
     redrive = role_of(dev, job.handler)
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
         assert allowed_on(redrive, action) == [{"Fn::GetAtt": [outbox_dlq, "Arn"]}], action
-    assert allowed_on(redrive, "sqs:SendMessage") == [{"Fn::GetAtt": [outbox, "Arn"]}]
+    audit, _ = queue_ids(dev, AUDIT_QUEUE)  # every requeue is audited in its community's trail
+    assert sorted(allowed_on(redrive, "sqs:SendMessage"), key=str) == sorted(
+        [{"Fn::GetAtt": [outbox, "Arn"]}, {"Fn::GetAtt": [audit, "Arn"]}], key=str)
     assert not allowed_on(role_of(dev, AUTHORIZER_HANDLER), "sqs:SendMessage")
