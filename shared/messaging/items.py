@@ -29,10 +29,14 @@ class MessageItem(BaseItem, discriminator="message"):
     subject = UnicodeAttribute(null=True)
     html = UnicodeAttribute(null=True)
     text = UnicodeAttribute(default="")
+    # JSON of the recipient's template variables when the message is rendered at delivery (campaign
+    # recipients: snapshot taken at fan-out); absent when subject/html/text were rendered at queueing.
+    variables = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     opened_at = UnicodeAttribute(null=True)
     clicked_at = UnicodeAttribute(null=True)
+    unsubscribed_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     events = ListAttribute(of=EventMap, default=list)

@@ -106,10 +106,12 @@ class Message(BaseModel):
     subject: str | None = None
     html: str | None = None
     text: str = ""
+    variables: dict[str, Any] | None = None  # rendered at delivery from these (campaign recipients)
     last_error: str | None = None
     provider_message_id: str | None = None
     opened_at: str | None = None
     clicked_at: str | None = None
+    unsubscribed_at: str | None = None
     created_at: str
     updated_at: str
     events: list[MessageEvent] = Field(default_factory=list)

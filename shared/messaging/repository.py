@@ -1,14 +1,28 @@
-"""Outbox storage. Every status change is one conditional update that also appends its event,
-so the status and its history never disagree, and a stale writer cannot move a message back."""
+"""Outbox storage. Every status change is one conditional write that also appends its event,
+so the status and its history never disagree, and a stale writer cannot move a message back.
+
+A change that moves a message between report buckets (`shared.messaging.counters`) is a
+transaction with the counter deltas of its campaign and its day, so reports never drift.
+The batch operations (`get_many`, `create_many`, `claim_many`, `settle_many`) serve campaign
+chunks: 100 messages are claimed in one call and settled in one call, not 200.
+"""
 
 from __future__ import annotations
 
 import json
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
 
+from shared.messaging import counters
+from shared.messaging.counters import CountersItem
 from shared.messaging.items import EventMap, MessageItem
 from shared.messaging.models import (
     RANK,
@@ -28,8 +42,10 @@ def _message(item: MessageItem) -> Message:
         attempts=int(item.attempts), template_id=item.template_id,
         template_version=int(item.template_version) if item.template_version is not None else None,
         campaign_id=item.campaign_id, resident_id=item.resident_id, subject=item.subject, html=item.html,
-        text=item.text, last_error=item.last_error, provider_message_id=item.provider_message_id,
-        opened_at=item.opened_at, clicked_at=item.clicked_at, created_at=item.created_at,
+        text=item.text, variables=json.loads(item.variables) if item.variables else None,
+        last_error=item.last_error, provider_message_id=item.provider_message_id,
+        opened_at=item.opened_at, clicked_at=item.clicked_at, unsubscribed_at=item.unsubscribed_at,
+        created_at=item.created_at,
         updated_at=item.updated_at,
         events=[MessageEvent(type=e.type, at=e.at, detail=json.loads(e.detail or "{}")) for e in item.events or []],
     )
@@ -55,15 +71,108 @@ def new_item(message: Message) -> MessageItem:
         category=str(message.category), to=message.to, status=str(message.status), attempts=message.attempts,
         template_id=message.template_id, template_version=message.template_version,
         campaign_id=message.campaign_id, resident_id=message.resident_id, subject=message.subject,
-        html=message.html, text=message.text, created_at=message.created_at, updated_at=message.updated_at,
+        html=message.html, text=message.text,
+        variables=json.dumps(message.variables, default=str) if message.variables is not None else None,
+        created_at=message.created_at, updated_at=message.updated_at,
         events=[_event(e.type, e.detail, e.at) for e in message.events],
         gsi1pk=keys.messages_by_status(message.community_id, str(message.status)), gsi1sk=message.id,
     )
 
 
-def create(message: Message) -> None:
+# --- transactions with counters ------------------------------------------------------------------
+
+TRANSACTION_MAX = 100  # DynamoDB's items per TransactWriteItems
+_CONFLICT_RETRIES = 6
+_CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+class _Cancelled(Exception):
+    """A transaction's conditions failed: `positions` are the failed items' places in it."""
+
+    def __init__(self, positions: set[int]) -> None:
+        super().__init__(f"{len(positions)} condition(s) failed")
+        self.positions = positions
+
+
+def _transact(build: Callable[[TransactWrite], None]) -> None:
+    """Run a transaction; retry it when it only lost a race with another one on a counter item
+    (TransactionConflict), raise `_Cancelled` naming the items whose own condition failed."""
+    for attempt in range(_CONFLICT_RETRIES):
+        try:
+            with TransactWrite(connection=db.connection()) as tx:
+                build(tx)
+            return
+        except TransactWriteError as error:
+            reasons = list(error.cancellation_reasons or [])
+            failed = {i for i, r in enumerate(reasons) if r is not None and r.code == _CONDITION_FAILED}
+            if failed:
+                raise _Cancelled(failed) from error
+            if attempt == _CONFLICT_RETRIES - 1 or not any(r is not None for r in reasons):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2 ** attempt))  # noqa: S311 - jitter, not a secret
+
+
+def _add_counters(tx: TransactWrite, deltas: Mapping[tuple[tuple[str, str], bool], Mapping[str, int]]) -> None:
+    for (key, daily), delta in deltas.items():
+        actions = counters.add_actions(delta)
+        if daily:  # made by its first update: give it its type so it reads back as a CountersItem
+            actions.append(CountersItem.type.set(CountersItem))
+        tx.update(CountersItem(*key), actions=actions)
+
+
+def _apply(message: Message, actions: list[Any], condition: Condition, delta: Mapping[str, int]) -> bool:
+    """One message's conditional update, with its counter delta in the same transaction if any."""
+    grouped = counters.grouped([(message, delta)])
+    if not grouped:
+        return _update(message, actions, condition)
     db.bind()
-    new_item(message).save(condition=MessageItem.pk.does_not_exist())
+    def build(tx: TransactWrite) -> None:
+        tx.update(MessageItem(*keys.message(message.community_id, message.id)), actions=actions, condition=condition)
+        _add_counters(tx, grouped)
+
+    try:
+        _transact(build)
+    except _Cancelled:
+        return False
+    return True
+
+
+def create(message: Message) -> None:
+    """Record a new message (counted as a recipient of its day, and of its campaign if any)."""
+    db.bind()
+    item = new_item(message)
+    grouped = counters.grouped([(message, counters.created(1))])
+    def build(tx: TransactWrite) -> None:
+        tx.save(item, condition=MessageItem.pk.does_not_exist())
+        _add_counters(tx, grouped)
+
+    try:
+        _transact(build)
+    except _Cancelled as error:
+        raise PutError("the message exists already") from error
+
+
+def create_many(messages: Sequence[Message]) -> None:
+    """Write many new messages with BatchWriteItem (25 a call; unprocessed items retried).
+
+    Unconditional puts, so only for messages no worker can have seen yet (a campaign's fan-out,
+    before it enqueues them); their counters are added by the caller when it enqueues them.
+    """
+    db.bind()
+    with MessageItem.batch_write() as batch:
+        for message in messages:
+            batch.save(new_item(message))
+
+
+def get_many(community_id: str, message_ids: Iterable[str]) -> dict[str, Message]:
+    """Strongly consistent BatchGetItem, 100 keys a call; missing ids are absent from the answer."""
+    db.bind()
+    wanted = [keys.message(community_id, mid) for mid in dict.fromkeys(message_ids)]
+    found: dict[str, Message] = {}
+    for item in MessageItem.batch_get(wanted, consistent_read=True):
+        message = _message(item)
+        found[message.id] = message
+    return found
 
 
 def get(community_id: str, message_id: str) -> Message | None:
@@ -137,24 +246,41 @@ def release(message: Message, claim_id: str, error: str, *, retry_in_s: int) -> 
     return _update(message, actions, (MessageItem.claim == claim_id) & (MessageItem.status == "sending"))
 
 
+def _sent_actions(message: Message, provider_message_id: str) -> list[Any]:
+    return [*_status_actions(message.community_id, MessageStatus.SENT), MessageItem.claim.remove(),
+            MessageItem.provider_message_id.set(provider_message_id),
+            _append_event(_event("sent", {"provider_message_id": provider_message_id}))]
+
+
+def _claimed_by(claim_id: str) -> Condition:
+    return (MessageItem.claim == claim_id) & (MessageItem.status == "sending")
+
+
 def mark_sent(message: Message, claim_id: str, provider_message_id: str) -> bool:
-    actions = [*_status_actions(message.community_id, MessageStatus.SENT), MessageItem.claim.remove(),
-               MessageItem.provider_message_id.set(provider_message_id),
-               _append_event(_event("sent", {"provider_message_id": provider_message_id}))]
     # The provider's own `Send` notification may have got here first: then this is a no-op.
-    return _update(message, actions, (MessageItem.claim == claim_id) & (MessageItem.status == "sending"))
+    return _apply(message, _sent_actions(message, provider_message_id), _claimed_by(claim_id),
+                  counters.move(MessageStatus.SENDING, MessageStatus.SENT))
 
 
 def finish(message: Message, status: MessageStatus, reason: str, *, from_statuses: tuple[MessageStatus, ...],
            claim_id: str | None = None) -> bool:
-    """Move to a terminal status (failed, suppressed) with the reason, from the given statuses."""
+    """Move to a terminal status (failed, suppressed) with the reason, from the given statuses
+    (which must share one report bucket: queued/sending)."""
+    actions, condition = _finish_update(message, status, reason, from_statuses=from_statuses, claim_id=claim_id)
+    return _apply(message, actions, condition, counters.move(from_statuses[0], status))
+
+
+def _finish_update(message: Message, status: MessageStatus, reason: str, *,
+                   from_statuses: tuple[MessageStatus, ...], claim_id: str | None) -> tuple[list[Any], Condition]:
+    if len({counters.bucket(s) for s in from_statuses}) != 1:
+        raise ValueError("finish() moves from statuses of one report bucket")
     actions = [*_status_actions(message.community_id, status), MessageItem.claim.remove(),
                MessageItem.last_error.set(reason[:500]),
                _append_event(_event(str(status), {"reason": reason[:500]}))]
     condition = MessageItem.status.is_in(*[str(s) for s in from_statuses])
     if claim_id is not None:
         condition = condition & (MessageItem.claim == claim_id)
-    return _update(message, actions, condition)
+    return actions, condition
 
 
 def requeue(message: Message, reason: str) -> bool:
@@ -162,37 +288,165 @@ def requeue(message: Message, reason: str) -> bool:
     actions = [*_status_actions(message.community_id, MessageStatus.QUEUED), MessageItem.attempts.set(0),
                MessageItem.last_error.remove(), MessageItem.claim.remove(),
                _append_event(_event("requeued", {"reason": reason}))]
-    return _update(message, actions, MessageItem.status == str(MessageStatus.FAILED))
+    return _apply(message, actions, MessageItem.status == str(MessageStatus.FAILED),
+                  counters.move(MessageStatus.FAILED, MessageStatus.QUEUED))
+
+
+_FLAG_OF = {"opened_at": "opened", "clicked_at": "clicked", "unsubscribed_at": "unsubscribed"}
 
 
 def advance(message: Message, status: MessageStatus | None, event: MessageEvent, *,
             provider_message_id: str | None = None, first_of: str | None = None) -> bool:
-    """Record a provider event; move the status only forward (by rank).
+    """Record a provider event; move the status only forward (by rank), counting the move.
 
-    `first_of` ("opened_at"/"clicked_at") stamps that attribute only if it was never set.
+    `first_of` ("opened_at"/"clicked_at"/"unsubscribed_at") stamps that attribute, and counts its
+    flag, only if it was never set. The write is conditioned on the exact status it was computed
+    from, so the counter delta is always right; a lost race re-reads the message and tries again.
     Returns False when the event changed nothing but history (older status, repeated open).
     """
-    actions: list[Any] = [_append_event(_event(event.type, event.detail, event.at)),
-                          MessageItem.updated_at.set(clock.iso())]
-    condition: Condition = MessageItem.pk.exists()
-    moved = False
-    if status is not None and RANK[status] > RANK[message.status]:
-        actions += _status_actions(message.community_id, status)[:2] + [MessageItem.claim.remove()]
-        lower = [str(s) for s, rank in RANK.items() if rank < RANK[status]]
-        condition = condition & MessageItem.status.is_in(*lower)
-        moved = True
-    if provider_message_id:
-        actions.append(MessageItem.provider_message_id.set(provider_message_id))
-    if first_of == "opened_at" and message.opened_at is None:
-        actions.append(MessageItem.opened_at.set(event.at))
-        condition = condition & MessageItem.opened_at.does_not_exist()
-        moved = True
-    if first_of == "clicked_at" and message.clicked_at is None:
-        actions.append(MessageItem.clicked_at.set(event.at))
-        condition = condition & MessageItem.clicked_at.does_not_exist()
-        moved = True
-    if _update(message, actions, condition):
-        return moved
-    # Lost a race (another event moved it): record the event alone, never the stale status.
-    _update(message, actions[:2], MessageItem.pk.exists())
+    for _ in range(_CONFLICT_RETRIES):
+        actions: list[Any] = [_append_event(_event(event.type, event.detail, event.at)),
+                              MessageItem.updated_at.set(clock.iso())]
+        condition: Condition = MessageItem.status == str(message.status)
+        delta: Counter[str] = Counter()
+        if status is not None and RANK[status] > RANK[message.status]:
+            actions += [*_status_actions(message.community_id, status)[:2], MessageItem.claim.remove()]
+            delta.update(counters.move(message.status, status))
+        if provider_message_id:
+            actions.append(MessageItem.provider_message_id.set(provider_message_id))
+        if first_of in _FLAG_OF and getattr(message, first_of) is None:
+            attribute = getattr(MessageItem, first_of)
+            actions.append(attribute.set(event.at))
+            condition = condition & attribute.does_not_exist()
+            delta[_FLAG_OF[first_of]] += 1
+        if _apply(message, actions, condition, delta):
+            return bool(delta)
+        fresh = get(message.community_id, message.id)
+        if fresh is None:
+            return False
+        message = fresh
     return False
+
+
+# --- campaign chunks ------------------------------------------------------------------------------
+
+
+def _batches(items: Sequence[Any], room: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), room):
+        yield items[start:start + room]
+
+
+def claim_many(messages: Sequence[Message], claim_id: str) -> list[Message]:
+    """Claim queued messages (queued → sending, one attempt more), 100 per transaction.
+
+    A message whose claim condition fails (another delivery holds it, or it moved on) is left
+    out and the rest claimed again; the claimed ones are returned.
+    """
+    db.bind()
+    claimed: list[Message] = []
+    for batch in _batches(list(messages), TRANSACTION_MAX):
+        pending = list(batch)
+        while pending:
+            def build(tx: TransactWrite, these: list[Message] = pending) -> None:
+                for m in these:
+                    tx.update(MessageItem(*keys.message(m.community_id, m.id)),
+                              actions=_claim_actions(m, claim_id), condition=MessageItem.status == "queued")
+
+            try:
+                _transact(build)
+            except _Cancelled as cancelled:
+                pending = [m for i, m in enumerate(pending) if i not in cancelled.positions]
+                continue
+            claimed += pending
+            break
+    return claimed
+
+
+def _claim_actions(message: Message, claim_id: str) -> list[Any]:
+    return [*_status_actions(message.community_id, MessageStatus.SENDING),
+            MessageItem.attempts.add(1), MessageItem.claim.set(claim_id),
+            _append_event(_event("attempt", {"attempt": message.attempts + 1}))]
+
+
+@dataclass(frozen=True)
+class Settle:
+    """How one message of a chunk ends this delivery round."""
+
+    message: Message
+    status: MessageStatus  # sent | failed | suppressed | queued (released for a later retry)
+    detail: str = ""  # provider message id (sent), reason (failed/suppressed), error (queued)
+    claimed: bool = True  # False: suppressed/failed before any claim (from `queued`)
+    retry_in_s: int = 0
+
+
+def _settle_update(settle: Settle, claim_id: str) -> tuple[list[Any], Condition, Counter[str]]:
+    message = settle.message
+    if settle.status == MessageStatus.SENT:
+        return (_sent_actions(message, settle.detail), _claimed_by(claim_id),
+                counters.move(MessageStatus.SENDING, MessageStatus.SENT))
+    if settle.status == MessageStatus.QUEUED:
+        actions = [*_status_actions(message.community_id, MessageStatus.QUEUED), MessageItem.claim.remove(),
+                   MessageItem.last_error.set(settle.detail[:500]),
+                   _append_event(_event("retry_scheduled", {"error": settle.detail[:500], "in_s": settle.retry_in_s}))]
+        return actions, _claimed_by(claim_id), Counter()
+    origin = MessageStatus.SENDING if settle.claimed else MessageStatus.QUEUED
+    actions, condition = _finish_update(message, settle.status, settle.detail, from_statuses=(origin,),
+                                        claim_id=claim_id if settle.claimed else None)
+    return actions, condition, counters.move(origin, settle.status)
+
+
+def settle_many(settles: Sequence[Settle], claim_id: str) -> list[Settle]:
+    """Write every outcome of a chunk with its counter deltas: 98 messages + the campaign's and the
+    day's counters per transaction. Outcomes whose condition failed (e.g. SES's `Send` notification
+    already moved a message to `sent`) are left out and the rest written; the written ones are returned.
+    """
+    db.bind()
+    written: list[Settle] = []
+    room = TRANSACTION_MAX - 2
+    for batch in _batches(list(settles), room):
+        pending = list(batch)
+        while pending:
+            updates = [_settle_update(s, claim_id) for s in pending]
+            grouped = counters.grouped((s.message, delta) for s, (_, _, delta) in zip(pending, updates, strict=True))
+
+            def build(tx: TransactWrite, these: list[Settle] = pending, ups: list[Any] = updates,
+                      totals: Any = grouped) -> None:
+                for settle, (actions, condition, _) in zip(these, ups, strict=True):
+                    tx.update(MessageItem(*keys.message(settle.message.community_id, settle.message.id)),
+                              actions=actions, condition=condition)
+                _add_counters(tx, totals)
+
+            try:
+                _transact(build)
+            except _Cancelled as cancelled:
+                pending = [s for i, s in enumerate(pending) if i not in cancelled.positions]
+                continue
+            written += pending
+            break
+    return written
+
+
+def campaign_messages(community_id: str, campaign_id: str, *, after: dict[str, Any] | None = None,
+                      limit: int | None = None, filter_condition: Condition | None = None,
+                      ) -> tuple[list[Message], dict[str, Any] | None]:
+    """One campaign's messages (ids `{campaign_id}-{resident_id}`), by key prefix: no index needed."""
+    db.bind()
+    pk, prefix = keys.campaign_messages(community_id, campaign_id)
+    result = MessageItem.query(pk, MessageItem.sk.startswith(prefix), limit=limit, last_evaluated_key=after,
+                               filter_condition=filter_condition)
+    return [_message(i) for i in result], result.last_evaluated_key
+
+
+def campaign_message_ids(community_id: str, campaign_id: str, after: dict[str, Any] | None = None, *,
+                         page_size: int = 1000) -> Iterable[tuple[list[str], dict[str, Any] | None]]:
+    """Pages of a campaign's message ids (only the id read back), each with the key to resume after."""
+    db.bind()
+    pk, prefix = keys.campaign_messages(community_id, campaign_id)
+    while True:
+        result = MessageItem.query(pk, MessageItem.sk.startswith(prefix), last_evaluated_key=after,
+                                   limit=page_size, attributes_to_get=["pk", "sk", "id"])
+        page = [str(item.id) for item in result]
+        after = result.last_evaluated_key
+        yield page, after
+        if after is None:
+            return
