@@ -22,7 +22,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from infra.nag import acknowledge
-from shared.spec.resources import ASSET_UPLOADS, OUTBOX_QUEUE, RESOURCES, UploadConsumer
+from shared.spec.resources import ASSET_UPLOADS, CAMPAIGNS_QUEUE, OUTBOX_QUEUE, RESOURCES, UploadConsumer
 from shared.spec.routes import Grant
 
 # The same actions CDK's `Table.grant_read_data` / `grant_read_write_data` give (a test keeps them in
@@ -49,6 +49,10 @@ MFA_KEY_ACTIONS: tuple[str, ...] = ("kms:Encrypt", "kms:Decrypt")
 QUEUE_SEND_ACTIONS: tuple[str, ...] = ("sqs:SendMessage",)
 QUEUE_VISIBILITY_ACTIONS: tuple[str, ...] = ("sqs:ChangeMessageVisibility",)
 DLQ_REDRIVE_ACTIONS: tuple[str, ...] = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+SCHEDULE_ACTIONS: tuple[str, ...] = (
+    "scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule",
+)
+PASS_ROLE_ACTIONS: tuple[str, ...] = ("iam:PassRole",)
 SES_SEND_ACTIONS: tuple[str, ...] = ("ses:SendEmail", "ses:SendRawEmail")
 SMS_SEND_ACTIONS: tuple[str, ...] = ("sns:Publish",)
 # Objects of one upload consumer (its key pattern). Uploads are tagged by their POST policy, and
@@ -79,6 +83,13 @@ class GrantTargets:
     ses_identity_arn: str  # the verified mail domain
     ses_configuration_set_arn: str
     bucket: s3.IBucket  # the uploads (assets) bucket
+    schedule_group_name: str = ""  # the Scheduler group of run-time one-time schedules
+    scheduler_role_arn: str = ""  # the role those schedules assume
+
+    @property
+    def schedules_arn(self) -> str:
+        """`arn:...:scheduler:<region>:<account>:schedule/<group>/*`: schedules of our group only."""
+        return f"arn:{Aws.PARTITION}:scheduler:{Aws.REGION}:{Aws.ACCOUNT_ID}:schedule/{self.schedule_group_name}/*"
 
     def objects_arn(self, consumer: UploadConsumer) -> str:
         """`arn:...:s3:::<bucket>/communities/*/<segment>/*`: one consumer's objects, nobody else's."""
@@ -125,6 +136,12 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.OUTBOX_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
     Grant.OUTBOX_VISIBILITY: lambda t: [_allow(QUEUE_VISIBILITY_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
     Grant.OUTBOX_DLQ_REDRIVE: lambda t: [_allow(DLQ_REDRIVE_ACTIONS, [t.dlq_arn(OUTBOX_QUEUE_ID)])],
+    Grant.CAMPAIGNS_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(CAMPAIGNS_QUEUE.logical_id)])],
+    Grant.SCHEDULES_MANAGE: lambda t: [
+        _allow(SCHEDULE_ACTIONS, [t.schedules_arn]),
+        iam.PolicyStatement(effect=iam.Effect.ALLOW, actions=list(PASS_ROLE_ACTIONS), resources=[t.scheduler_role_arn],
+                            conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}),
+    ],
     Grant.SES_SEND: lambda t: [_allow(SES_SEND_ACTIONS, [t.ses_identity_arn, t.ses_configuration_set_arn])],
     Grant.SMS_SEND: lambda t: _sms_only(),
     Grant.ASSET_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
@@ -145,6 +162,11 @@ def statements(grants: Iterable[Grant], targets: GrantTargets) -> list[iam.Polic
         wanted.discard(Grant.TABLE_READ)
     return [statement for grant in Grant if grant in wanted for statement in GRANT_POLICIES[grant](targets)]
 
+
+SCHEDULES_REASON = (
+    "Campaign schedules: one-time schedules are named per campaign at run time (campaign-{id}), so the grant names "
+    "the schedule group and a wildcard for the schedule name; no other group is reachable"
+)
 
 OBJECT_GRANTS: frozenset[Grant] = frozenset({
     Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
@@ -173,6 +195,9 @@ def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: G
     held = set(grants)
     if Grant.SMS_SEND in held:
         acknowledge(scope, "AwsSolutions-IAM5[Resource::*]", SMS_WILDCARD_REASON)
+    if Grant.SCHEDULES_MANAGE in held:
+        acknowledge(scope, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
+                    "<AWS::AccountId>:schedule/<referencetoPorchlightdevSchedulerSchedules*>/*]", SCHEDULES_REASON)
     if held & OBJECT_GRANTS:
         bucket = _bucket_arn_in_findings(scope, targets.bucket)
         for pattern in sorted({consumer.key_pattern for consumer in RESOURCES.uploads}):

@@ -21,7 +21,7 @@ from infra.schedules import ScheduledJobs, SchedulerResources
 from infra.secrets import MfaKey, SigningKey
 from infra.storage import Storage
 from infra.uploads import UploadRouting
-from shared.spec.resources import RESOURCES, SERVICE, Resources, function_environment
+from shared.spec.resources import CAMPAIGNS_QUEUE, RESOURCES, SERVICE, Resources, function_environment
 from shared.spec.routes import ROUTES, Route
 
 
@@ -63,6 +63,8 @@ class PorchlightStack(Stack):
             if resources.scheduler_group
             else None
         )
+        if self.scheduler:  # campaign schedules put the campaign's start message on its queue, nothing else
+            self.queues[CAMPAIGNS_QUEUE.logical_id].queue.grant_send_messages(self.scheduler.role)
         self.notifications = Notifications(
             self, "Notifications", topics=resources.topics, queues=self.queues, config=config
         )
@@ -80,6 +82,7 @@ class PorchlightStack(Stack):
             mfa_key_id=self.mfa_key.key.key_arn,
             bucket_name=self.storage.bucket.bucket_name,
             queue_urls={logical_id: queue.queue.queue_url for logical_id, queue in self.queues.items()},
+            queue_arns={logical_id: queue.queue.queue_arn for logical_id, queue in self.queues.items()},
             schedule_group=self.scheduler.group_name if self.scheduler else "",
             scheduler_role_arn=self.scheduler.role.role_arn if self.scheduler else "",
             ses_configuration_set=self.notifications.configuration_set_name,
@@ -102,6 +105,8 @@ class PorchlightStack(Stack):
                 ses_identity_arn=self.notifications.identity_arn,
                 ses_configuration_set_arn=self.notifications.configuration_set_arn,
                 bucket=self.storage.bucket,
+                schedule_group_name=self.scheduler.group_name if self.scheduler else "",
+                scheduler_role_arn=self.scheduler.role.role_arn if self.scheduler else "",
             ),
         )
 

@@ -54,6 +54,7 @@ def handler_environment(
             mfa_key_id=provisioned.mfa_key_id,
             bucket_name=provisioned.bucket,
             queue_urls=provisioned.queue_urls,
+            queue_arns=provisioned.queue_arns,
             schedule_group=provisioned.schedule_group,
             scheduler_role_arn=provisioned.scheduler_role_arn,
             ses_configuration_set=f"{SES_CONFIGURATION_SET}-{config.names.stage}",

@@ -61,6 +61,10 @@ class Provisioned:
     def queue_urls(self) -> dict[str, str]:
         return {logical_id: info.url for logical_id, info in self.queues.items()}
 
+    @property
+    def queue_arns(self) -> dict[str, str]:
+        return {logical_id: info.arn for logical_id, info in self.queues.items()}
+
 
 def _create_table(dynamodb: Any, name: str, spec: TableSpec) -> None:
     keys = {spec.pk, spec.sk, *(i.pk for i in spec.indexes), *(i.sk for i in spec.indexes)}

@@ -86,7 +86,7 @@ _CONFLICT_RETRIES = 6
 _CONDITION_FAILED = "ConditionalCheckFailed"
 
 
-class _Cancelled(Exception):
+class Cancelled(Exception):
     """A transaction's conditions failed: `positions` are the failed items' places in it."""
 
     def __init__(self, positions: set[int]) -> None:
@@ -94,9 +94,9 @@ class _Cancelled(Exception):
         self.positions = positions
 
 
-def _transact(build: Callable[[TransactWrite], None]) -> None:
+def transact(build: Callable[[TransactWrite], None]) -> None:
     """Run a transaction; retry it when it only lost a race with another one on a counter item
-    (TransactionConflict), raise `_Cancelled` naming the items whose own condition failed."""
+    (TransactionConflict), raise `Cancelled` naming the items whose own condition failed."""
     for attempt in range(_CONFLICT_RETRIES):
         try:
             with TransactWrite(connection=db.connection()) as tx:
@@ -106,7 +106,7 @@ def _transact(build: Callable[[TransactWrite], None]) -> None:
             reasons = list(error.cancellation_reasons or [])
             failed = {i for i, r in enumerate(reasons) if r is not None and r.code == _CONDITION_FAILED}
             if failed:
-                raise _Cancelled(failed) from error
+                raise Cancelled(failed) from error
             if attempt == _CONFLICT_RETRIES - 1 or not any(r is not None for r in reasons):
                 raise
             time.sleep(random.uniform(0, 0.02 * 2 ** attempt))  # noqa: S311 - jitter, not a secret
@@ -131,8 +131,8 @@ def _apply(message: Message, actions: list[Any], condition: Condition, delta: Ma
         _add_counters(tx, grouped)
 
     try:
-        _transact(build)
-    except _Cancelled:
+        transact(build)
+    except Cancelled:
         return False
     return True
 
@@ -147,8 +147,8 @@ def create(message: Message) -> None:
         _add_counters(tx, grouped)
 
     try:
-        _transact(build)
-    except _Cancelled as error:
+        transact(build)
+    except Cancelled as error:
         raise PutError("the message exists already") from error
 
 
@@ -353,8 +353,8 @@ def claim_many(messages: Sequence[Message], claim_id: str) -> list[Message]:
                               actions=_claim_actions(m, claim_id), condition=MessageItem.status == "queued")
 
             try:
-                _transact(build)
-            except _Cancelled as cancelled:
+                transact(build)
+            except Cancelled as cancelled:
                 pending = [m for i, m in enumerate(pending) if i not in cancelled.positions]
                 continue
             claimed += pending
@@ -417,8 +417,8 @@ def settle_many(settles: Sequence[Settle], claim_id: str) -> list[Settle]:
                 _add_counters(tx, totals)
 
             try:
-                _transact(build)
-            except _Cancelled as cancelled:
+                transact(build)
+            except Cancelled as cancelled:
                 pending = [s for i, s in enumerate(pending) if i not in cancelled.positions]
                 continue
             written += pending

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     schedule_group: str = Field(default="", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
     outbox_queue_url: str = Field(default="", alias="OUTBOX_QUEUE_URL")
+    campaigns_queue_url: str = Field(default="", alias="CAMPAIGNS_QUEUE_URL")
+    campaigns_queue_arn: str = Field(default="", alias="CAMPAIGNS_QUEUE_ARN")  # target of campaign schedules
+    # The account's SES maximum send rate (messages/s); each outbox worker paces itself to its share
+    # of it (shared.messaging.pacing). SES's sandbox default is 1; a production account's is higher.
+    ses_max_send_rate: float = Field(default=14.0, gt=0, alias="SES_MAX_SEND_RATE")
     ses_configuration_set: str = Field(default="", alias="SES_CONFIGURATION_SET")
     mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
     public_api_url: str = Field(default="", alias="PUBLIC_API_URL")

@@ -13,7 +13,7 @@ For other domains:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -264,13 +264,21 @@ def audience(community_id: str, flt: ResidentFilter) -> Iterator[Resident]:
 def variables_for(community_id: str, resident_id: str) -> dict[str, object] | None:
     """A resident's template variables (and `phone`, which addresses an SMS), or None."""
     resident = repository.get(community_id, resident_id)
-    if resident is None:
-        return None
+    return None if resident is None else variables_of(resident)
+
+
+def variables_of(resident: Resident) -> dict[str, object]:
+    """The template variables a resident provides (and `phone`, which addresses an SMS)."""
     return {
         "first_name": resident.first_name, "last_name": resident.last_name, "full_name": resident.full_name,
         "email": resident.email, "phone": resident.phone, "unit": resident.unit or "",
         "balance": normalise.money(resident.balance),
     }
+
+
+def get_many(community_id: str, resident_ids: Iterable[str]) -> dict[str, Resident]:
+    """This community's residents among `resident_ids` (BatchGetItem, 100 a call)."""
+    return repository.get_many(community_id, resident_ids)
 
 
 def opted_out(community_id: str, resident_id: str, channel: Channel) -> bool:

@@ -15,6 +15,10 @@ class Grant(StrEnum):
     OUTBOX_QUEUE_SEND = "queue:outbox:send"
     OUTBOX_VISIBILITY = "queue:outbox:visibility"  # the delivery worker backs off by itself
     OUTBOX_DLQ_REDRIVE = "queue:outbox-dlq:redrive"  # receive + delete on the DLQ, send to the queue
+    CAMPAIGNS_QUEUE_SEND = "queue:campaigns:send"  # start a campaign's fan-out now
+    # Create/update/delete one-time schedules in the Scheduler group, passing them the Scheduler role
+    # (whose only permission is sending to the campaigns queue).
+    SCHEDULES_MANAGE = "scheduler:manage"
     SES_SEND = "ses:send"  # SendRawEmail from the configured domain, with the configuration set
     SMS_SEND = "sns:sms"  # SNS Publish to phone numbers
     # Objects under communities/*/assets/* of the assets bucket (presigning signs with the role's keys,

@@ -46,6 +46,7 @@ class QueueSpec:
     max_batching_window_s: int = 1
     max_concurrency: int = 5  # event source mapping cap: protects providers and DynamoDB
     fifo: bool = False
+    arn_env_var: str | None = None  # also give functions the queue's ARN (e.g. a schedule target)
 
     @property
     def worker_timeout_s(self) -> int:
@@ -224,6 +225,20 @@ ASSET_UPLOADS_QUEUE = QueueSpec(
     batch_size=5,
 )
 
+CAMPAIGNS_QUEUE = QueueSpec(
+    logical_id="Campaigns",
+    env_var="CAMPAIGNS_QUEUE_URL",
+    arn_env_var="CAMPAIGNS_QUEUE_ARN",
+    worker="functions.workers.fanout",
+    # Resolve the audience, write the recipients' messages, put chunks on the outbox, close the campaign.
+    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND),
+    visibility_timeout_s=900,  # worker timeout 150 s: 100,000 recipients written and enqueued, with room
+    max_receive_count=5,  # a crashed fan-out resumes from its checkpoint on the next receive
+    batch_size=1,  # one campaign per invocation: each gets the whole timeout
+    max_batching_window_s=0,
+    max_concurrency=2,
+)
+
 ASSET_UPLOADS = UploadConsumer(logical_id="AssetUploads", segment="assets", queue=ASSET_UPLOADS_QUEUE.logical_id)
 
 SES_EVENTS_TOPIC = TopicSpec(
@@ -261,7 +276,7 @@ RESOURCES = Resources(
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
     mfa_key=MFA_KEY,
-    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE),
+    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS),
     scheduler_group=SCHEDULER_GROUP,
@@ -282,6 +297,7 @@ def function_environment(
     mfa_key_id: str,
     bucket_name: str,
     queue_urls: dict[str, str],
+    queue_arns: dict[str, str],
     schedule_group: str,
     scheduler_role_arn: str,
     ses_configuration_set: str,
@@ -292,7 +308,7 @@ def function_environment(
 ) -> dict[str, str]:
     """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
 
-    `queue_urls` is keyed by `QueueSpec.logical_id`.
+    `queue_urls` and `queue_arns` are keyed by `QueueSpec.logical_id`.
     """
     env = {
         "STAGE": stage,
@@ -313,6 +329,8 @@ def function_environment(
     }
     for queue in RESOURCES.queues:
         env[queue.env_var] = queue_urls[queue.logical_id]
+        if queue.arn_env_var:
+            env[queue.arn_env_var] = queue_arns[queue.logical_id]
     return env
 
 

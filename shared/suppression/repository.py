@@ -56,6 +56,12 @@ def delete(community_id: str, channel: Channel, address: str) -> bool:
     return True
 
 
+def get_many(community_id: str, channel: Channel, addresses: list[str]) -> list[Suppression]:
+    db.bind()
+    wanted = [keys.suppression(community_id, str(channel), a) for a in dict.fromkeys(addresses)]
+    return [_model(item) for item in SuppressionItem.batch_get(wanted)] if wanted else []
+
+
 def list_page(community_id: str, *, channel: Channel | None, limit: int,
               after: dict[str, Any] | None) -> tuple[list[Suppression], dict[str, Any] | None]:
     db.bind()

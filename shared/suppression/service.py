@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shared.messaging.models import Category, Channel
 from shared.platform import clock
 from shared.suppression import repository
@@ -21,6 +23,26 @@ def blocking_reason(community_id: str, channel: Channel, address: str, category:
     if found is not None and blocks(found, category):
         return found.reason
     return None
+
+
+def blocked_addresses(community_id: str, channel: Channel, category: Category) -> set[str]:
+    """Every address of this channel a send of `category` must skip (one Query per 1 MB of entries):
+    audience previews check thousands of recipients against this set instead of one GetItem each."""
+    blocked: set[str] = set()
+    after = None
+    while True:
+        page, after = repository.list_page(community_id, channel=channel, limit=1000, after=after)
+        blocked.update(entry.address for entry in page if blocks(entry, category))
+        if after is None:
+            return blocked
+
+
+def blocking_many(community_id: str, channel: Channel, addresses: Iterable[str],
+                  category: Category) -> dict[str, Reason]:
+    """`blocking_reason` for many addresses at once (BatchGetItem, 100 a call): address → reason."""
+    wanted = {normalise(channel, a): a for a in addresses}
+    found = repository.get_many(community_id, channel, list(wanted))
+    return {wanted[s.address]: s.reason for s in found if blocks(s, category)}
 
 
 def add(community_id: str, channel: Channel, address: str, reason: Reason, source: str) -> Suppression:

@@ -26,6 +26,7 @@ def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         mfa_key_id=provisioned.mfa_key_id,
         bucket_name=provisioned.bucket,
         queue_urls=provisioned.queue_urls,
+        queue_arns=provisioned.queue_arns,
         schedule_group=provisioned.schedule_group,
         scheduler_role_arn=provisioned.scheduler_role_arn,
         ses_configuration_set=provisioned.ses_configuration_set,

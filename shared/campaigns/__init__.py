@@ -1,0 +1,1 @@
+"""Mass communications: campaigns, their audience, fan-out through the outbox, and reports."""
