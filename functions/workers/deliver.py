@@ -1,4 +1,8 @@
-"""Outbox worker: deliver each message once; back off throttled ones through SQS visibility."""
+"""Outbox worker: deliver each message once; back off throttled ones through SQS visibility.
+
+A record is either one message (`{"community_id", "message_id"}`) or a campaign chunk of up to
+`chunks.CHUNK_SIZE` message ids; both follow the same rules (`shared.messaging.delivery`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.messaging import delivery
+from shared.messaging import chunks, delivery
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
@@ -18,20 +22,32 @@ from shared.platform.settings import settings
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
+def _come_back(record: SQSRecord, delay_s: int) -> None:
+    """Make the record reappear after `delay_s` without holding a Lambda (no sleeping)."""
+    aws.client("sqs").change_message_visibility(
+        QueueUrl=settings().require("outbox_queue_url"), ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay_s,
+    )
+
+
 def _record(record: SQSRecord) -> None:
     try:
-        community_id, message_id = delivery.parse_body(record.body)
+        chunk = chunks.parse(record.body)
+        single = None if chunk is not None else delivery.parse_body(record.body)
     except (ValueError, KeyError, TypeError):
         logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
         return
+    if chunk is not None:
+        delay = delivery.deliver_chunk(chunk)
+        if delay is not None:
+            _come_back(record, delay)
+            raise delivery.Retry("part of the chunk was deferred by the provider", delay)
+        return
+    assert single is not None
+    community_id, message_id = single
     try:
         outcome = delivery.deliver(community_id, message_id)
     except delivery.Retry as retry:
-        # Come back later without holding a Lambda: the record reappears after `delay_s`.
-        aws.client("sqs").change_message_visibility(
-            QueueUrl=settings().require("outbox_queue_url"), ReceiptHandle=record.receipt_handle,
-            VisibilityTimeout=retry.delay_s,
-        )
+        _come_back(record, retry.delay_s)
         raise
     logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
 

@@ -16,15 +16,24 @@
    A crash between the provider accepting and our status write is that last case too.
 5. After `MAX_ATTEMPTS` claims the message is `failed`; SQS's own receive count sends a message
    that keeps failing to the DLQ, and the requeue job brings it back for this check.
+
+Campaign recipients arrive in chunks (`deliver_chunk`): the same rules, batched — one BatchGetItem
+reads the chunk, one BatchGetItem checks its suppressions (and one its residents' consent), one
+transaction claims every due message, the sends run on a few threads paced by the SES rate
+(`pacing`), and one transaction settles every outcome with the report counters. Such messages
+carry their variables and are rendered here, per recipient, with the template compiled once.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import (
@@ -34,22 +43,29 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from shared.campaigns import repository as campaigns
 from shared.identity import repository as identity_repository
 from shared.identity.models import Community
-from shared.messaging import repository
+from shared.messaging import pacing, repository
+from shared.messaging.chunks import Chunk
 from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
+from shared.platform.errors import ApiError
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger
 from shared.platform.settings import settings
 from shared.residents import service as residents
 from shared.suppression import service as suppression
+from shared.templates import service as templates
+from shared.templates.render import Prepared
 from shared.tracking import links
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 5
 BACKOFF_CAP_S = 900  # SQS allows up to 12 hours; 15 minutes keeps retries inside the hour
+SEND_THREADS = 8  # provider calls in flight per worker (each waits for the rate's token first)
 
 RETRYABLE_CODES = frozenset({
     "Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException",
@@ -113,8 +129,41 @@ def build_email(message: Message, community: Community | None = None) -> EmailMe
     return mail
 
 
-def _send_email(message: Message) -> str:
-    community = identity_repository.get_community(message.community_id)
+@lru_cache(maxsize=32)
+def _prepared(community_id: str, template_id: str, version: int) -> Prepared | None:
+    """The template compiled once per worker; versions never change, so the cache cannot go stale."""
+    template = templates.get(community_id, template_id)
+    if template is None or template.version != version:
+        return None
+    return Prepared(template)
+
+
+class Unrenderable(Exception):
+    """The message cannot be rendered (template gone or changed, a variable missing): it fails."""
+
+
+def content(message: Message, community: Community | None) -> Message:
+    """The message with its subject/html/text: as stored, or rendered now from its variables."""
+    if message.variables is None:
+        return message
+    if message.template_id is None or message.template_version is None:
+        raise Unrenderable("the message has variables but no template")
+    prepared = _prepared(message.community_id, message.template_id, message.template_version)
+    if prepared is None:
+        raise Unrenderable(f"template {message.template_id} v{message.template_version} is gone")
+    variables = dict(message.variables)
+    variables.update({
+        "community_name": community.name if community else "",
+        "unsubscribe_url": links.unsubscribe_url(message.community_id, message.id, str(message.channel), message.to),
+    })
+    try:
+        rendered = prepared.render(variables)
+    except ApiError as error:
+        raise Unrenderable(f"{error.code}: {error.message}") from error
+    return message.model_copy(update={"subject": rendered.subject, "html": rendered.html, "text": rendered.text})
+
+
+def _send_email(message: Message, community: Community | None) -> str:
     answer = aws.client("ses").send_raw_email(
         Source=_sender(community),
         Destinations=[message.to],
@@ -126,7 +175,7 @@ def _send_email(message: Message) -> str:
     return str(answer["MessageId"])
 
 
-def _send_sms(message: Message) -> str:
+def _send_sms(message: Message, community: Community | None = None) -> str:
     sms_type = "Promotional" if message.category == Category.MARKETING else "Transactional"
     answer = aws.client("sns").publish(
         PhoneNumber=message.to,
@@ -164,12 +213,18 @@ def deliver(community_id: str, message_id: str) -> Outcome:
                           f"recipient suppressed: resident opted out of {message.channel} marketing",
                           from_statuses=(MessageStatus.QUEUED,))
         return Outcome("suppressed", "opted_out")
+    community = identity_repository.get_community(community_id)
+    try:
+        message = content(message, community)
+    except Unrenderable as error:
+        repository.finish(message, MessageStatus.FAILED, str(error), from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("failed", str(error))
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
     attempt = message.attempts + 1
     try:
-        provider_id = _send_email(message) if message.channel == Channel.EMAIL else _send_sms(message)
+        provider_id = _provider_send(message, community)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "Error")
         text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
@@ -191,6 +246,96 @@ def deliver(community_id: str, message_id: str) -> Outcome:
     logger.info("message sent", extra={"message_id": message.id, "channel": str(message.channel),
                                        "to": mask_address(message.to), "attempt": attempt})
     return Outcome("sent", provider_id)
+
+
+def _provider_send(message: Message, community: Community | None) -> str:
+    pacing.send_bucket().acquire()
+    return _send_email(message, community) if message.channel == Channel.EMAIL else _send_sms(message, community)
+
+
+# --- campaign chunks ------------------------------------------------------------------------------
+
+
+def _send_one(message: Message, community: Community | None) -> Settle | None:
+    """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`)."""
+    attempt = message.attempts + 1
+    try:
+        provider_id = _provider_send(message, community)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "Error")
+        text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
+        if _is_retryable(error):
+            return Settle(message, MessageStatus.QUEUED, text, retry_in_s=backoff_s(attempt))
+        return Settle(message, MessageStatus.FAILED, text)
+    except EndpointConnectionError:
+        return Settle(message, MessageStatus.QUEUED, "provider unreachable", retry_in_s=backoff_s(attempt))
+    except (ReadTimeoutError, ConnectionClosedError) as error:
+        logger.warning("delivery outcome unknown", extra={"message_id": message.id, "error": type(error).__name__})
+        return None
+    return Settle(message, MessageStatus.SENT, provider_id)
+
+
+def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
+    """Split due messages into those to send and those that end before any claim (exhausted,
+    suppressed, opted out): one BatchGetItem for suppressions and one for consent, per chunk."""
+    ends: list[Settle] = []
+    rest: list[Message] = []
+    for message in due:
+        if message.attempts >= MAX_ATTEMPTS:
+            ends.append(Settle(message, MessageStatus.FAILED, f"gave up after {message.attempts} attempts",
+                               claimed=False))
+        else:
+            rest.append(message)
+    blocked: dict[tuple[Channel, str], str] = {}
+    for channel, category in {(m.channel, m.category) for m in rest}:
+        group = [m.to for m in rest if m.channel == channel and m.category == category]
+        for address, why in suppression.blocking_many(rest[0].community_id, channel, group, category).items():
+            blocked[(channel, address)] = str(why)
+    marketing = [m.resident_id for m in rest if m.category == Category.MARKETING and m.resident_id]
+    consent = residents.get_many(rest[0].community_id, marketing) if marketing else {}
+    sendable: list[Message] = []
+    for message in rest:
+        blocked_for = blocked.get((message.channel, message.to))
+        resident = consent.get(message.resident_id or "")
+        if blocked_for is not None:
+            ends.append(Settle(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {blocked_for}",
+                               claimed=False))
+        elif message.category == Category.MARKETING and resident is not None and not resident.consent.allows(
+                message.channel):
+            ends.append(Settle(message, MessageStatus.SUPPRESSED,
+                               f"recipient suppressed: resident opted out of {message.channel} marketing",
+                               claimed=False))
+        else:
+            sendable.append(message)
+    return sendable, ends
+
+
+def deliver_chunk(chunk: Chunk) -> int | None:
+    """Deliver a chunk's due messages; seconds after which the chunk must come back for the ones
+    the provider deferred (throttling, 5xx), or None when nothing is left for this chunk."""
+    found = repository.get_many(chunk.community_id, chunk.message_ids)
+    due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
+    if not due:
+        return None
+    community = identity_repository.get_community(chunk.community_id)
+    sendable, ends = _screen(due)
+    rendered: list[Message] = []
+    for message in sendable:
+        try:
+            rendered.append(content(message, community))
+        except Unrenderable as error:
+            ends.append(Settle(message, MessageStatus.FAILED, str(error), claimed=False))
+    claim_id = ids.new_id()
+    claimed = repository.claim_many(rendered, claim_id) if rendered else []
+    with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:
+        sent = [s for s in pool.map(lambda m: _send_one(m, community), claimed) if s is not None]
+    repository.settle_many(ends + sent, claim_id)
+    retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
+    logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),
+                                          "deferred": len(retry)})
+    if chunk.campaign_id and not retry:
+        campaigns.complete(chunk.community_id, chunk.campaign_id)
+    return max(retry) if retry else None
 
 
 def parse_body(body: str) -> tuple[str, str]:

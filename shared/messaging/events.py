@@ -3,11 +3,13 @@ and our own open/click tracking."""
 
 from __future__ import annotations
 
+from shared.campaigns import repository as campaigns
 from shared.messaging import repository
-from shared.messaging.models import KIND_STATUS, MessageEvent, ProviderEvent, ProviderEventKind
+from shared.messaging.models import KIND_STATUS, MessageEvent, MessageStatus, ProviderEvent, ProviderEventKind
 from shared.platform.observability import logger
 
-_FIRST_OF = {ProviderEventKind.OPEN: "opened_at", ProviderEventKind.CLICK: "clicked_at"}
+_FIRST_OF = {ProviderEventKind.OPEN: "opened_at", ProviderEventKind.CLICK: "clicked_at",
+             ProviderEventKind.UNSUBSCRIBE: "unsubscribed_at"}
 
 
 def record(event: ProviderEvent) -> bool:
@@ -22,7 +24,11 @@ def record(event: ProviderEvent) -> bool:
                                                                        "message_id": event.message_id})
         return False
     history = MessageEvent(type=str(event.kind), at=event.at, detail=event.detail)
-    return repository.advance(
+    moved = repository.advance(
         message, KIND_STATUS[event.kind], history,
         provider_message_id=event.provider_message_id, first_of=_FIRST_OF.get(event.kind),
     )
+    if moved and message.campaign_id and message.status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+        # It may have been the campaign's last recipient whose outcome was unknown until now.
+        campaigns.complete(message.community_id, message.campaign_id)
+    return moved

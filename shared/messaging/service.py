@@ -24,7 +24,7 @@ from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, NotFound, RecipientSuppressed, ValidationFailed
 from shared.platform.observability import logger
 from shared.residents import service as residents_directory
-from shared.spec.permissions import Permission, allows
+from shared.spec.permissions import Permission, Role, allows
 from shared.suppression import service as suppression
 from shared.templates import render as templates_render
 from shared.templates import residents
@@ -114,7 +114,10 @@ def enqueue_or_fail(messages: list[Message]) -> int:
 
 
 def _own_only(caller: Caller) -> bool:
-    """Owners and tenants read only their own messages (the contract's role table)."""
+    """Owners and tenants read only their own messages (the contract's role table); platform support
+    (a super admin acting in a community, `shared.messaging.support`) reads them all."""
+    if caller.role == Role.SUPER_ADMIN:
+        return False
     return not allows(caller.role, Permission.COMMS_MANAGE) and not allows(caller.role, Permission.RESIDENTS_READ)
 
 

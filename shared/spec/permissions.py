@@ -25,6 +25,7 @@ class Permission(StrEnum):
     RESIDENTS_WRITE = "residents.write"
     COMMS_MANAGE = "comms.manage"  # templates, campaigns, send, retry
     MESSAGES_READ = "messages.read"  # owner/tenant: their own only (enforced by the query)
+    REPORTS_READ = "reports.read"  # campaign reports, recipient logs, communications report (staff)
     ASSETS_MANAGE = "assets.manage"
     ASSETS_READ = "assets.read"  # owner/tenant: what their role may see (enforced by the query)
     PLATFORM_ADMIN = "platform.admin"
@@ -39,6 +40,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RESIDENTS_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.COMMS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.MESSAGES_READ: _ALL_COMMUNITY,
+    # "messages & reports read" is the staff's; an owner's or tenant's "own only" has no aggregate report.
+    Permission.REPORTS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
     Permission.ASSETS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.ASSETS_READ: _ALL_COMMUNITY,
     Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),

@@ -53,6 +53,9 @@ _OUTBOX = Grant.OUTBOX_QUEUE_SEND
 _COMMS = Permission.COMMS_MANAGE
 _MANAGE = Permission.COMMUNITY_MANAGE
 _ANY = Permission.AUTHENTICATED
+_REPORTS = Permission.REPORTS_READ
+_CAMPAIGNS = Grant.CAMPAIGNS_QUEUE_SEND
+_SCHEDULES = Grant.SCHEDULES_MANAGE
 _MFA = Grant.MFA_KEY_USE
 _ASSETS_MANAGE = Permission.ASSETS_MANAGE
 _ASSETS_READ = Permission.ASSETS_READ
@@ -151,6 +154,42 @@ ROUTES: tuple[Route, ...] = (
           "Requeue a failed message", grants=(_W, _OUTBOX, _AUDIT), status=202),
     Route("POST", "/v1/messages/retry-failed", "functions.api.messages.retry_failed", _COMMS, "messaging",
           "Requeue every failed message (of a campaign)", grants=(_W, _OUTBOX, _AUDIT), status=202),
+    # Campaigns and reports
+    Route("POST", "/v1/campaigns", "functions.api.campaigns.create", _COMMS, "campaigns",
+          "Create a draft campaign", grants=(_W,), status=201, idempotent=True),
+    Route("GET", "/v1/campaigns", "functions.api.campaigns.list", _COMMS, "campaigns",
+          "List campaigns, newest first", grants=(_R, _KEY)),
+    Route("GET", "/v1/campaigns/{id}", "functions.api.campaigns.get", _COMMS, "campaigns",
+          "One campaign with its stats", grants=(_R,)),
+    Route("PATCH", "/v1/campaigns/{id}", "functions.api.campaigns.update", _COMMS, "campaigns",
+          "Edit a draft or scheduled campaign (or move its send time)", grants=(_W, _SCHEDULES)),
+    Route("DELETE", "/v1/campaigns/{id}", "functions.api.campaigns.delete", _COMMS, "campaigns",
+          "Delete a draft or scheduled campaign", grants=(_W, _SCHEDULES), status=204),
+    Route("POST", "/v1/campaigns/{id}/audience/preview", "functions.api.campaigns.preview", _COMMS, "campaigns",
+          "Count the audience and who would be excluded", grants=(_R,), memory_mb=512, timeout_s=20),
+    Route("POST", "/v1/campaigns/{id}/send", "functions.api.campaigns.send", _COMMS, "campaigns",
+          "Send now, or schedule for send_at", grants=(_W, _CAMPAIGNS, _SCHEDULES, _AUDIT), status=202,
+          idempotent=True),
+    Route("POST", "/v1/campaigns/{id}/cancel", "functions.api.campaigns.cancel", _COMMS, "campaigns",
+          "Cancel a draft or scheduled campaign", grants=(_W, _SCHEDULES, _AUDIT)),
+    Route("GET", "/v1/campaigns/{id}/recipients", "functions.api.campaigns.recipients", _REPORTS, "campaigns",
+          "The campaign's messages, by status", grants=(_R, _KEY)),
+    Route("GET", "/v1/campaigns/{id}/recipients.csv", "functions.api.campaigns.recipients_csv", _REPORTS,
+          "campaigns", "The recipients log as CSV", grants=(_R,), timeout_s=29, memory_mb=512, media_type="text/csv"),
+    Route("POST", "/v1/campaigns/{id}/retry-failed", "functions.api.campaigns.retry_failed", _COMMS, "campaigns",
+          "Requeue the campaign's failed messages", grants=(_W, _OUTBOX, _AUDIT), status=202),
+    Route("GET", "/v1/campaigns/{id}/report", "functions.api.campaigns.report", _REPORTS, "campaigns",
+          "Unique per-recipient counts", grants=(_R,)),
+    Route("GET", "/v1/reports/communications", "functions.api.reports.communications", _REPORTS, "campaigns",
+          "Totals by status and channel over a date range, and per campaign", grants=(_R,), timeout_s=20),
+    Route("GET", "/v1/admin/communities/{id}/messages", "functions.api.admin.messages", Permission.PLATFORM_ADMIN,
+          "campaigns", "A community's messages, e.g. the failed ones (super admin)", grants=(_R, _KEY)),
+    Route("POST", "/v1/admin/communities/{id}/messages/retry-failed", "functions.api.admin.retry_failed",
+          Permission.PLATFORM_ADMIN, "campaigns", "Requeue a community's failed messages (super admin)",
+          grants=(_W, _OUTBOX, _AUDIT), status=202),
+    Route("POST", "/v1/admin/communities/{id}/messages/{mid}/retry", "functions.api.admin.retry",
+          Permission.PLATFORM_ADMIN, "campaigns", "Requeue one failed message of a community (super admin)",
+          grants=(_W, _OUTBOX, _AUDIT), status=202),
     # Suppressions
     Route("GET", "/v1/suppressions", "functions.api.suppressions.list", _COMMS, "messaging",
           "Addresses that will not be sent to", grants=(_R, _KEY)),

@@ -217,6 +217,41 @@ def _run(part: Part, compiled: CompiledTemplate, variables: dict[str, object]) -
     return "".join(chunks)
 
 
+class Prepared:
+    """A template parsed, checked and compiled once, to render for many recipients (campaigns)."""
+
+    def __init__(self, template: Template) -> None:
+        sources: dict[Part, str | None] = {"subject": template.subject, "html": template.html, "text": template.text}
+        parsed: dict[Part, nodes.Template] = {}
+        details: list[FieldError] = []
+        for part, source in sources.items():
+            if source:
+                try:
+                    parsed[part] = _parse(part, source, field=part)
+                except ValidationFailed as exc:
+                    details.extend(exc.details)
+        if details:
+            raise ValidationFailed(details=details)
+        self.used: frozenset[str] = frozenset().union(*(meta.find_undeclared_variables(a) for a in parsed.values()))
+        self._compiled = {part: _compile(part, ast) for part, ast in parsed.items()}
+
+    def render(self, variables: Mapping[str, object]) -> Rendered:
+        missing = sorted(self.used - set(variables))
+        if missing:
+            raise TemplateVariablesMissing(
+                f"Template variables are missing: {', '.join(missing)}.",
+                details=[FieldError(name, "is missing") for name in missing],
+            )
+        values = dict(variables)
+        out = {part: _run(part, compiled, values) for part, compiled in self._compiled.items()}
+        html = out.get("html")
+        text = out.get("text") or (html_to_text(html) if html else "")
+        subject = out.get("subject")
+        if subject is not None:  # a header is one line, whatever a variable held
+            subject = _LINE_BREAKS.sub(" ", subject).strip()
+        return Rendered(subject=subject, html=html, text=text)
+
+
 def render(template: Template, variables: Mapping[str, object]) -> Rendered:
     """Subject, HTML and text of `template` filled with `variables`.
 
@@ -224,32 +259,7 @@ def render(template: Template, variables: Mapping[str, object]) -> Rendered:
     missing ones are named in one `TemplateVariablesMissing`. A template without a text part gets
     one derived from its rendered HTML.
     """
-    sources: dict[Part, str | None] = {"subject": template.subject, "html": template.html, "text": template.text}
-    parsed: dict[Part, nodes.Template] = {}
-    details: list[FieldError] = []
-    for part, source in sources.items():
-        if source:
-            try:
-                parsed[part] = _parse(part, source, field=part)
-            except ValidationFailed as exc:
-                details.extend(exc.details)
-    if details:
-        raise ValidationFailed(details=details)
-    used = set().union(*(meta.find_undeclared_variables(ast) for ast in parsed.values()))
-    missing = sorted(used - set(variables))
-    if missing:
-        raise TemplateVariablesMissing(
-            f"Template variables are missing: {', '.join(missing)}.",
-            details=[FieldError(name, "is missing") for name in missing],
-        )
-    values = dict(variables)
-    out = {part: _run(part, _compile(part, ast), values) for part, ast in parsed.items()}
-    html = out.get("html")
-    text = out.get("text") or (html_to_text(html) if html else "")
-    subject = out.get("subject")
-    if subject is not None:  # a header is one line, whatever a variable held
-        subject = _LINE_BREAKS.sub(" ", subject).strip()
-    return Rendered(subject=subject, html=html, text=text)
+    return Prepared(template).render(variables)
 
 
 # --- text from HTML -----------------------------------------------------------------------------

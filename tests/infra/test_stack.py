@@ -36,7 +36,8 @@ def test_every_function_has_the_defaults(dev: Synth) -> None:
     expected_env = set(
         function_environment(
             stage="x", version="x", table_name="x", signing_key_secret_id="x", mfa_key_id="x", bucket_name="x",
-            queue_urls={q.logical_id: "x" for q in RESOURCES.queues}, queue_arns={q.logical_id: "x" for q in RESOURCES.queues},
+            queue_urls={q.logical_id: "x" for q in RESOURCES.queues},
+            queue_arns={q.logical_id: "x" for q in RESOURCES.queues},
             schedule_group="x", scheduler_role_arn="x",
             ses_configuration_set="x", mail_from_domain="x", public_api_url="x", app_url="x",
         )

@@ -76,11 +76,12 @@ def test_outbox_chunks_round_trip_and_refuse_nonsense() -> None:
 
     ids = [f"m{i}" for i in range(250)]
     parts = chunks.split("c1", "k1", ids)
-    assert [len(p.message_ids) for p in parts] == [100, 100, 50]
+    size = chunks.CHUNK_SIZE
+    assert [len(p.message_ids) for p in parts] == [size, size, 250 - 2 * size]
     assert chunks.parse(parts[2].body()) == parts[2]
     assert chunks.parse('{"community_id": "c1", "message_id": "m1"}') is None
     for bad in ('{"kind": "chunk", "community_id": "c", "message_ids": []}',
                 '{"kind": "chunk", "community_id": "c", "message_ids": [1]}',
-                '{"kind": "chunk", "community_id": "c", "message_ids": ' + str(ids[:101]).replace("'", '"') + "}"):
+                '{"kind": "chunk", "community_id": "c", "message_ids": ' + str(ids[:size + 1]).replace("'", '"') + "}"):
         with pytest.raises(ValueError):
             chunks.parse(bad)
