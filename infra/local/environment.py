@@ -32,6 +32,9 @@ _REMOVED = (
 )
 
 
+LOCAL_SES_RATE = 500.0  # the embedded SES has no rate; keep pacing on, but out of a demo's way
+
+
 def handler_environment(
     config: LocalConfig, aws_url: str, provisioned: Provisioned, public_api_url: str = ""
 ) -> dict[str, str]:
@@ -62,6 +65,7 @@ def handler_environment(
             public_api_url=public_api_url,
             app_url=config.spa_origins[0],
             log_level=config.log_level,
+            ses_max_send_rate=LOCAL_SES_RATE,
         )
     )
     return env

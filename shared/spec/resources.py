@@ -305,6 +305,7 @@ def function_environment(
     public_api_url: str,
     app_url: str,
     log_level: str = "INFO",
+    ses_max_send_rate: float = 14.0,
 ) -> dict[str, str]:
     """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
 
@@ -326,6 +327,7 @@ def function_environment(
         "MAIL_FROM_DOMAIN": mail_from_domain,  # verified SES identity; senders are no-reply@ / slug@
         "PUBLIC_API_URL": public_api_url,  # base of tracking and unsubscribe links
         "APP_URL": app_url,  # the SPA: base of the links in verification and invitation mail
+        "SES_MAX_SEND_RATE": f"{ses_max_send_rate:g}",  # the account's SES rate: outbox workers share it
     }
     for queue in RESOURCES.queues:
         env[queue.env_var] = queue_urls[queue.logical_id]

@@ -34,6 +34,7 @@ def create_all(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         public_api_url="https://api.porchlight.test",
         app_url="https://app.porchlight.test",
         log_level="WARNING",
+        ses_max_send_rate=100_000,  # pacing has its own unit test; here it would only slow the suite
     )
     for key, value in env.items():
         monkeypatch.setenv(key, value)
