@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Aws, Names, Stack
+from aws_cdk import Aws, CfnResource, Names, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
@@ -83,8 +84,12 @@ class GrantTargets:
     ses_identity_arn: str  # the verified mail domain
     ses_configuration_set_arn: str
     bucket: s3.IBucket  # the uploads (assets) bucket
-    schedule_group_name: str = ""  # the Scheduler group of run-time one-time schedules
+    schedule_group: scheduler.CfnScheduleGroup | None = None  # the group of run-time one-time schedules
     scheduler_role_arn: str = ""  # the role those schedules assume
+
+    @property
+    def schedule_group_name(self) -> str:
+        return self.schedule_group.ref if self.schedule_group is not None else ""
 
     @property
     def schedules_arn(self) -> str:
@@ -178,15 +183,21 @@ OBJECTS_WILDCARD_REASON = (
 )
 
 
+def _ref_in_findings(scope: IConstruct, resource: CfnResource, attribute: str) -> str:
+    """How cdk-nag prints a resource's Ref/attribute in a policy of `scope`'s stack: `<LogicalId.Arn>`
+    (`<LogicalId>` for a Ref) in the resource's own stack, `<referenceto{unique id}{Attribute}>` (the
+    parameter CDK passes it as) in a nested one."""
+    own = Stack.of(resource)
+    if Stack.of(scope) is own:
+        logical_id = own.resolve(own.get_logical_id(resource))
+        return f"<{logical_id}>" if attribute == "Ref" else f"<{logical_id}.{attribute}>"
+    return f"<referenceto{Names.unique_id(resource)}{attribute}>"
+
+
 def _bucket_arn_in_findings(scope: IConstruct, bucket: s3.IBucket) -> str:
-    """How cdk-nag prints the bucket's ARN in a policy of `scope`'s stack: `<LogicalId.Arn>` in the
-    bucket's own stack, `<referenceto{unique id}Arn>` (the parameter CDK passes it as) in a nested one."""
     cfn_bucket = bucket.node.default_child
     assert isinstance(cfn_bucket, s3.CfnBucket)
-    own = Stack.of(cfn_bucket)
-    if Stack.of(scope) is own:
-        return f"<{own.resolve(own.get_logical_id(cfn_bucket))}.Arn>"
-    return f"<referenceto{Names.unique_id(cfn_bucket)}Arn>"
+    return _ref_in_findings(scope, cfn_bucket, "Arn")
 
 
 def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: GrantTargets) -> None:
@@ -195,9 +206,10 @@ def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: G
     held = set(grants)
     if Grant.SMS_SEND in held:
         acknowledge(scope, "AwsSolutions-IAM5[Resource::*]", SMS_WILDCARD_REASON)
-    if Grant.SCHEDULES_MANAGE in held:
+    if Grant.SCHEDULES_MANAGE in held and targets.schedule_group is not None:
+        group = _ref_in_findings(scope, targets.schedule_group, "Ref")
         acknowledge(scope, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:"
-                    "<AWS::AccountId>:schedule/<referencetoPorchlightdevSchedulerSchedules*>/*]", SCHEDULES_REASON)
+                    f"<AWS::AccountId>:schedule/{group}/*]", SCHEDULES_REASON)
     if held & OBJECT_GRANTS:
         bucket = _bucket_arn_in_findings(scope, targets.bucket)
         for pattern in sorted({consumer.key_pattern for consumer in RESOURCES.uploads}):

@@ -105,7 +105,7 @@ class PorchlightStack(Stack):
                 ses_identity_arn=self.notifications.identity_arn,
                 ses_configuration_set_arn=self.notifications.configuration_set_arn,
                 bucket=self.storage.bucket,
-                schedule_group_name=self.scheduler.group_name if self.scheduler else "",
+                schedule_group=self.scheduler.group if self.scheduler else None,
                 scheduler_role_arn=self.scheduler.role.role_arn if self.scheduler else "",
             ),
         )

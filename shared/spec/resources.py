@@ -235,7 +235,6 @@ CAMPAIGNS_QUEUE = QueueSpec(
     visibility_timeout_s=900,  # worker timeout 150 s: 100,000 recipients written and enqueued, with room
     max_receive_count=5,  # a crashed fan-out resumes from its checkpoint on the next receive
     batch_size=1,  # one campaign per invocation: each gets the whole timeout
-    max_batching_window_s=0,
     max_concurrency=2,
 )
 

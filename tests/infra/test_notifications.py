@@ -11,6 +11,7 @@ from infra.function import handler_string
 from infra.notifications import SES_EVENTS
 from shared.spec.resources import (
     AUDIT_QUEUE,
+    CAMPAIGNS_QUEUE,
     AUTHORIZER_HANDLER,
     OUTBOX_QUEUE,
     RESOURCES,
@@ -170,3 +171,30 @@ def test_outbox_grants_name_the_outbox_and_its_dlq(dev: Synth) -> None:
     assert sorted(allowed_on(redrive, "sqs:SendMessage"), key=str) == sorted(
         [{"Fn::GetAtt": [outbox, "Arn"]}, {"Fn::GetAtt": [audit, "Arn"]}], key=str)
     assert not allowed_on(role_of(dev, AUTHORIZER_HANDLER), "sqs:SendMessage")
+
+
+def test_campaign_schedules_reach_only_the_campaigns_queue(dev: Synth) -> None:
+    """The send/update/cancel functions manage schedules of our group only and pass only the Scheduler
+    role, which itself may only send to the campaigns queue."""
+    campaigns, _ = queue_ids(dev, CAMPAIGNS_QUEUE)
+    ((group_id, _),) = resources_of(dev, "AWS::Scheduler::ScheduleGroup").items()
+    roles = {rid: r for rid, r in resources_of(dev, "AWS::IAM::Role").items()
+             if "scheduler.amazonaws.com" in str(r["AssumeRolePolicyDocument"])}
+    ((role_id, _),) = roles.items()
+    scheduler_statements = statements_of_role(dev.parent, role_id)
+    sends = [s for s in scheduler_statements if "sqs:SendMessage" in as_list(s["Action"])]
+    assert [s["Resource"] for s in sends] == [{"Fn::GetAtt": [campaigns, "Arn"]}]
+    template, _, function = functions_by_handler(dev)[handler_string("functions.api.campaigns.send")]
+    role_id = ref_id(function["Properties"]["Role"])
+    assert role_id is not None
+    send = statements_of_role(template, role_id)  # in the campaigns' nested stack: parents come as parameters
+    queue_params = [str(r) for r in allowed_on(send, "sqs:SendMessage")]
+    assert len(queue_params) == 2 and any("CampaignsQueue" in p for p in queue_params)
+    assert any("AuditQueue" in p for p in queue_params)
+    (schedule_arn,) = allowed_on(send, "scheduler:CreateSchedule")
+    assert ":schedule/" in str(schedule_arn) and "SchedulerSchedules" in str(schedule_arn)
+    assert str(schedule_arn).endswith("'/*']]}")
+    (pass_role,) = [s for s in send if "iam:PassRole" in as_list(s["Action"])]
+    assert "SchedulerRole" in str(pass_role["Resource"])
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    assert group_id and not allowed_on(role_of(dev, CAMPAIGNS_QUEUE.worker), "scheduler:CreateSchedule")
