@@ -11,8 +11,8 @@ from infra.function import handler_string
 from infra.notifications import SES_EVENTS
 from shared.spec.resources import (
     AUDIT_QUEUE,
-    CAMPAIGNS_QUEUE,
     AUTHORIZER_HANDLER,
+    CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
     RESOURCES,
     SES_EVENTS_TOPIC,
