@@ -199,6 +199,14 @@ def deliver(community_id: str, message_id: str) -> Outcome:
     message = repository.get(community_id, message_id)
     if message is None or message.status != MessageStatus.QUEUED:
         return Outcome("skipped", "not queued" if message else "unknown message")
+    outcome = _deliver(message)
+    if message.campaign_id and outcome.status in ("sent", "failed", "suppressed"):
+        campaigns.complete(community_id, message.campaign_id)  # a retried recipient may be the last one
+    return outcome
+
+
+def _deliver(message: Message) -> Outcome:
+    community_id = message.community_id
     if message.attempts >= MAX_ATTEMPTS:
         repository.finish(message, MessageStatus.FAILED, f"gave up after {message.attempts} attempts",
                           from_statuses=(MessageStatus.QUEUED,))

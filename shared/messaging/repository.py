@@ -256,6 +256,16 @@ def _claimed_by(claim_id: str) -> Condition:
     return (MessageItem.claim == claim_id) & (MessageItem.status == "sending")
 
 
+def release_stale(message: Message) -> bool:
+    """sending → queued for a message a crash left behind with no provider record (`stale`);
+    conditional on the state it was read in, so a provider notification arriving meanwhile wins."""
+    actions = [*_status_actions(message.community_id, MessageStatus.QUEUED), MessageItem.claim.remove(),
+               _append_event(_event("stale_send_requeued", {"since": message.updated_at}))]
+    condition = ((MessageItem.status == str(MessageStatus.SENDING)) & (MessageItem.updated_at == message.updated_at)
+                 & MessageItem.provider_message_id.does_not_exist())
+    return _update(message, actions, condition)
+
+
 def mark_sent(message: Message, claim_id: str, provider_message_id: str) -> bool:
     # The provider's own `Send` notification may have got here first: then this is a no-op.
     return _apply(message, _sent_actions(message, provider_message_id), _claimed_by(claim_id),

@@ -262,6 +262,15 @@ REQUEUE_DEAD_LETTERS = ScheduledJob(
     grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
 )
 
+RELEASE_STALE_SENDS = ScheduledJob(
+    logical_id="ReleaseStaleSends",
+    schedule="rate(15 minutes)",
+    handler="functions.jobs.release_stale_sends",
+    description="Requeue messages a crash left sending with no provider record (never accepted by SES)",
+    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND),
+    timeout_s=300,
+)
+
 ROTATE_SIGNING_KEY = ScheduledJob(
     logical_id="RotateSigningKey",
     schedule="rate(30 days)",
@@ -277,7 +286,7 @@ RESOURCES = Resources(
     mfa_key=MFA_KEY,
     queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
-    jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS),
+    jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS, RELEASE_STALE_SENDS),
     scheduler_group=SCHEDULER_GROUP,
     uploads=(ASSET_UPLOADS,),
 )

@@ -1,0 +1,16 @@
+"""Scheduled job: requeue messages a crash left `sending` with no provider record (see
+`shared.messaging.stale`). Locally: `curl -X POST localhost:8000/_dev/jobs/ReleaseStaleSends`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.messaging import stale
+from shared.platform.observability import logger
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return {"requeued": stale.release_all()}

@@ -1,0 +1,50 @@
+"""Messages left `sending` by a crash, with no provider record: retried, never twice.
+
+A worker that dies between claiming a message and writing its outcome leaves it `sending`. If the
+provider accepted it, SES's own `Send` notification (tagged with the message id) arrives within
+seconds and moves it to `sent`. One still `sending` after `STALE_AFTER_S` with no provider id was
+therefore never accepted (throttled, or the crash came first): it goes back to `queued` and onto
+the queue. The move is conditional on the exact state read, so a late notification wins the race.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from shared.identity import repository as identity_repository
+from shared.messaging import repository
+from shared.messaging.models import Message, MessageStatus
+from shared.messaging.service import enqueue_or_fail
+from shared.platform import clock
+from shared.platform.observability import logger
+
+STALE_AFTER_S = 900  # SES's Send notification takes seconds; 15 minutes is far beyond it
+
+
+def release_community(community_id: str) -> int:
+    """Requeue this community's stale `sending` messages; how many."""
+    cutoff = clock.iso(clock.now() - timedelta(seconds=STALE_AFTER_S))
+    stale: list[Message] = []
+    after: dict[str, Any] | None = None
+    while True:
+        page, after = repository.list_by_status(community_id, MessageStatus.SENDING, limit=200, after=after)
+        stale += [m for m in page if m.updated_at < cutoff and m.provider_message_id is None]
+        if after is None:
+            break
+    released = [m for m in stale if repository.release_stale(m)]
+    if released:
+        logger.warning("stale sends requeued", extra={"community_id": community_id, "count": len(released)})
+        enqueue_or_fail(released)
+    return len(released)
+
+
+def release_all() -> int:
+    """Every community's stale sends (the scheduled job)."""
+    total = 0
+    after: dict[str, Any] | None = None
+    while True:
+        communities, after = identity_repository.list_communities(limit=100, after=after)
+        total += sum(release_community(c.id) for c in communities)
+        if after is None:
+            return total
