@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -298,3 +299,23 @@ def test_failed_recipients_retry_and_super_admin_support(community: dict[str, An
     assert len(tos) == len(set(tos)) == 4  # every recipient once, the retried one included; nobody twice
     assert "message.retry_failed" in [e.action for e in audit_events(aws_env)]
     assert call("POST", f"/v1/campaigns/{made['id']}/retry-failed", token=token, json_body={}).body == {"requeued": 0}
+
+
+def test_sample_events_of_the_campaign_workers(community: dict[str, Any], aws_env: dict[str, Any]) -> None:
+    """events/sqs-campaign-start.json and events/sqs-outbox-chunk.json, pointed at a real campaign."""
+    token, cid = community["token"], community["admin"]["community"]["id"]
+    made = campaign(token, template(token))
+    when = (datetime.now(UTC) + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    call("POST", f"/v1/campaigns/{made['id']}/send", token=token, json_body={"send_at": when})
+    (schedule,) = _schedules(aws_env)
+    start = json.loads(Path("events/sqs-campaign-start.json").read_text())
+    start["Records"][0]["body"] = schedule["Target"]["Input"]  # what the schedule sends, token included
+    assert json.loads(start["Records"][0]["body"])["campaign_id"] == made["id"]
+    assert fanout_worker.handler(start, FakeContext()) == {"batchItemFailures": []}
+    ids = [f"{made['id']}-{r['id']}" for r in community["residents"].values() if r["first_name"] in ("Ada", "Ben")]
+    chunk = json.loads(Path("events/sqs-outbox-chunk.json").read_text())
+    chunk["Records"][0]["body"] = json.dumps({"kind": "chunk", "community_id": cid, "campaign_id": made["id"],
+                                              "message_ids": ids})
+    assert deliver_worker.handler(chunk, FakeContext()) == {"batchItemFailures": []}
+    tos = {m["To"] for m in sent_mail() if m["Subject"].startswith("Hello")}
+    assert tos == {"ada@example.com", "ben@example.com"}
