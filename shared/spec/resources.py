@@ -239,7 +239,6 @@ RESIDENT_IMPORTS_QUEUE = QueueSpec(
     visibility_timeout_s=5400,
     max_receive_count=3,
     batch_size=1,
-    max_batching_window_s=0,
     max_concurrency=2,  # imports are rare and write-heavy: two at a time leave DynamoDB to the API
     memory_mb=1024,
 )
