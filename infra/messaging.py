@@ -86,6 +86,7 @@ class WorkQueue(Construct):
             description=f"Drains the {spec.logical_id} queue",
             grants=spec.grants,
             timeout=Duration.seconds(spec.worker_timeout_s),
+            memory_mb=spec.memory_mb,
         )
         worker.function.add_event_source(
             event_sources.SqsEventSource(

@@ -23,7 +23,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import IConstruct
 
 from infra.nag import acknowledge
-from shared.spec.resources import ASSET_UPLOADS, CAMPAIGNS_QUEUE, OUTBOX_QUEUE, RESOURCES, UploadConsumer
+from shared.spec.resources import (
+    ASSET_UPLOADS,
+    CAMPAIGNS_QUEUE,
+    OUTBOX_QUEUE,
+    RESIDENT_IMPORTS,
+    RESOURCES,
+    UploadConsumer,
+)
 from shared.spec.routes import Grant
 
 # The same actions CDK's `Table.grant_read_data` / `grant_read_write_data` give (a test keeps them in
@@ -153,6 +160,8 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.ASSET_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.ASSET_OBJECTS_DELETE: lambda t: [_allow(OBJECT_DELETE_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.ASSET_OBJECTS_UNTAG: lambda t: [_allow(OBJECT_UNTAG_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
+    Grant.IMPORT_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
+    Grant.IMPORT_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)
@@ -175,6 +184,7 @@ SCHEDULES_REASON = (
 
 OBJECT_GRANTS: frozenset[Grant] = frozenset({
     Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
+    Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ,
 })
 OBJECTS_WILDCARD_REASON = (
     "Uploads: object grants name one consumer's key pattern, communities/*/{segment}/* of the assets bucket. "

@@ -180,3 +180,12 @@ def campaign_messages(community_id: str, campaign_id: str) -> tuple[str, str]:
 def daily_stats(community_id: str, day: str, channel: str) -> tuple[str, str]:
     """Per-day, per-channel message counters of a community (`day` is YYYY-MM-DD, UTC)."""
     return f"{community_pk(community_id)}#STATS", f"{day}#{channel}"
+
+
+# Resident imports (issue 6). One item per CSV import, in the community's partition; its id is a ULID,
+# so `begins_with(IMPORT#)` lists a community's imports oldest first.
+IMPORT_PREFIX = "IMPORT#"
+
+
+def resident_import(community_id: str, import_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{IMPORT_PREFIX}{import_id}"

@@ -27,3 +27,7 @@ class Grant(StrEnum):
     ASSET_OBJECTS_READ = "s3:assets:read"  # GetObject (and so HeadObject and presigned GET)
     ASSET_OBJECTS_DELETE = "s3:assets:delete"  # DeleteObject
     ASSET_OBJECTS_UNTAG = "s3:assets:untag"  # DeleteObjectTagging: a verified object stops expiring
+    # Objects under communities/*/imports/* (resident CSV imports): the API presigns, the worker reads.
+    # The worker neither untags nor deletes: a processed CSV expires with the pending tag (a day).
+    IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging
+    IMPORT_OBJECTS_READ = "s3:imports:read"  # GetObject (and so HeadObject and ranged GETs)

@@ -47,6 +47,7 @@ class QueueSpec:
     max_concurrency: int = 5  # event source mapping cap: protects providers and DynamoDB
     fifo: bool = False
     arn_env_var: str | None = None  # also give functions the queue's ARN (e.g. a schedule target)
+    memory_mb: int = 256  # of the worker (Lambda gives CPU in proportion)
 
     @property
     def worker_timeout_s(self) -> int:
@@ -240,6 +241,25 @@ CAMPAIGNS_QUEUE = QueueSpec(
 
 ASSET_UPLOADS = UploadConsumer(logical_id="AssetUploads", segment="assets", queue=ASSET_UPLOADS_QUEUE.logical_id)
 
+RESIDENT_IMPORTS_QUEUE = QueueSpec(
+    logical_id="ResidentImports",
+    env_var="RESIDENT_IMPORTS_QUEUE_URL",
+    worker="functions.workers.import_residents",
+    # Reads the CSV, writes residents and the import's progress. No untag/delete: the object expires in a day.
+    grants=(Grant.TABLE_WRITE, Grant.IMPORT_OBJECTS_READ),
+    # One file per invocation (batch_size 1), so the worker's timeout is one file's budget: 900 s (Lambda's
+    # maximum; visibility 6x) covers the 50,000-row cap with room (bench/import_residents.py: 10,000 rows).
+    # A worker that dies mid-file resumes from its last checkpoint when the record comes back.
+    visibility_timeout_s=5400,
+    max_receive_count=3,
+    batch_size=1,
+    max_concurrency=2,  # imports are rare and write-heavy: two at a time leave DynamoDB to the API
+    memory_mb=1024,
+)
+
+RESIDENT_IMPORTS = UploadConsumer(logical_id="ResidentImports", segment="imports",
+                                  queue=RESIDENT_IMPORTS_QUEUE.logical_id)
+
 SES_EVENTS_TOPIC = TopicSpec(
     logical_id="SesEvents",
     queue="ProviderEvents",
@@ -284,11 +304,12 @@ RESOURCES = Resources(
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
     mfa_key=MFA_KEY,
-    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE),
+    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE,
+            RESIDENT_IMPORTS_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS, RELEASE_STALE_SENDS),
     scheduler_group=SCHEDULER_GROUP,
-    uploads=(ASSET_UPLOADS,),
+    uploads=(ASSET_UPLOADS, RESIDENT_IMPORTS),
 )
 
 AUTHORIZER_HANDLER = "functions.authorizer"

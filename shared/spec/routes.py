@@ -273,4 +273,10 @@ ROUTES += (
           grants=(_W,), status=204),
     Route("GET", "/v1/segments/{id}/preview", "functions.api.segments.preview", _RR, "residents",
           "Count and sample of the residents a segment selects", grants=(_R,), memory_mb=512, timeout_s=20),
+    # Resident imports: a presigned POST for the CSV (imports prefix only); the worker does the rest.
+    Route("POST", "/v1/residents/imports", "functions.api.residents.imports_create", _RW, "residents",
+          "Start a CSV import: the pending import and a presigned POST for the file (CSV, at most 10 MB)",
+          grants=(_W, Grant.IMPORT_OBJECTS_UPLOAD, _AUDIT), status=201, idempotent=True),
+    Route("GET", "/v1/residents/imports/{id}", "functions.api.residents.imports_get", _RR, "residents",
+          "An import's status, counts and row errors", grants=(_R,)),
 )

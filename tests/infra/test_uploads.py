@@ -8,7 +8,7 @@ import pytest
 
 from infra.function import handler_string
 from shared.spec.grants import Grant
-from shared.spec.resources import ASSET_UPLOADS, RESOURCES, UPLOAD_ROOT
+from shared.spec.resources import ASSET_UPLOADS, RESIDENT_IMPORTS, RESIDENT_IMPORTS_QUEUE, RESOURCES, UPLOAD_ROOT
 from shared.spec.routes import ROUTES, by_handler
 from tests.infra.helpers import Synth, as_list, functions_by_handler, parent_value, ref_id, statements_of_role
 
@@ -49,16 +49,20 @@ def test_each_upload_consumer_has_a_rule_from_its_key_pattern_to_its_queue(dev: 
         dlq_id = ref_id(dev.parent["Resources"][queue_id]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
         assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [dlq_id, "Arn"]}
     assert ASSET_UPLOADS.key_pattern == f"{UPLOAD_ROOT}/*/assets/*"
+    assert RESIDENT_IMPORTS.key_pattern == f"{UPLOAD_ROOT}/*/imports/*"
 
 
-def test_only_the_rule_may_send_to_the_consumers_queue(dev: Synth) -> None:
-    queue_id = _queue_id(dev, ASSET_UPLOADS.queue)
+@pytest.mark.parametrize("consumer", RESOURCES.uploads, ids=lambda c: c.logical_id)
+def test_only_the_consumers_rule_may_send_to_its_queue(dev: Synth, consumer: Any) -> None:
+    queue_id = _queue_id(dev, consumer.queue)
     (policy,) = [p["Properties"] for _, _, p in dev.resources("AWS::SQS::QueuePolicy")
                  if {"Ref": queue_id} in p["Properties"]["Queues"]]
     (allow,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "events.amazonaws.com"}
     assert set(as_list(allow["Action"])) == {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
-    (rule_id,) = [i for _, i, r in dev.resources("AWS::Events::Rule") if "EventPattern" in r["Properties"]]
+    (rule_id,) = [i for _, i, r in dev.resources("AWS::Events::Rule") if "EventPattern" in r["Properties"]
+                  and r["Properties"]["EventPattern"]["detail"]["object"]["key"] == [
+                      {"wildcard": consumer.key_pattern}]]
     assert allow["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
 
 
@@ -98,8 +102,21 @@ def _s3_statements(synth: Synth, handler: str) -> list[tuple[set[str], list[Any]
     ("functions.workers.verify_assets", {"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectTagging"}),
 ])
 def test_object_grants_are_scoped_to_the_assets_key_pattern(dev: Synth, handler: str, actions: set[str]) -> None:
+    _scoped_to(dev, handler, actions, ASSET_UPLOADS.key_pattern)
+
+
+@pytest.mark.parametrize(("handler", "actions"), [
+    ("functions.api.residents.imports_create", {"s3:PutObject", "s3:PutObjectTagging"}),
+    ("functions.workers.import_residents", {"s3:GetObject"}),  # no delete, no untag: the CSV expires
+])
+def test_import_object_grants_are_scoped_to_the_imports_key_pattern(dev: Synth, handler: str,
+                                                                     actions: set[str]) -> None:
+    _scoped_to(dev, handler, actions, "communities/*/imports/*")
+
+
+def _scoped_to(dev: Synth, handler: str, actions: set[str], pattern: str) -> None:
     bucket_id, _ = _assets_bucket(dev)
-    objects = {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, f"/{ASSET_UPLOADS.key_pattern}"]]}
+    objects = {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, f"/{pattern}"]]}
     found = _s3_statements(dev, handler_string(handler))
     assert set().union(*(a for a, _ in found)) == actions
     for _, resources in found:
@@ -108,12 +125,27 @@ def test_object_grants_are_scoped_to_the_assets_key_pattern(dev: Synth, handler:
 
 def test_no_other_function_touches_the_bucket(dev: Synth) -> None:
     object_grants = {Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE,
-                     Grant.ASSET_OBJECTS_UNTAG}
+                     Grant.ASSET_OBJECTS_UNTAG, Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ}
     allowed = {handler_string(r.handler) for r in ROUTES if object_grants & set(r.grants)}
     allowed |= {handler_string(q.worker) for q in RESOURCES.queues if object_grants & set(q.grants)}
     assert allowed == {handler_string(h) for h in ("functions.api.assets.create", "functions.api.assets.download",
-                                                   "functions.api.assets.delete", "functions.workers.verify_assets")}
+                                                   "functions.api.assets.delete", "functions.workers.verify_assets",
+                                                   "functions.api.residents.imports_create",
+                                                   "functions.workers.import_residents")}
     for handler in functions_by_handler(dev):
         if handler not in allowed:
             assert _s3_statements(dev, handler) == [], handler
     assert Grant.ASSET_OBJECTS_UPLOAD not in by_handler("functions.api.assets.download").grants
+
+
+def test_the_import_worker_has_one_file_per_invocation_and_time_for_it(dev: Synth) -> None:
+    """Batch size 1: the worker's timeout is one file's budget (900 s, Lambda's maximum), and the queue's
+    visibility timeout is six times it, as AWS asks of an SQS event source."""
+    template, _, function = functions_by_handler(dev)[handler_string(RESIDENT_IMPORTS_QUEUE.worker)]
+    assert function["Properties"]["Timeout"] == RESIDENT_IMPORTS_QUEUE.worker_timeout_s == 900
+    assert function["Properties"]["MemorySize"] == RESIDENT_IMPORTS_QUEUE.memory_mb
+    queue_id = _queue_id(dev, RESIDENT_IMPORTS_QUEUE.logical_id)
+    assert dev.parent["Resources"][queue_id]["Properties"]["VisibilityTimeout"] == 5400
+    (mapping,) = [m["Properties"] for _, _, m in dev.resources("AWS::Lambda::EventSourceMapping")
+                  if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}]
+    assert mapping["BatchSize"] == 1 and mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

@@ -1,0 +1,1 @@
+"""Resident CSV imports: announce (presigned POST), then the worker reads the file and upserts residents."""
