@@ -10,6 +10,8 @@ import logging
 import threading
 
 from infra.local.config import SuperAdmin
+from shared.campaigns import demo as demo_content
+from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
 
@@ -23,5 +25,10 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
     with lock:
         identity_seed.seed_super_admin(super_admin.email, super_admin.password, super_admin.totp_secret)
         demo = identity_seed.seed_demo_community()
+        community = identity_repository.community_by_slug(demo.slug)
+        campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
+    if campaign_id:
+        log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
+                 "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
     return demo
