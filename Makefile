@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start
+.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench-import
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 ## Cold-start import cost of every function (prints figures; a benchmark, not a test).
 bench-cold-start: install
 	$(PY) bench/cold_start.py
+
+## Resident import: 10,000 generated rows through the real worker on moto; wall time and DynamoDB calls per row.
+bench-import: install
+	$(PY) bench/import_residents.py
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
 layer: install
