@@ -24,6 +24,11 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+# The same moto as the local runtime's: transactions back up their items, not whole tables.
+from infra.local import moto_transactions  # noqa: E402
+
+moto_transactions.install()
+
 
 def reset_process_caches() -> None:
     """Forget cached values that differ per test (the signing secret is new each time).
