@@ -9,11 +9,12 @@ gets that SQS record as Lambda would. DynamoDB calls are counted with a botocore
 hook on the shared client every repository uses. The same file is then imported a second time
 (every row an update). Prints figures; it is a benchmark, not a test.
 
-One moto cost is taken out: before each TransactWriteItems, moto deep-copies the whole table once
-per action in it (its rollback backup), so a 100-action transaction on a table of 50,000 items costs
-minutes and the wall time would measure moto, not the import. `_without_moto_table_backup` makes
-that backup the live table. It only matters when a transaction is cancelled, and the bench counts
-cancellations and refuses to print figures if there were any (there are none: one writer, distinct rows).
+One moto cost is taken out, as in the local runtime and the tests: before each TransactWriteItems,
+moto deep-copies the whole table once per action in it (its rollback backup), so a 100-action
+transaction on a table of 50,000 items costs minutes and the wall time would measure moto, not the
+import. `infra.local.moto_transactions` backs up only the items a transaction names instead (same
+all-or-nothing semantics). The bench still counts cancelled transactions and refuses to print
+figures if there were any (there are none: one writer, distinct rows).
 
 Targets: the 10,000-row import under 60 s, at most 0.2 DynamoDB calls per new resident.
 """
@@ -64,19 +65,6 @@ class Calls:
 
     def total(self) -> int:
         return sum(self.by_operation.values())
-
-
-def _without_moto_table_backup() -> None:
-    import copy
-
-    import moto.dynamodb.models as models
-
-    class _NoTableCopy:
-        @staticmethod
-        def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
-            return value if isinstance(value, models.Table) else copy.deepcopy(value, memo)
-
-    models.copy = _NoTableCopy  # type: ignore[assignment]  # the name moto's module calls deepcopy through
 
 
 class Cancelled:
@@ -140,6 +128,8 @@ def main() -> None:
 
     from moto import mock_aws
 
+    from infra.local import moto_transactions
+
     with mock_aws():
         from infra.local.config import LocalConfig
         from infra.local.provision import provision
@@ -150,12 +140,12 @@ def main() -> None:
         os.environ.update(function_environment(
             stage="bench", version="bench", table_name=provisioned.table,
             signing_key_secret_id=provisioned.secret_id, mfa_key_id=provisioned.mfa_key_id,
-            bucket_name=provisioned.bucket, queue_urls=provisioned.queue_urls,
+            bucket_name=provisioned.bucket, queue_urls=provisioned.queue_urls, queue_arns=provisioned.queue_arns,
             schedule_group=provisioned.schedule_group, scheduler_role_arn=provisioned.scheduler_role_arn,
             ses_configuration_set=provisioned.ses_configuration_set, mail_from_domain="porchlight.dev",
             public_api_url="https://api.porchlight.test", app_url="https://app.porchlight.test",
             log_level="WARNING"))
-        _without_moto_table_backup()
+        moto_transactions.install()
         calls, cancelled = Calls(), Cancelled()
         aws.client("dynamodb").meta.events.register("before-call.dynamodb", calls)
         aws.client("dynamodb").meta.events.register("after-call.dynamodb.TransactWriteItems", cancelled)
