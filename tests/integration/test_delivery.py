@@ -214,6 +214,8 @@ def test_exhausted_attempts_land_in_the_dlq_and_the_requeue_path_drains_it(
     assert int(sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])
                ["Attributes"]["ApproximateNumberOfMessages"]) == 1
     assert requeue_dead_letters.handler({}, FakeContext()) == {"moved": 1}
+    assert int(sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])
+               ["Attributes"]["ApproximateNumberOfMessages"]) == 0  # drained
     (requeued,) = [e for e in audit_events(aws_env) if e.action == "messages.dead_letters_requeued"]
     assert requeued.community_id == CID and requeued.detail == {"records": 1}
     assert deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"]), FakeContext()) == {"batchItemFailures": []}

@@ -47,6 +47,13 @@ def test_queue_deliver_and_read_a_message(aws_env: dict[str, Any]) -> None:
     # The signup's verification mail went through the same outbox; it has no template.
     assert [m["id"] for m in listed["items"] if m["template_id"]] == [queued.body["id"]]
     assert call("GET", "/v1/messages", token=token, query={"status": "failed"}).body["items"] == []
+    # An edit makes version 2, and the next message records the version it was rendered from.
+    assert call("PATCH", f"/v1/templates/{tpl['id']}", token=token, json_body={"subject": "Hi {{first_name}}"}
+                ).body["version"] == 2
+    again = call("POST", "/v1/messages", token=token, json_body={
+        "channel": "email", "template_id": tpl["id"], "to": "success@simulator.amazonses.com",
+        "variables": {"first_name": "Bo", "balance": "1"}})
+    assert call("GET", f"/v1/messages/{again.body['id']}", token=token).body["template_version"] == 2
 
 
 def test_missing_variables_are_named_at_send(aws_env: dict[str, Any]) -> None:

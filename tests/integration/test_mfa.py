@@ -206,3 +206,47 @@ def test_signups_are_rate_limited_per_ip() -> None:
     answer = call("POST", "/v1/auth/signup", json_body={"community_name": "One Too Many", "email": "z@example.com",
                                                         "password": PASSWORD, "full_name": "Z"})
     assert answer.status == 429 and answer.body["error"]["code"] == "RATE_LIMITED"
+
+
+@pytest.mark.parametrize(("rule", "path", "body"), [
+    (ratelimit.LOGIN_PER_IP, "/v1/auth/login", lambda i: {"community": "nowhere", "email": f"u{i}@example.com",
+                                                          "password": "whatever it is"}),
+    (ratelimit.MFA_PER_IP, "/v1/auth/mfa/verify", lambda i: {"mfa_token": f"bogus-{i}", "code": "123456"}),
+    (ratelimit.VERIFY_EMAIL_PER_IP, "/v1/auth/verify-email", lambda i: {"token": f"bogus-{i}"}),
+    (ratelimit.INVITE_ACCEPT_PER_IP, "/v1/auth/invitations/accept",
+     lambda i: {"token": f"bogus-{i}", "password": "long enough password", "full_name": "X"}),
+])
+def test_public_auth_endpoints_are_rate_limited_per_ip(rule: ratelimit.Rule, path: str, body: Any) -> None:
+    """Each attempt fails on its own merits until the IP's window is full; then 429. The IP is API
+    Gateway's source IP: a client-set X-Forwarded-For does not open a new window."""
+    answers = [call("POST", path, json_body=body(i)).status for i in range(rule.limit)]
+    assert 429 not in answers
+    limited = call("POST", path, json_body=body(rule.limit))
+    assert limited.status == 429 and limited.body["error"]["code"] == "RATE_LIMITED"
+    spoofed = call("POST", path, json_body=body(0), headers={"x-forwarded-for": "198.51.100.24"})
+    assert spoofed.status == 429
+    clock.travel(rule.window_s)
+    assert call("POST", path, json_body=body(0)).status != 429
+
+
+def test_mfa_codes_are_rate_limited_per_account_across_mfa_tokens() -> None:
+    """Five codes per mfa_token, and at most MFA_PER_ACCOUNT codes per account per window however
+    many tokens a password yields: a 6-digit code cannot be brute-forced."""
+    body = signup()
+    slug, email = body["community"]["slug"], body["user"]["email"]
+    statuses: list[int] = []
+    while len(statuses) <= ratelimit.MFA_PER_ACCOUNT.limit:
+        first = login(slug, email=email, password="correct horse battery")
+        token = first.body["mfa_token"]
+        for _ in range(5):
+            statuses.append(call("POST", "/v1/auth/mfa/verify",
+                                 json_body={"mfa_token": token, "code": "000000"}).status)
+    assert statuses[:ratelimit.MFA_PER_ACCOUNT.limit] == [401] * ratelimit.MFA_PER_ACCOUNT.limit
+    assert statuses[ratelimit.MFA_PER_ACCOUNT.limit] == 429
+
+
+def test_verification_mail_resends_are_rate_limited_per_account() -> None:
+    token = signup(ready=False)["access_token"]
+    answers = [call("POST", "/v1/auth/verify-email/resend", token=token).status
+               for _ in range(ratelimit.RESEND_VERIFICATION_PER_ACCOUNT.limit + 1)]
+    assert 429 not in answers[:-1] and answers[-1] == 429
