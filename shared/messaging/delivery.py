@@ -230,30 +230,20 @@ def _deliver(message: Message) -> Outcome:
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
-    attempt = message.attempts + 1
-    try:
-        provider_id = _provider_send(message, community)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "Error")
-        text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
-        if _is_retryable(error):
-            delay = backoff_s(attempt)
-            repository.release(message, claim_id, text, retry_in_s=delay)
-            raise Retry(text, delay) from error
-        repository.finish(message, MessageStatus.FAILED, text, from_statuses=(MessageStatus.SENDING,),
+    settle = _send_one(message, community)
+    if settle is None:
+        return Outcome("unknown", "the provider's answer was lost")
+    if settle.status == MessageStatus.QUEUED:
+        repository.release(message, claim_id, settle.detail, retry_in_s=settle.retry_in_s)
+        raise Retry(settle.detail, settle.retry_in_s)
+    if settle.status == MessageStatus.FAILED:
+        repository.finish(message, MessageStatus.FAILED, settle.detail, from_statuses=(MessageStatus.SENDING,),
                           claim_id=claim_id)
-        return Outcome("failed", text)
-    except EndpointConnectionError as error:  # never reached the provider
-        delay = backoff_s(attempt)
-        repository.release(message, claim_id, "provider unreachable", retry_in_s=delay)
-        raise Retry("provider unreachable", delay) from error
-    except (ReadTimeoutError, ConnectionClosedError) as error:  # may or may not have been sent
-        logger.warning("delivery outcome unknown", extra={"message_id": message.id, "error": type(error).__name__})
-        return Outcome("unknown", type(error).__name__)
-    repository.mark_sent(message, claim_id, provider_id)
+        return Outcome("failed", settle.detail)
+    repository.mark_sent(message, claim_id, settle.detail)
     logger.info("message sent", extra={"message_id": message.id, "channel": str(message.channel),
-                                       "to": mask_address(message.to), "attempt": attempt})
-    return Outcome("sent", provider_id)
+                                       "to": mask_address(message.to), "attempt": message.attempts + 1})
+    return Outcome("sent", settle.detail)
 
 
 def _provider_send(message: Message, community: Community | None) -> str:
@@ -265,7 +255,10 @@ def _provider_send(message: Message, community: Community | None) -> str:
 
 
 def _send_one(message: Message, community: Community | None) -> Settle | None:
-    """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`)."""
+    """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`).
+
+    Throttled / 5xx / unreachable → back to `queued` with a backoff; another provider error →
+    `failed` with the reason; a read timeout or dropped connection → unknown (SES settles it)."""
     attempt = message.attempts + 1
     try:
         provider_id = _provider_send(message, community)

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -346,30 +346,46 @@ def _batches(items: Sequence[Any], room: int) -> Iterable[Sequence[Any]]:
         yield items[start:start + room]
 
 
+T = TypeVar("T")
+
+
+def _write_all_that_can(items: Sequence[T], room: int,
+                        updates: Callable[[list[T]], list[tuple[Message, list[Any], Condition, Counter[str]]]],
+                        ) -> list[T]:
+    """Write `items` in transactions of `room` message updates (+ their counter items); an item whose
+    own condition fails is left out and the rest of its transaction written again. The written ones."""
+    db.bind()
+    written: list[T] = []
+    for batch in _batches(list(items), room):
+        pending = list(batch)
+        while pending:
+            planned = updates(pending)
+            totals = counters.grouped((message, delta) for message, _, _, delta in planned)
+
+            def build(tx: TransactWrite, plan: list[Any] = planned, sums: Any = totals) -> None:
+                for message, actions, condition, _ in plan:
+                    tx.update(MessageItem(*keys.message(message.community_id, message.id)), actions=actions,
+                              condition=condition)
+                _add_counters(tx, sums)
+
+            try:
+                transact(build)
+            except Cancelled as cancelled:
+                pending = [item for i, item in enumerate(pending) if i not in cancelled.positions]
+                continue
+            written += pending
+            break
+    return written
+
+
 def claim_many(messages: Sequence[Message], claim_id: str) -> list[Message]:
     """Claim queued messages (queued → sending, one attempt more), 100 per transaction.
 
     A message whose claim condition fails (another delivery holds it, or it moved on) is left
     out and the rest claimed again; the claimed ones are returned.
     """
-    db.bind()
-    claimed: list[Message] = []
-    for batch in _batches(list(messages), TRANSACTION_MAX):
-        pending = list(batch)
-        while pending:
-            def build(tx: TransactWrite, these: list[Message] = pending) -> None:
-                for m in these:
-                    tx.update(MessageItem(*keys.message(m.community_id, m.id)),
-                              actions=_claim_actions(m, claim_id), condition=MessageItem.status == "queued")
-
-            try:
-                transact(build)
-            except Cancelled as cancelled:
-                pending = [m for i, m in enumerate(pending) if i not in cancelled.positions]
-                continue
-            claimed += pending
-            break
-    return claimed
+    return _write_all_that_can(messages, TRANSACTION_MAX, lambda pending: [
+        (m, _claim_actions(m, claim_id), MessageItem.status == "queued", Counter()) for m in pending])
 
 
 def _claim_actions(message: Message, claim_id: str) -> list[Any]:
@@ -410,30 +426,8 @@ def settle_many(settles: Sequence[Settle], claim_id: str) -> list[Settle]:
     day's counters per transaction. Outcomes whose condition failed (e.g. SES's `Send` notification
     already moved a message to `sent`) are left out and the rest written; the written ones are returned.
     """
-    db.bind()
-    written: list[Settle] = []
-    room = TRANSACTION_MAX - 2
-    for batch in _batches(list(settles), room):
-        pending = list(batch)
-        while pending:
-            updates = [_settle_update(s, claim_id) for s in pending]
-            grouped = counters.grouped((s.message, delta) for s, (_, _, delta) in zip(pending, updates, strict=True))
-
-            def build(tx: TransactWrite, these: list[Settle] = pending, ups: list[Any] = updates,
-                      totals: Any = grouped) -> None:
-                for settle, (actions, condition, _) in zip(these, ups, strict=True):
-                    tx.update(MessageItem(*keys.message(settle.message.community_id, settle.message.id)),
-                              actions=actions, condition=condition)
-                _add_counters(tx, totals)
-
-            try:
-                transact(build)
-            except Cancelled as cancelled:
-                pending = [s for i, s in enumerate(pending) if i not in cancelled.positions]
-                continue
-            written += pending
-            break
-    return written
+    return _write_all_that_can(settles, TRANSACTION_MAX - 2, lambda pending: [
+        (s.message, *_settle_update(s, claim_id)) for s in pending])
 
 
 def campaign_messages(community_id: str, campaign_id: str, *, after: dict[str, Any] | None = None,
