@@ -24,6 +24,7 @@ from shared.spec.permissions import Role
 from tests.integration.conftest import signup
 from tests.integration.test_delivery import Provider, rejected, sqs_event
 from tests.integration.test_messages_api import template
+from tests.integration.test_provider_events import sms_sent
 from tests.integration.test_residents_api import created, token_for
 from tests.support.api import FakeContext, call
 from tests.support.queues import audit_events
@@ -319,3 +320,23 @@ def test_sample_events_of_the_campaign_workers(community: dict[str, Any], aws_en
     assert deliver_worker.handler(chunk, FakeContext()) == {"batchItemFailures": []}
     tos = {m["To"] for m in sent_mail() if m["Subject"].startswith("Hello")}
     assert tos == {"ada@example.com", "ben@example.com"}
+
+
+def test_an_sms_campaign_reaches_phones_with_sms_consent(community: dict[str, Any], aws_env: dict[str, Any]) -> None:
+    token = community["token"]
+    texting = created(token, first_name="Tex", phone="+12025550188", balance="12", role="owner",
+                      consent={"email": True, "sms": True})
+    tpl = template(token, channel="sms", category="marketing", subject=None, html=None,
+                   text="{{first_name}}: {{balance}} due. Reply STOP to opt out.")
+    made = campaign(token, tpl, channel="sms")
+    preview = call("POST", f"/v1/campaigns/{made['id']}/audience/preview", token=token).body
+    # Ed has a phone but no SMS consent (the default); the email-only owners have no phone.
+    assert preview == {"count": 1, "excluded": {"no_address": 4, "suppressed": 0, "opted_out": 1}}
+    call("POST", f"/v1/campaigns/{made['id']}/send", token=token, json_body={})
+    run_fanout(aws_env)
+    drain_outbox(aws_env)
+    assert sms_sent() == [("+12025550188", "Tex: 12.00 due. Reply STOP to opt out.")]
+    report = call("GET", f"/v1/campaigns/{made['id']}/report", token=token).body
+    assert report["recipients"] == 2 and report["sent"] == 1 and report["suppressed"] == 1
+    assert texting["id"] in {m["resident_id"] for m in call(
+        "GET", f"/v1/campaigns/{made['id']}/recipients", token=token, query={"status": "sent"}).body["items"]}
