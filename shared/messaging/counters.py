@@ -55,9 +55,9 @@ def move(old: MessageStatus, new: MessageStatus) -> Counter[str]:
     return delta
 
 
-def created(count: int) -> Counter[str]:
-    """New messages enter as recipients, `queued`."""
-    return Counter({"recipients": count, "queued": count})
+def created(count: int, status: MessageStatus = MessageStatus.QUEUED) -> Counter[str]:
+    """New messages enter as recipients, in their status's bucket (`queued`, as a rule)."""
+    return Counter({"recipients": count, bucket(status): count})
 
 
 def read(item: CountersItem | None) -> dict[str, int]:

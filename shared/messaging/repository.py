@@ -141,7 +141,7 @@ def create(message: Message) -> None:
     """Record a new message (counted as a recipient of its day, and of its campaign if any)."""
     db.bind()
     item = new_item(message)
-    grouped = counters.grouped([(message, counters.created(1))])
+    grouped = counters.grouped([(message, counters.created(1, message.status))])
     def build(tx: TransactWrite) -> None:
         tx.save(item, condition=MessageItem.pk.does_not_exist())
         _add_counters(tx, grouped)

@@ -19,6 +19,7 @@ from functions.workers import fanout as fanout_worker
 from shared.campaigns import schedules
 from shared.identity import service as identity_service
 from shared.messaging import chunks, delivery
+from shared.messaging import repository as messages
 from shared.platform import clock
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup
@@ -26,6 +27,7 @@ from tests.integration.test_delivery import Provider, rejected, sqs_event
 from tests.integration.test_messages_api import template
 from tests.integration.test_provider_events import sms_sent
 from tests.integration.test_residents_api import created, token_for
+from tests.integration.test_tracking import click_path, open_path, request, unsubscribe_path
 from tests.support.api import FakeContext, call
 from tests.support.queues import audit_events
 
@@ -340,3 +342,26 @@ def test_an_sms_campaign_reaches_phones_with_sms_consent(community: dict[str, An
     assert report["recipients"] == 2 and report["sent"] == 1 and report["suppressed"] == 1
     assert texting["id"] in {m["resident_id"] for m in call(
         "GET", f"/v1/campaigns/{made['id']}/recipients", token=token, query={"status": "sent"}).body["items"]}
+
+
+def test_opens_clicks_and_unsubscribes_count_once_per_recipient(community: dict[str, Any],
+                                                                  aws_env: dict[str, Any]) -> None:
+    token = community["token"]
+    made = campaign(token, template(token, category="marketing"))
+    call("POST", f"/v1/campaigns/{made['id']}/send", token=token, json_body={})
+    run_fanout(aws_env)
+    drain_outbox(aws_env)
+    sent = call("GET", f"/v1/campaigns/{made['id']}/recipients", token=token, query={"status": "sent"}).body["items"]
+    cid = community["admin"]["community"]["id"]
+    first, second = (messages.get(cid, m["id"]) for m in sent[:2])
+    assert first is not None and second is not None
+    for _ in range(3):  # the same reader, three times
+        request("GET", open_path(first))
+        request("GET", click_path(first, "https://example.com/pool"))
+    request("GET", open_path(second))
+    assert request("POST", unsubscribe_path(second, second.to)).status == 200
+    report = call("GET", f"/v1/campaigns/{made['id']}/report", token=token).body
+    assert (report["opened"], report["clicked"], report["unsubscribed"]) == (2, 1, 1)
+    today = clock.iso()[:10]
+    comms = call("GET", "/v1/reports/communications", token=token, query={"from": today, "to": today}).body
+    assert (comms["totals"]["opened"], comms["totals"]["clicked"], comms["totals"]["unsubscribed"]) == (2, 1, 1)
