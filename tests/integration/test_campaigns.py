@@ -365,3 +365,15 @@ def test_opens_clicks_and_unsubscribes_count_once_per_recipient(community: dict[
     today = clock.iso()[:10]
     comms = call("GET", "/v1/reports/communications", token=token, query={"from": today, "to": today}).body
     assert (comms["totals"]["opened"], comms["totals"]["clicked"], comms["totals"]["unsubscribed"]) == (2, 1, 1)
+
+
+def test_the_demo_content_is_a_ready_campaign_and_is_seeded_once() -> None:
+    from shared.campaigns import demo
+
+    admin = signup(email="dana@example.com")
+    cid, token = admin["community"]["id"], admin["access_token"]
+    campaign_id = demo.seed(cid, "dana@example.com")
+    assert campaign_id is not None and demo.seed(cid, "dana@example.com") is None
+    preview = call("POST", f"/v1/campaigns/{campaign_id}/audience/preview", token=token).body
+    # Delinquent owners: Ava, Liam, Noah, Omar (+ Mia, who opted out of marketing mail).
+    assert preview == {"count": 4, "excluded": {"no_address": 0, "suppressed": 0, "opted_out": 1}}

@@ -124,6 +124,12 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(
         identity_seed, "seed_demo_community", lambda: DemoCommunity("Demo", "demo", "a@example.com", "pw")
     )
+    from types import SimpleNamespace
+
+    from infra.local import seeding
+
+    monkeypatch.setattr(seeding.identity_repository, "community_by_slug", lambda slug: SimpleNamespace(id=f"id-{slug}"))
+    monkeypatch.setattr(seeding.demo_content, "seed", lambda cid, email: calls.append((cid, email)) or "campaign-1")
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw")
-    assert calls == [("s@example.com", "secret", "TOTP")]
+    assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com")]  # + the demo content
