@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start
+.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: install
 ## Cold-start import cost of every function (prints figures; a benchmark, not a test).
 bench-cold-start: install
 	$(PY) bench/cold_start.py
+
+## A campaign to 20,000 recipients through the real handlers on moto vs the naive design: AWS calls
+## per operation, throughput, cost (a benchmark, not a test). E.g. BENCH_ARGS="--recipients 2000".
+bench: install
+	$(PY) bench/campaign.py $(BENCH_ARGS)
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
 layer: install
