@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench-import
+.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench-import bench
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench-cold-start: install
 ## Resident import: 10,000 generated rows through the real worker on moto; wall time and DynamoDB calls per row.
 bench-import: install
 	$(PY) bench/import_residents.py
+
+## A campaign to 20,000 recipients through the real handlers on moto vs the naive design: AWS calls
+## per operation, throughput, cost (a benchmark, not a test). E.g. BENCH_ARGS="--recipients 2000".
+bench: install
+	$(PY) bench/campaign.py $(BENCH_ARGS)
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
 layer: install
