@@ -292,17 +292,18 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
         group = [m.to for m in rest if m.channel == channel and m.category == category]
         for address, why in suppression.blocking_many(rest[0].community_id, channel, group, category).items():
             blocked[(channel, address)] = str(why)
-    marketing = [m.resident_id for m in rest if m.category == Category.MARKETING and m.resident_id]
-    consent = residents.get_many(rest[0].community_id, marketing) if marketing else {}
+    opted_out: set[tuple[Channel, str]] = set()
+    for channel in {m.channel for m in rest if m.category == Category.MARKETING}:
+        asked = [m.resident_id for m in rest if m.category == Category.MARKETING and m.channel == channel
+                 and m.resident_id]
+        opted_out |= {(channel, rid) for rid in residents.marketing_opt_outs(rest[0].community_id, asked, channel)}
     sendable: list[Message] = []
     for message in rest:
         blocked_for = blocked.get((message.channel, message.to))
-        resident = consent.get(message.resident_id or "")
         if blocked_for is not None:
             ends.append(Settle(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {blocked_for}",
                                claimed=False))
-        elif message.category == Category.MARKETING and resident is not None and not resident.consent.allows(
-                message.channel):
+        elif message.category == Category.MARKETING and (message.channel, message.resident_id or "") in opted_out:
             ends.append(Settle(message, MessageStatus.SUPPRESSED,
                                f"recipient suppressed: resident opted out of {message.channel} marketing",
                                claimed=False))
@@ -314,7 +315,7 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
 def deliver_chunk(chunk: Chunk) -> int | None:
     """Deliver a chunk's due messages; seconds after which the chunk must come back for the ones
     the provider deferred (throttling, 5xx), or None when nothing is left for this chunk."""
-    found = repository.get_many(chunk.community_id, chunk.message_ids)
+    found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
     due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
     if not due:
         return None

@@ -164,12 +164,14 @@ def create_many(messages: Sequence[Message]) -> None:
             batch.save(new_item(message))
 
 
-def get_many(community_id: str, message_ids: Iterable[str]) -> dict[str, Message]:
-    """Strongly consistent BatchGetItem, 100 keys a call; missing ids are absent from the answer."""
+def get_many(community_id: str, message_ids: Iterable[str], *, without_events: bool = False) -> dict[str, Message]:
+    """Strongly consistent BatchGetItem, 100 keys a call; missing ids are absent from the answer.
+    `without_events` leaves the history out (what delivery reads: it only appends to it)."""
     db.bind()
     wanted = [keys.message(community_id, mid) for mid in dict.fromkeys(message_ids)]
+    attributes = [a for a in MessageItem.get_attributes() if a != "events"] if without_events else None
     found: dict[str, Message] = {}
-    for item in MessageItem.batch_get(wanted, consistent_read=True):
+    for item in MessageItem.batch_get(wanted, consistent_read=True, attributes_to_get=attributes):
         message = _message(item)
         found[message.id] = message
     return found

@@ -276,6 +276,13 @@ def variables_of(resident: Resident) -> dict[str, object]:
     }
 
 
+def marketing_opt_outs(community_id: str, resident_ids: Iterable[str], channel: Channel) -> set[str]:
+    """Which of these residents withdrew marketing consent on `channel` (one BatchGetItem per 100)."""
+    consent = repository.marketing_consent(community_id, resident_ids)
+    position = 0 if channel == Channel.EMAIL else 1
+    return {rid for rid, given in consent.items() if not given[position]}
+
+
 def get_many(community_id: str, resident_ids: Iterable[str]) -> dict[str, Resident]:
     """This community's residents among `resident_ids` (BatchGetItem, 100 a call)."""
     return repository.get_many(community_id, resident_ids)
