@@ -52,7 +52,7 @@ import re
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -137,7 +137,8 @@ class Tally:
     """Calls by (service, operation), plus what the cost estimate needs."""
 
     calls: Counter[tuple[str, str]] = field(default_factory=Counter)
-    seconds: Counter[tuple[str, str]] = field(default_factory=Counter)  # time inside the call (moto's work)
+    # time inside the call (moto's work)
+    seconds: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
     write_bytes: list[tuple[int, int]] = field(default_factory=list)  # (bytes, factor) of puts
     updated: list[tuple[tuple[str, str], int]] = field(default_factory=list)  # (key, factor) of updates
     read_units: float = 0.0
@@ -175,7 +176,7 @@ class Counting:
                         tally.sqs_requests += _sqs_requests(operation, params, answer)
             return answer
 
-        botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = counted
 
     @contextmanager
     def into(self, tally: Tally | None) -> Iterator[None]:

@@ -36,5 +36,5 @@ def signup(name: str = "Oak Park", email: str = "ann@example.com", password: str
                   json_body={"community_name": name, "email": email, "password": password, "full_name": "Ann Admin"})
     assert answer.status == 201, answer.body
     if not ready:
-        return answer.body  # type: ignore[no-any-return]
+        return answer.body
     return make_ready(send, answer.body, _verify_directly)
