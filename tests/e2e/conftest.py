@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,17 @@ def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun
 @pytest.fixture
 def api(local_runtime: LocalRuntime) -> Api:
     return Api(local_runtime.api_url)
+
+
+def wait_for(check: Callable[[], Any], timeout_s: float = 15.0) -> Any:
+    """Poll `check` until it returns something truthy (background work finishing); that value."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
 
 
 def mailbox_token(api: Api, to: str, kind_path: str, timeout_s: float = 15.0) -> str:

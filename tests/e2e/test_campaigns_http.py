@@ -7,25 +7,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api, LocalRuntime, sign_in, signup_ready
+from tests.e2e.conftest import Api, LocalRuntime, sign_in, signup_ready, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait(check: Callable[[], Any], timeout_s: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError("condition not met in time")
 
 
 def _resident(api: Api, token: str, **body: Any) -> dict[str, Any]:
@@ -83,7 +72,7 @@ def test_campaign_to_delinquent_owners_over_http(api: Api, local_runtime: LocalR
         report = api.get(f"/v1/campaigns/{campaign_id}/report", token=token).json()
         return report if report["delivered"] == 2 and report["bounced"] == 1 else None
 
-    report = _wait(settled)
+    report = wait_for(settled, timeout_s=30)
     assert report["recipients"] == 3 and report["queued"] == 0 and report["failed"] == 0
     for name, balance in (("Ada", "120.50"), ("Ben", "75.00")):
         (mail,) = _mail_to(api, emails[name])
@@ -128,7 +117,7 @@ def test_scheduled_campaign_fires_on_time_and_a_cancelled_one_sends_nothing(api:
     assert api.post(f"/v1/campaigns/{cancelled}/cancel", token=token, json={}).json()["status"] == "cancelled"
     assert api.get(f"/v1/campaigns/{scheduled}", token=token).json()["status"] == "scheduled"
     assert _mail_to(api, emails["Ada"]) == []
-    done = _wait(lambda: api.get(f"/v1/campaigns/{scheduled}", token=token).json()["status"] == "sent",
+    done = wait_for(lambda: api.get(f"/v1/campaigns/{scheduled}", token=token).json()["status"] == "sent",
                  timeout_s=120)
     assert done and datetime.now(UTC) >= soon
     assert len(_mail_to(api, emails["Ada"])) == 1  # the scheduled one, once; the cancelled one never

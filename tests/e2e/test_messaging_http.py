@@ -3,30 +3,18 @@ SES simulator's notifications come back through SNS → SQS → the events worke
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api, signup_ready
+from tests.e2e.conftest import Api, signup_ready, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
 def _admin(api: Api) -> str:
     return str(signup_ready(api, f"Mail Test {uuid.uuid4().hex[:6]}")["access_token"])
-
-
-def _wait(check: Callable[[], Any], timeout_s: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def _template(api: Api, token: str, category: str) -> str:
@@ -49,7 +37,7 @@ def _status(api: Api, token: str, message_id: str, wanted: str) -> dict[str, Any
         message = api.get(f"/v1/messages/{message_id}", token=token).json()
         return message if message["status"] == wanted else None
 
-    return _wait(check)  # type: ignore[no-any-return]
+    return wait_for(check)  # type: ignore[no-any-return]
 
 
 def test_delivered_mail_is_rendered_escaped_and_reported(api: Api) -> None:
@@ -59,7 +47,7 @@ def test_delivered_mail_is_rendered_escaped_and_reported(api: Api) -> None:
     message_id = _send(api, token, template_id, to, "<script>alert(1)</script>")
     message = _status(api, token, message_id, "delivered")
     assert [e["type"] for e in message["events"]][:3] == ["queued", "attempt", "sent"]
-    mail = _wait(lambda: [m for m in api.get("/_dev/mailbox").json()["items"] if to in str(m["to"])])
+    mail = wait_for(lambda: [m for m in api.get("/_dev/mailbox").json()["items"] if to in str(m["to"])])
     assert len(mail) == 1
     assert "&lt;script&gt;" in mail[0]["html"] and "<script>" not in mail[0]["html"]
     assert mail[0]["subject"] == "Hello <script>alert(1)</script>"  # subjects are text, not HTML
