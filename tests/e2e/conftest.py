@@ -233,4 +233,4 @@ def sign_in(api: Api, *, community: str | None, email: str, password: str, totp_
     second = api.post("/v1/auth/mfa/verify", json={"mfa_token": first.json()["mfa_token"],
                                                    "code": pyotp.TOTP(totp_secret).now()})
     assert second.status_code == 200, second.text
-    return second.json()  # type: ignore[no-any-return]
+    return second.json()
