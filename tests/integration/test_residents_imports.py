@@ -25,7 +25,7 @@ from shared.residents import service as residents_service
 from shared.residents.schemas import ResidentFields
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup
-from tests.integration.test_assets_api import login
+from tests.integration.test_assets_api import bucket, login, put
 from tests.support import users
 from tests.support.api import Answer, FakeContext, call
 from tests.support.files import PNG
@@ -64,14 +64,6 @@ def started(token: str, **extra: Any) -> dict[str, Any]:
     answer = start(token, **extra)
     assert answer.status == 201, answer.body
     return answer.body  # type: ignore[no-any-return]
-
-
-def bucket(aws_env: dict[str, Any]) -> str:
-    return str(aws_env["env"]["ASSETS_BUCKET"])
-
-
-def put(aws_env: dict[str, Any], created: dict[str, Any], data: bytes) -> None:
-    boto3.client("s3").put_object(Bucket=bucket(aws_env), Key=created["upload"]["fields"]["key"], Body=data)
 
 
 def queued(aws_env: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
