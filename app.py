@@ -3,7 +3,8 @@
     .venv/bin/python app.py                      # dev, into cdk.out
     .venv/bin/python app.py -c stage=prod -c spa_origin=https://app.example.org
 
-Context: `stage` (dev|prod, default dev), `spa_origin` (CORS origin of the SPA), `layer_dir`
+Context: `stage` (dev|prod, default dev), `spa_origin` (CORS origin of the SPA), `portal_url` (the residents'
+portal page magic links open, default `{spa_origin}/portal`), `layer_dir`
 (prebuilt dependency layer, default layers/build: `make layer`), `version` (default: pyproject).
 """
 

@@ -1,14 +1,15 @@
 """The HTTP API's Lambda authorizer (payload 2.0, simple responses).
 
 It verifies the access token and that its session is still active, then hands the caller's
-identifiers to the route as context. An invalid token is not denied here but passed on as
-`auth_error`, so the function answers the contract's 401 `AUTH_TOKEN_INVALID` body instead of
-API Gateway's bare 403 (the SPA refreshes on 401). API Gateway caches each result for
-`AUTHORIZER_CACHE_TTL_S`: the bound on how long a revoked session keeps working.
+identifiers (and whether their email is verified) to the route as context. An invalid token is not
+denied here but passed on as `auth_error`, so the function answers the contract's 401
+`AUTH_TOKEN_INVALID` body instead of API Gateway's bare 403 (the SPA refreshes on 401). API Gateway
+caches each result for `AUTHORIZER_CACHE_TTL_S`: the bound on how long a revoked session keeps working.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -32,7 +33,11 @@ def authorize(authorization: str | None) -> dict[str, Any]:
     session = repository.get_session(caller.community_id, caller.user_id, caller.session_id)
     if session is None or session.status != "active" or session.expires_at <= clock.epoch():
         return {"auth_error": "AUTH_TOKEN_INVALID"}
-    return caller.to_context(claims.expires_at)
+    # Whether the address is verified gates the privileged permissions (shared.spec.permissions,
+    # VERIFIED_EMAIL_REQUIRED); read here, once per token per cache period, not in every handler.
+    user = repository.get_user(caller.community_id, caller.user_id)
+    verified = replace(caller, email_verified=user is not None and user.email_verified)
+    return verified.to_context(claims.expires_at)
 
 
 @logger.inject_lambda_context

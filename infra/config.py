@@ -30,6 +30,7 @@ class StageConfig:
     layer_dir: Path
     log_level: str = "INFO"
     mail_domain: str = "porchlight.dev"  # the SES-verified domain senders use
+    portal_url: str = ""  # the residents' portal page magic links open (default: the SPA's /portal)
 
     @property
     def is_prod(self) -> bool:
@@ -62,7 +63,11 @@ class StageConfig:
             layer_dir = ROOT / layer_dir
         version = str(lookup("version") or project_version())
         mail_domain = str(lookup("mail_domain") or "porchlight.dev")
-        return cls(stage=stage, spa_origin=spa_origin, version=version, layer_dir=layer_dir, mail_domain=mail_domain)
+        portal_url = str(lookup("portal_url") or f"{spa_origin}/portal").rstrip("/")
+        if not portal_url.startswith(("https://", "http://localhost", "http://127.0.0.1")):
+            raise ConfigError(f"context 'portal_url' must be an https URL (or localhost), not {portal_url!r}")
+        return cls(stage=stage, spa_origin=spa_origin, version=version, layer_dir=layer_dir, mail_domain=mail_domain,
+                   portal_url=portal_url)
 
 
 def project_version(pyproject: Path = ROOT / "pyproject.toml") -> str:

@@ -90,6 +90,7 @@ class PorchlightStack(Stack):
             public_api_url=self.api.endpoint,
             app_url=config.spa_origin,
             log_level=config.log_level,
+            portal_url=config.portal_url,
         )
         self.defaults = FunctionDefaults(
             config=config,

@@ -1,8 +1,9 @@
 """Endpoints only the local server has: Swagger UI, the dev mailbox and SMS log, jobs on demand.
 
-`GET /docs` (Swagger UI on /v1/openapi.json), `GET|DELETE /_dev/mailbox`, `GET|DELETE /_dev/sms`
-and `POST /_dev/jobs/<job logical id>` (run a scheduled job now). They answer before the route
-table is consulted and never reach a handler or the authorizer.
+`GET /docs` (Swagger UI on /v1/openapi.json), `GET|DELETE /_dev/mailbox`, `GET|DELETE /_dev/sms`,
+`POST /_dev/jobs/<job logical id>` (run a scheduled job now) and `GET /_dev/portal` (where magic
+links point locally: it shows the link's token and the code mailed with it, and signs in with either).
+They answer before the route table is consulted and never reach a handler or the authorizer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,45 @@ DOCS_HTML = """<!doctype html>
 </html>
 """
 
+# The local stand-in for the residents' portal (`portal_url`): magic links open it with `?token=`. It
+# shows the token, finds the code mailed with it in the dev mailbox, and can complete either sign-in.
+PORTAL_HTML = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Porchlight resident portal (local)</title>
+<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}
+code,pre{background:#f3f3f3;padding:.15rem .3rem;word-break:break-all;white-space:pre-wrap}</style></head>
+<body>
+  <h1>Resident portal (local stand-in)</h1>
+  <p>Magic links point here under <code>make dev</code>. Token: <code id="token">(none in the URL)</code></p>
+  <p>Code mailed with it: <code id="code">(looking in the dev mailbox…)</code></p>
+  <p><button id="by-token">Sign in with the token</button> <button id="by-code">Sign in with the code</button></p>
+  <pre id="answer"></pre>
+  <script>
+    const token = new URLSearchParams(location.search).get("token") || "";
+    let mail = null;
+    document.getElementById("token").textContent = token || "(none in the URL)";
+    fetch("/_dev/mailbox").then(r => r.json()).then(box => {
+      mail = box.items.slice().reverse().find(m => (m.text || "").includes(encodeURIComponent(token)) ||
+                                                  (m.text || "").includes(token));
+      const found = mail && /code where you asked for it: (\\d{6})/.exec(mail.text);
+      document.getElementById("code").textContent = found ? found[1] + "  (to " + mail.to + ")" : "(not found)";
+      if (found) mail.code = found[1];
+    });
+    async function verify(body) {
+      const answer = await fetch("/v1/auth/magic-link/verify", {method: "POST",
+        headers: {"content-type": "application/json"}, body: JSON.stringify(body)});
+      const text = JSON.stringify(await answer.json(), null, 2);
+      document.getElementById("answer").textContent = answer.status + "\\n" + text;
+    }
+    document.getElementById("by-token").onclick = () => verify({token});
+    document.getElementById("by-code").onclick = () => mail && mail.code && verify({
+      community: ((/community: ([a-z0-9-]+)/.exec(mail.text) || [])[1]) || prompt("community slug"),
+      email: mail.to, code: mail.code});
+  </script>
+</body>
+</html>
+"""
+
 JobRunner = Callable[[str], Any]  # logical id -> result; KeyError if there is no such job
 
 
@@ -50,6 +90,8 @@ class DevEndpoints:
     def answer(self, method: str, path: str) -> HttpResponse:
         if path == "/docs" and method == "GET":
             return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], DOCS_HTML.encode())
+        if path == "/_dev/portal" and method == "GET":
+            return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], PORTAL_HTML.encode())
         if path == "/_dev/mailbox":
             if method == "GET":
                 return _json(200, {"items": self._mailbox.mail()})

@@ -66,6 +66,8 @@ def handler_environment(
             app_url=config.spa_origins[0],
             log_level=config.log_level,
             ses_max_send_rate=LOCAL_SES_RATE,
+            # Magic links open the local server's own page, which shows the token and the code (issue 12).
+            portal_url=f"{public_api_url.rstrip('/')}/_dev/portal" if public_api_url else "",
         )
     )
     return env

@@ -21,7 +21,6 @@ from shared.campaigns.schemas import (
     Report,
     SendRequest,
 )
-from shared.identity import policy
 from shared.messaging import repository as messages
 from shared.messaging import service as messaging
 from shared.messaging.items import MessageItem
@@ -184,7 +183,6 @@ def send(caller: Caller, campaign_id: str, request: SendRequest, meta: RequestMe
     """Send now (→ `sending`, the fan-out queued) or at `send_at` (→ `scheduled`, a one-time schedule).
     A scheduled campaign can be moved to another time, or sent now."""
     cid = caller.community_id
-    policy.require_verified_email(caller)
     campaign = _require(cid, campaign_id)
     _editable(campaign)
     template = _template(cid, campaign.template_id, str(campaign.channel))

@@ -9,9 +9,10 @@ from shared.identity.models import Community
 from shared.identity.schemas import CommunityDetail, CommunityList, CommunityPatch
 from shared.identity.service import audit
 from shared.platform import cursor
-from shared.platform.context import Caller, RequestMeta
+from shared.platform.context import Caller, RequestMeta, authorize
 from shared.platform.errors import NotFound
 from shared.platform.keys import PLATFORM
+from shared.spec.permissions import Permission
 
 # Checks a branding logo: (community id, asset id) -> None, or raises ValidationFailed. The assets
 # domain owns what "a ready image" means; the handler passes its check in.
@@ -41,6 +42,8 @@ def patch(caller: Caller, request: CommunityPatch, meta: RequestMeta, *,
         raise NotFound()
     changes = request.model_dump(exclude_unset=True, exclude_none=True)
     values = {name: getattr(request, name) for name in changes}
+    if "mfa_required_roles" in values:  # a privileged change: the permission layer says who (and verified)
+        authorize(caller, Permission.MFA_POLICY_MANAGE)
     if request.branding is not None and request.branding.logo_asset_id and logo_check is not None:
         logo_check(community.id, request.branding.logo_asset_id)
     if not values:

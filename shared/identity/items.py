@@ -48,6 +48,7 @@ class UserItem(BaseItem, discriminator="user"):
     totp_pending = UnicodeAttribute(null=True)  # set up but not confirmed yet
     totp_last_step = NumberAttribute(default=0)  # last accepted time step: a code works once
     backup_codes = UnicodeSetAttribute(null=True)  # SHA-256 digests; each removed when used
+    resident_id = UnicodeAttribute(null=True)  # a portal user's resident record (issue 12)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 

@@ -61,6 +61,7 @@ class User(BaseModel):
     totp_pending: str | None = None  # sealed, awaiting confirmation
     totp_last_step: int = 0
     backup_codes: frozenset[str] = frozenset()  # digests
+    resident_id: str | None = None  # a portal user's resident record (issue 12); None for staff
 
     def requires_mfa(self, community: Community | None) -> bool:
         """Super admins always; community users when the community's policy names their role."""

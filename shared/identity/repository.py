@@ -60,6 +60,7 @@ def _user(item: UserItem) -> User:
         totp_pending=item.totp_pending,
         totp_last_step=int(item.totp_last_step or 0),
         backup_codes=frozenset(item.backup_codes or ()),
+        resident_id=item.resident_id,
     )
 
 
@@ -93,6 +94,7 @@ def user_items(user: User) -> tuple[UserItem, UserEmailItem]:
         mfa_enabled=user.mfa_enabled,
         created_at=user.created_at,
         updated_at=user.updated_at,
+        resident_id=user.resident_id,
     )
     email_pk, email_sk = keys.user_email(user.community_id, user.email)
     return user_item, UserEmailItem(email_pk, email_sk, user_id=user.id)

@@ -26,6 +26,7 @@ class MessageItem(BaseItem, discriminator="message"):
     template_version = NumberAttribute(null=True)
     campaign_id = UnicodeAttribute(null=True)
     resident_id = UnicodeAttribute(null=True)
+    related = UnicodeAttribute(null=True)  # `type:id`; also a MessageAboutItem pointer (issue 12)
     subject = UnicodeAttribute(null=True)
     html = UnicodeAttribute(null=True)
     text = UnicodeAttribute(default="")
@@ -40,3 +41,11 @@ class MessageItem(BaseItem, discriminator="message"):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     events = ListAttribute(of=EventMap, default=list)
+
+
+class MessageAboutItem(BaseItem, discriminator="message_about"):
+    """Pointer from a thing (`type:id`) to one message about it: every message about a work order,
+    notice, application or tenancy is one key-prefix query (written with the message)."""
+
+    message_id = UnicodeAttribute()
+    resident_id = UnicodeAttribute(null=True)  # so `?resident_id=&related=` filters the pointers

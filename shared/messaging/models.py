@@ -103,6 +103,7 @@ class Message(BaseModel):
     template_version: int | None = None
     campaign_id: str | None = None
     resident_id: str | None = None
+    related: str | None = None  # what the message is about, `type:id` (e.g. `work_order:01J...`)
     subject: str | None = None
     html: str | None = None
     text: str = ""

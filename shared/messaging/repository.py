@@ -23,7 +23,7 @@ from pynamodb.transactions import TransactWrite
 
 from shared.messaging import counters
 from shared.messaging.counters import CountersItem
-from shared.messaging.items import EventMap, MessageItem
+from shared.messaging.items import EventMap, MessageAboutItem, MessageItem
 from shared.messaging.models import (
     RANK,
     Category,
@@ -41,7 +41,8 @@ def _message(item: MessageItem) -> Message:
         category=Category(item.category), to=item.to, status=MessageStatus(item.status),
         attempts=int(item.attempts), template_id=item.template_id,
         template_version=int(item.template_version) if item.template_version is not None else None,
-        campaign_id=item.campaign_id, resident_id=item.resident_id, subject=item.subject, html=item.html,
+        campaign_id=item.campaign_id, resident_id=item.resident_id, related=item.related, subject=item.subject,
+        html=item.html,
         text=item.text, variables=json.loads(item.variables) if item.variables else None,
         last_error=item.last_error, provider_message_id=item.provider_message_id,
         opened_at=item.opened_at, clicked_at=item.clicked_at, unsubscribed_at=item.unsubscribed_at,
@@ -76,7 +77,17 @@ def new_item(message: Message) -> MessageItem:
         created_at=message.created_at, updated_at=message.updated_at,
         events=[_event(e.type, e.detail, e.at) for e in message.events],
         gsi1pk=keys.messages_by_status(message.community_id, str(message.status)), gsi1sk=message.id,
+        related=message.related,
+        # GSI2: the resident's messages, newest first, for the portal and `?resident_id=` (issue 12).
+        gsi2pk=keys.messages_of_resident(message.community_id, message.resident_id) if message.resident_id else None,
+        gsi2sk=f"{message.created_at}#{message.id}" if message.resident_id else None,
     )
+
+
+def _about_item(message: Message) -> MessageAboutItem:
+    assert message.related is not None
+    pk, sk = keys.message_about(message.community_id, message.related, message.id)
+    return MessageAboutItem(pk, sk, message_id=message.id, resident_id=message.resident_id)
 
 
 # --- transactions with counters ------------------------------------------------------------------
@@ -144,6 +155,8 @@ def create(message: Message) -> None:
     grouped = counters.grouped([(message, counters.created(1, message.status))])
     def build(tx: TransactWrite) -> None:
         tx.save(item, condition=MessageItem.pk.does_not_exist())
+        if message.related is not None:
+            tx.save(_about_item(message))
         _add_counters(tx, grouped)
 
     try:
@@ -206,6 +219,31 @@ def list_all(
         last_evaluated_key=after, scan_index_forward=False, filter_condition=filter_condition,
     )
     return [_message(i) for i in result], result.last_evaluated_key
+
+
+def list_of_resident(community_id: str, resident_id: str, *, limit: int, after: dict[str, Any] | None,
+                     filter_condition: Condition | None = None) -> tuple[list[Message], dict[str, Any] | None]:
+    """The messages sent to one resident, newest first (GSI2: no scan)."""
+    db.bind()
+    result = MessageItem.gsi2.query(keys.messages_of_resident(community_id, resident_id), limit=limit,
+                                    last_evaluated_key=after, scan_index_forward=False,
+                                    filter_condition=filter_condition)
+    return [_message(i) for i in result if isinstance(i, MessageItem)], result.last_evaluated_key
+
+
+def list_about(community_id: str, related: str, *, resident_id: str | None, limit: int,
+               after: dict[str, Any] | None) -> tuple[list[Message], dict[str, Any] | None]:
+    """Every message about `related` (`type:id`), newest first, optionally only one resident's:
+    a key-prefix query of the pointers, then one batch read of their messages."""
+    db.bind()
+    pk, prefix = keys.messages_about(community_id, related)
+    condition = MessageAboutItem.resident_id == resident_id if resident_id is not None else None
+    result = MessageAboutItem.query(pk, MessageAboutItem.sk.startswith(prefix), limit=limit,
+                                    last_evaluated_key=after, scan_index_forward=False,
+                                    filter_condition=condition)
+    ids = [str(pointer.message_id) for pointer in result]
+    found = get_many(community_id, ids) if ids else {}
+    return [found[i] for i in ids if i in found], result.last_evaluated_key
 
 
 def _update(message: Message, actions: list[Any], condition: Condition) -> bool:

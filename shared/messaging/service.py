@@ -13,17 +13,23 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from shared.audit.events import AuditEvent, publish
-from shared.identity import policy
 from shared.identity import repository as identity_repository
+from shared.identity import residency
 from shared.messaging import outbox, repository
 from shared.messaging.items import MessageItem
 from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
-from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Requeued
-from shared.platform import clock, cursor, ids
+from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Related, Requeued
+from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller, RequestMeta
-from shared.platform.errors import Conflict, FieldError, NotFound, RecipientSuppressed, ValidationFailed
+from shared.platform.errors import (
+    Conflict,
+    FieldError,
+    InvalidCursor,
+    NotFound,
+    RecipientSuppressed,
+    ValidationFailed,
+)
 from shared.platform.observability import logger
-from shared.residents import service as residents_directory
 from shared.spec.permissions import Permission, Role, allows
 from shared.suppression import service as suppression
 from shared.templates import render as templates_render
@@ -53,7 +59,6 @@ def _audit(caller: Caller, meta: RequestMeta, action: str, target: str | None, *
 
 def create(caller: Caller, request: MessageCreate, meta: RequestMeta) -> Queued:
     community_id = caller.community_id
-    policy.require_verified_email(caller)
     template = templates.get(community_id, request.template_id)
     if template is None:
         raise NotFound("No such template.")
@@ -87,7 +92,8 @@ def create(caller: Caller, request: MessageCreate, meta: RequestMeta) -> Queued:
     message = Message(
         id=message_id, community_id=community_id, channel=request.channel, category=Category(template.category),
         to=to, status=MessageStatus.QUEUED, template_id=template.id, template_version=template.version,
-        resident_id=request.resident_id, subject=rendered.subject, html=rendered.html, text=rendered.text,
+        resident_id=request.resident_id, related=request.related.key if request.related else None,
+        subject=rendered.subject, html=rendered.html, text=rendered.text,
         created_at=now, updated_at=now,
         events=[MessageEvent(type="queued", at=now, detail={"by": caller.user_id})],
     )
@@ -121,41 +127,77 @@ def _own_only(caller: Caller) -> bool:
     return not allows(caller.role, Permission.COMMS_MANAGE) and not allows(caller.role, Permission.RESIDENTS_READ)
 
 
+def _visible_resident(caller: Caller) -> tuple[bool, str | None]:
+    """(whether the caller sees only their own messages, and then whose: their resident id or None)."""
+    if not _own_only(caller):
+        return False, None
+    return True, residency.resident_of(caller)
+
+
 def get(caller: Caller, message_id: str) -> MessageOut:
     message = repository.get(caller.community_id, message_id)
-    if message is None or (_own_only(caller) and not _is_own(caller, message)):
+    own_only, own = _visible_resident(caller)
+    if message is None or (own_only and (own is None or message.resident_id != own)):
         raise NotFound("No such message.")
     return MessageOut.of(message)
 
 
-def _is_own(caller: Caller, message: Message) -> bool:
-    """A message is an owner's/tenant's own when it was sent to their resident record; a portal user
-    is that resident when their verified email is the resident's (`residents.resident_id_for_email`)."""
-    if message.resident_id is None:
-        return False
-    user = identity_repository.get_user(caller.community_id, caller.user_id)
-    if user is None or not user.email_verified:
-        return False
-    return residents_directory.resident_id_for_email(caller.community_id, user.email) == message.resident_id
+def _checked_start(community_id: str, after: str | None, **expected: str) -> dict[str, Any] | None:
+    """The decoded cursor, refused unless it belongs to the same listing (its index key, its prefix)."""
+    start = cursor.decode(community_id, after)
+    if start is None:
+        return None
+    for attribute, value in expected.items():
+        found = (start.get(attribute.removesuffix("_prefix")) or {}).get("S")
+        ok = isinstance(found, str) and (found.startswith(value) if attribute.endswith("_prefix") else found == value)
+        if not ok:
+            raise InvalidCursor()
+    if "gsi2pk" in start and "gsi2pk" not in expected:
+        raise InvalidCursor()
+    return start
 
 
 def list_messages(caller: Caller, *, status: MessageStatus | None, channel: Channel | None,
-                  campaign_id: str | None, limit: int, after: str | None) -> MessageList:
-    if _own_only(caller):
-        return MessageList(items=[], next_cursor=None)
-    start = cursor.decode(caller.community_id, after)
+                  campaign_id: str | None, limit: int, after: str | None, resident_id: str | None = None,
+                  related: Related | None = None) -> MessageList:
+    """Staff: the community's messages by status, channel, campaign, resident or the thing they are
+    about. A resident user: the same filters over their own messages only (newest first)."""
+    community_id = caller.community_id
+    own_only, own = _visible_resident(caller)
+    if own_only:
+        if own is None or (resident_id is not None and resident_id != own):
+            return MessageList(items=[], next_cursor=None)
+        resident_id = own
     condition = None
     if channel is not None:
         condition = MessageItem.channel == str(channel)
     if campaign_id is not None:
         by_campaign = MessageItem.campaign_id == campaign_id
         condition = by_campaign if condition is None else condition & by_campaign
-    if status is not None:
-        items, last = repository.list_by_status(caller.community_id, status, limit=limit, after=start,
+    if related is not None:
+        pk, prefix = keys.messages_about(community_id, related.key)
+        start = _checked_start(community_id, after, pk=pk, sk_prefix=prefix)
+        items, last = repository.list_about(community_id, related.key, resident_id=resident_id, limit=limit,
+                                            after=start)
+        items = [m for m in items if status in (None, m.status) and channel in (None, m.channel)
+                 and campaign_id in (None, m.campaign_id)]
+    elif resident_id is not None:
+        start = _checked_start(community_id, after, gsi2pk=keys.messages_of_resident(community_id, resident_id))
+        if status is not None:
+            by_status = MessageItem.status == str(status)
+            condition = by_status if condition is None else condition & by_status
+        items, last = repository.list_of_resident(community_id, resident_id, limit=limit, after=start,
+                                                  filter_condition=condition)
+    elif status is not None:
+        start = _checked_start(community_id, after, gsi1pk=keys.messages_by_status(community_id, str(status)))
+        items, last = repository.list_by_status(community_id, status, limit=limit, after=start,
                                                 filter_condition=condition)
     else:
-        items, last = repository.list_all(caller.community_id, limit=limit, after=start, filter_condition=condition)
-    return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(caller.community_id, last))
+        start = _checked_start(community_id, after, sk_prefix="MSG#")
+        if start is not None and "gsi1pk" in start:
+            raise InvalidCursor()
+        items, last = repository.list_all(community_id, limit=limit, after=start, filter_condition=condition)
+    return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(community_id, last))
 
 
 def retry(caller: Caller, message_id: str, meta: RequestMeta) -> Queued:

@@ -9,12 +9,13 @@ from typing import Any
 from shared.platform import clock
 from shared.platform.errors import (
     AuthRequired,
+    EmailUnverified,
     Forbidden,
     MfaEnrollmentRequired,
     TokenInvalid,
 )
 from shared.platform.keys import PLATFORM
-from shared.spec.permissions import Permission, Role, allows
+from shared.spec.permissions import VERIFIED_EMAIL_REQUIRED, Permission, Role, allows
 
 SCOPE_FULL = "full"
 SCOPE_MFA_ENROLLMENT = "mfa_enrollment"  # role requires MFA, user not enrolled yet
@@ -35,6 +36,9 @@ class Caller:
     role: Role
     session_id: str
     scope: str = SCOPE_FULL
+    # Whether the user's email address is verified, as the authorizer read it (issue 12): the
+    # permissions in VERIFIED_EMAIL_REQUIRED need it. False unless the authorizer said so.
+    email_verified: bool = False
 
     @property
     def is_platform(self) -> bool:
@@ -48,6 +52,7 @@ class Caller:
             "role": str(self.role),
             "session_id": self.session_id,
             "scope": self.scope,
+            "email_verified": self.email_verified,
             "exp": expires_at,
         }
 
@@ -68,6 +73,7 @@ def from_authorizer(authorizer: dict[str, Any] | None) -> Caller:
             role=Role(str(authorizer["role"])),
             session_id=str(authorizer["session_id"]),
             scope=str(authorizer.get("scope", SCOPE_FULL)),
+            email_verified=authorizer.get("email_verified") in (True, "true", "True"),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise TokenInvalid() from exc
@@ -81,6 +87,8 @@ def authorize(caller: Caller, permission: Permission, *, allow_pending_mfa: bool
         raise MfaEnrollmentRequired()
     if not allows(caller.role, permission):
         raise Forbidden()
+    if permission in VERIFIED_EMAIL_REQUIRED and not caller.email_verified:
+        raise EmailUnverified()
 
 
 _current: ContextVar[Caller | None] = ContextVar("caller", default=None)

@@ -1,6 +1,6 @@
 """The single table as PynamoDB sees it: one polymorphic base item, bound to its name lazily.
 
-Every item has `pk`/`sk`, an optional `gsi1pk`/`gsi1sk` pair (see `shared.spec.resources`),
+Every item has `pk`/`sk`, optional `gsi1pk`/`gsi1sk` and `gsi2pk`/`gsi2sk` pairs (`shared.spec.resources`),
 a `type` discriminator and an optional `ttl`. The table name is read from settings on first
 use, not at import, so tests and the local runtime can point it anywhere.
 """
@@ -29,6 +29,17 @@ class Gsi1(GlobalSecondaryIndex["BaseItem"]):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi2(GlobalSecondaryIndex["BaseItem"]):
+    """A second sparse listing (issue 12): a resident's messages, newest first."""
+
+    class Meta:
+        index_name = TABLE.indexes[1].name
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class BaseItem(Model):
     class Meta:
         table_name = "unbound"  # set by bind() on first use
@@ -38,8 +49,11 @@ class BaseItem(Model):
     type = DiscriminatorAttribute()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
     ttl = NumberAttribute(null=True)  # epoch seconds; DynamoDB TTL deletes the item after it
     gsi1 = Gsi1()
+    gsi2 = Gsi2()
 
     @classmethod
     def _get_connection(cls) -> TableConnection:

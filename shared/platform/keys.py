@@ -189,3 +189,43 @@ IMPORT_PREFIX = "IMPORT#"
 
 def resident_import(community_id: str, import_id: str) -> tuple[str, str]:
     return community_pk(community_id), f"{IMPORT_PREFIX}{import_id}"
+
+
+# Resident portal and account recovery (issue 12). Every secret is found by its SHA-256 only.
+def magic_link(community_id: str, token_hash: str) -> tuple[str, str]:
+    """A pending magic link, by the digest of its token (single use, 15 minutes)."""
+    return community_pk(community_id), f"MAGICLINK#{token_hash}"
+
+
+def magic_code(community_id: str, address_hash: str) -> tuple[str, str]:
+    """The newest magic link's 6-digit code for one address (by the address's digest): the code path."""
+    return community_pk(community_id), f"MAGICCODE#{address_hash}"
+
+
+def portal_user(community_id: str, resident_id: str) -> tuple[str, str]:
+    """A resident's portal user: the link is by resident id, so it survives an email change."""
+    return community_pk(community_id), f"PORTALUSER#{resident_id}"
+
+
+def password_reset(community_id: str, token_hash: str) -> tuple[str, str]:
+    """A pending password reset, by the digest of its token (single use, 30 minutes)."""
+    return community_pk(community_id), f"PWRESET#{token_hash}"
+
+
+def account_request(community_id: str, request_id: str) -> tuple[str, str]:
+    """Marks an account-mail request handled, so a redelivered queue message sends nothing twice."""
+    return community_pk(community_id), f"ACCTREQ#{request_id}"
+
+
+def messages_of_resident(community_id: str, resident_id: str) -> str:
+    """gsi2pk of the messages sent to one resident (gsi2sk: created_at#message id, newest last)."""
+    return f"{community_pk(community_id)}#RESMSG#{resident_id}"
+
+
+def messages_about(community_id: str, related: str) -> tuple[str, str]:
+    """Partition and sort-key prefix of the pointers to every message about `related` (`type:id`)."""
+    return community_pk(community_id), f"MSGREL#{related}#"
+
+
+def message_about(community_id: str, related: str, message_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"MSGREL#{related}#{message_id}"

@@ -34,6 +34,15 @@ SIGNUP_PER_IP = Rule("signup-ip", 10, 3600)
 INVITE_ACCEPT_PER_IP = Rule("invite-accept-ip", 20, 600)
 VERIFY_EMAIL_PER_IP = Rule("verify-email-ip", 20, 600)
 RESEND_VERIFICATION_PER_ACCOUNT = Rule("verify-resend-account", 5, 3600)
+# Issue 12: magic links and password resets. Per address: a few mails an hour (a mailbox is not a
+# target to flood); per IP: enough for a building's shared connection.
+MAGIC_LINK_PER_IP = Rule("magic-link-ip", 20, 600)
+MAGIC_LINK_PER_ADDRESS = Rule("magic-link-address", 5, 3600)
+MAGIC_VERIFY_PER_IP = Rule("magic-verify-ip", 30, 600)
+MAGIC_VERIFY_PER_ADDRESS = Rule("magic-verify-address", 10, 900)  # with 5 wrong codes per link
+PASSWORD_FORGOT_PER_IP = Rule("password-forgot-ip", 20, 600)
+PASSWORD_FORGOT_PER_ADDRESS = Rule("password-forgot-address", 5, 3600)
+PASSWORD_RESET_PER_IP = Rule("password-reset-ip", 20, 600)
 
 
 def _subject(value: str) -> str:

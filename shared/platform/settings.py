@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
     public_api_url: str = Field(default="", alias="PUBLIC_API_URL")
     app_url: str = Field(default="http://localhost:5173", alias="APP_URL")
+    # Issue 12: the residents' portal page a magic link opens, and the queue of public account-mail requests.
+    portal_url: str = Field(default="http://localhost:5173/portal", alias="PORTAL_URL")
+    account_mail_queue_url: str = Field(default="", alias="ACCOUNT_MAIL_QUEUE_URL")
     password_hash_profile: str = Field(default="default", alias="PASSWORD_HASH_PROFILE")
     # Scales every rate limit (shared.platform.ratelimit); 1 in AWS. The e2e suite, which signs up
     # dozens of communities from 127.0.0.1 in a minute, runs its local runtime with a larger one.

@@ -31,3 +31,4 @@ class Grant(StrEnum):
     # The worker neither untags nor deletes: a processed CSV expires with the pending tag (a day).
     IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging
     IMPORT_OBJECTS_READ = "s3:imports:read"  # GetObject (and so HeadObject and ranged GETs)
+    ACCOUNT_MAIL_QUEUE_SEND = "queue:account-mail:send"  # magic-link / password-reset requests (issue 12)

@@ -163,6 +163,9 @@ TABLE = TableSpec(
         # GSI1: per-tenant listings in a different order than the base key, and platform listings
         # (e.g. every community for the super admin).
         Index(name="gsi1", pk="gsi1pk", sk="gsi1sk"),
+        # GSI2 (issue 12): a second sparse listing; today a resident's messages, newest first
+        # (`keys.messages_of_resident`), so the portal lists them without a scan.
+        Index(name="gsi2", pk="gsi2pk", sk="gsi2sk"),
     ),
 )
 
@@ -299,13 +302,27 @@ ROTATE_SIGNING_KEY = ScheduledJob(
     grants=(Grant.SIGNING_KEY_ROTATE,),
 )
 
+# Issue 12: public account mail (magic links, password resets, portal invitations). The public handlers
+# only count rate limits and put the request here, the same calls whether or not the address is known;
+# the worker decides whether a mail goes out (through the outbox), so neither timing nor AWS calls of
+# the request can tell an attacker which addresses exist.
+ACCOUNT_MAIL_QUEUE = QueueSpec(
+    logical_id="AccountMail",
+    env_var="ACCOUNT_MAIL_QUEUE_URL",
+    worker="functions.workers.account_mail",
+    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
+    visibility_timeout_s=60,
+    max_receive_count=5,
+    batch_size=10,
+)
+
 RESOURCES = Resources(
     table=TABLE,
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
     mfa_key=MFA_KEY,
     queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE,
-            RESIDENT_IMPORTS_QUEUE),
+            RESIDENT_IMPORTS_QUEUE, ACCOUNT_MAIL_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS, RELEASE_STALE_SENDS),
     scheduler_group=SCHEDULER_GROUP,
@@ -335,6 +352,7 @@ def function_environment(
     app_url: str,
     log_level: str = "INFO",
     ses_max_send_rate: float = 14.0,
+    portal_url: str = "",
 ) -> dict[str, str]:
     """The environment every function gets; the values are CDK tokens in AWS, plain names locally.
 
@@ -357,6 +375,9 @@ def function_environment(
         "PUBLIC_API_URL": public_api_url,  # base of tracking and unsubscribe links
         "APP_URL": app_url,  # the SPA: base of the links in verification and invitation mail
         "SES_MAX_SEND_RATE": f"{ses_max_send_rate:g}",  # the account's SES rate: outbox workers share it
+        # The residents' portal (magic-link landing page): the `portal_url` stack context value, else the
+        # SPA's /portal; locally a page the local server serves (infra/local/dev_endpoints.py).
+        "PORTAL_URL": portal_url or f"{app_url.rstrip('/')}/portal",
     }
     for queue in RESOURCES.queues:
         env[queue.env_var] = queue_urls[queue.logical_id]

@@ -110,12 +110,13 @@ ROUTES: tuple[Route, ...] = (
           "The caller's community", grants=(_R,)),
     Route("PATCH", "/v1/community", "functions.api.community.update", _MANAGE, "identity",
           "Change name, time zone, MFA policy, sender or branding", grants=(_W, _AUDIT)),
-    Route("POST", "/v1/users/invitations", "functions.api.users.invite", _MANAGE, "identity",
+    Route("POST", "/v1/users/invitations", "functions.api.users.invite", Permission.USERS_INVITE, "identity",
           "Invite someone with a role (mails a 7-day link)", grants=(_W, _KEY, _AUDIT, _OUTBOX), status=201,
           idempotent=True),
     Route("GET", "/v1/users/invitations", "functions.api.users.invitations_list", _MANAGE, "identity",
           "The community's invitations", grants=(_R, _KEY)),
-    Route("POST", "/v1/users/invitations/{id}/resend", "functions.api.users.invitation_resend", _MANAGE,
+    Route("POST", "/v1/users/invitations/{id}/resend", "functions.api.users.invitation_resend",
+          Permission.USERS_INVITE,
           "identity", "Resend an invitation with a new link", grants=(_W, _KEY, _AUDIT, _OUTBOX)),
     Route("DELETE", "/v1/users/invitations/{id}", "functions.api.users.invitation_revoke", _MANAGE, "identity",
           "Withdraw a pending invitation", grants=(_W, _AUDIT), status=204),
@@ -144,7 +145,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/templates/{id}/preview", "functions.api.templates.preview", _COMMS, "templates",
           "Render a template with variables or a resident", grants=(_R,)),
     # Messages (the outbox)
-    Route("POST", "/v1/messages", "functions.api.messages.create", _COMMS, "messaging",
+    Route("POST", "/v1/messages", "functions.api.messages.create", Permission.COMMS_SEND, "messaging",
           "Queue one email or SMS", grants=(_W, _KEY, _OUTBOX, _AUDIT), status=202, idempotent=True),
     Route("GET", "/v1/messages", "functions.api.messages.list", Permission.MESSAGES_READ, "messaging",
           "List messages by status, channel or campaign", grants=(_R, _KEY)),
@@ -167,7 +168,7 @@ ROUTES: tuple[Route, ...] = (
           "Delete a draft or scheduled campaign", grants=(_W, _SCHEDULES), status=204),
     Route("POST", "/v1/campaigns/{id}/audience/preview", "functions.api.campaigns.preview", _COMMS, "campaigns",
           "Count the audience and who would be excluded", grants=(_R,), memory_mb=512, timeout_s=20),
-    Route("POST", "/v1/campaigns/{id}/send", "functions.api.campaigns.send", _COMMS, "campaigns",
+    Route("POST", "/v1/campaigns/{id}/send", "functions.api.campaigns.send", Permission.COMMS_SEND, "campaigns",
           "Send now, or schedule for send_at", grants=(_W, _CAMPAIGNS, _SCHEDULES, _AUDIT), status=202,
           idempotent=True),
     Route("POST", "/v1/campaigns/{id}/cancel", "functions.api.campaigns.cancel", _COMMS, "campaigns",
@@ -242,7 +243,7 @@ ROUTES += (
     Route("GET", "/v1/residents", "functions.api.residents.list", _RR, "residents",
           "List residents: role, status, tag, unit filters and name/email prefix search", grants=(_R, _KEY),
           memory_mb=512, timeout_s=20),
-    Route("GET", "/v1/residents.csv", "functions.api.residents.export", Permission.COMMUNITY_MANAGE, "residents",
+    Route("GET", "/v1/residents.csv", "functions.api.residents.export", Permission.RESIDENTS_EXPORT, "residents",
           "Export residents as CSV (admins; spreadsheet formulas neutralised)", grants=(_R,), memory_mb=1024,
           timeout_s=29, media_type="text/csv"),
     Route("GET", "/v1/residents/{id}", "functions.api.residents.get", _RR, "residents", "One resident",
@@ -279,4 +280,27 @@ ROUTES += (
           grants=(_W, Grant.IMPORT_OBJECTS_UPLOAD, _AUDIT), status=201, idempotent=True),
     Route("GET", "/v1/residents/imports/{id}", "functions.api.residents.imports_get", _RR, "residents",
           "An import's status, counts and row errors", grants=(_R,)),
+)
+
+
+# Resident portal and account recovery (issue 12). Appended so merges stay easy. The public account-mail
+# routes only count rate limits and queue the request (no lookups: the same calls for any address).
+_ACCOUNT_MAIL = Grant.ACCOUNT_MAIL_QUEUE_SEND
+
+ROUTES += (
+    Route("POST", "/v1/auth/magic-link", "functions.api.auth.magic_link", None, "identity",
+          "A resident asks for a sign-in link and code (202 whether or not the address is known)",
+          grants=(_W, _ACCOUNT_MAIL), status=202, public=True),
+    Route("POST", "/v1/auth/magic-link/verify", "functions.api.auth.magic_link_verify", None, "identity",
+          "Sign a resident in with the mailed link's token, or with community, email and code",
+          grants=(_W, _KEY, _AUDIT), public=True),
+    Route("POST", "/v1/auth/password/forgot", "functions.api.auth.password_forgot", None, "identity",
+          "Ask for a password reset link (202 whether or not the account exists)",
+          grants=(_W, _ACCOUNT_MAIL), status=202, public=True),
+    Route("POST", "/v1/auth/password/reset", "functions.api.auth.password_reset", None, "identity",
+          "Choose a new password with the mailed token; every session of the account ends",
+          grants=(_W, _AUDIT), public=True, memory_mb=1024),
+    Route("POST", "/v1/residents/{id}/portal-invite", "functions.api.residents.portal_invite",
+          Permission.PORTAL_INVITE, "residents", "Mail an owner or tenant their portal sign-in link and code",
+          grants=(_R, _ACCOUNT_MAIL), status=202, idempotent=True),
 )

@@ -19,6 +19,7 @@ from shared.spec.permissions import Role
 from shared.spec.routes import ROUTES, Route
 from tests.integration.conftest import signup
 from tests.support.api import call
+from tests.support.portal import add_resident_user
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +34,9 @@ PUBLIC = {
     "POST /v1/auth/mfa/verify", "POST /v1/auth/refresh", "POST /v1/auth/verify-email",
     "POST /v1/auth/invitations/accept", "GET /v1/t/open/{token}", "GET /v1/t/click/{token}",
     "GET /v1/unsubscribe/{token}", "POST /v1/unsubscribe/{token}",
+    # Issue 12: residents' passwordless sign-in and everyone's password reset.
+    "POST /v1/auth/magic-link", "POST /v1/auth/magic-link/verify", "POST /v1/auth/password/forgot",
+    "POST /v1/auth/password/reset",
 }
 
 
@@ -63,6 +67,8 @@ def expected(route: Route) -> set[Role]:
 
 
 def _user(community_id: str, role: Role) -> User:
+    if role in (OWNER, TENANT):  # resident users: a portal user linked to a resident record (issue 12)
+        return add_resident_user(community_id, role)
     now = clock.iso()
     user = User(id=ids.new_id(), community_id=community_id, email=f"{ids.new_id().lower()}@example.com",
                 full_name=str(role), role=role, status="active", password_hash=passwords.hash_password("x" * 12),

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 from shared.identity import repository as identity_repository
+from shared.identity import service as identity_service
+from shared.platform.context import RequestMeta
+from shared.residents import repository as resident_records
 from shared.messaging.models import Channel
 from shared.residents import service as residents
 from shared.spec.permissions import Role
@@ -15,6 +18,7 @@ from tests.integration.conftest import signup
 from tests.integration.test_messages_api import run_worker, template
 from tests.integration.test_residents_api import created, token_for
 from tests.support.api import call
+from tests.support.portal import add_resident_user
 
 pytestmark = pytest.mark.integration
 
@@ -80,9 +84,19 @@ def test_an_owner_reads_messages_sent_to_their_resident_record(aws_env: dict[str
         answer = call("POST", "/v1/messages", token=token, json_body={
             "channel": "email", "template_id": tpl["id"], "resident_id": rid, "variables": {"balance": "1"}})
         ids.append(answer.body["id"])
-    owner = token_for(admin, Role.OWNER, "oli@example.com")
+    # Issue 12: "own" is the portal user's link to the record by id, not a match of email addresses.
+    community_id = admin["community"]["id"]
+    record = resident_records.get(community_id, mine)
+    assert record is not None
+    portal_user = add_resident_user(community_id, Role.OWNER, record)
+    owner = identity_service.start_session(portal_user, None, RequestMeta()).access_token
     assert call("GET", f"/v1/messages/{ids[0]}", token=owner).status == 200
     assert call("GET", f"/v1/messages/{ids[1]}", token=owner).status == 404
+    listed = call("GET", "/v1/messages", token=owner).body["items"]
+    assert [m["id"] for m in listed] == [ids[0]]
+    same_address = token_for(admin, Role.OWNER, "oli@example.com")  # an owner account with no portal link
+    assert call("GET", f"/v1/messages/{ids[0]}", token=same_address).status == 404
+    assert call("GET", "/v1/messages", token=same_address).body["items"] == []
     assert residents.resident_id_for_email(admin["community"]["id"], "OLI@example.com") == mine
     assert residents.opted_out(admin["community"]["id"], mine, Channel.SMS)  # sms consent defaults to false
     assert identity_repository.get_community(admin["community"]["id"]) is not None

@@ -2,6 +2,9 @@
 
 import pytest
 
+from shared.platform.context import Caller, authorize
+from shared.platform.errors import EmailUnverified, Forbidden
+from shared.spec.permissions import VERIFIED_EMAIL_REQUIRED
 from shared.spec.permissions import Permission as P
 from shared.spec.permissions import Role as R
 from shared.spec.permissions import allows
@@ -19,6 +22,13 @@ TABLE = {
     P.ASSETS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
     P.PLATFORM_ADMIN: {R.SUPER_ADMIN},
     P.AUTHENTICATED: set(R),
+    # Issue 12: the privileged actions that also need a verified email, and the portal invitation.
+    P.USERS_INVITE: {R.ADMIN},
+    P.MFA_POLICY_MANAGE: {R.ADMIN},
+    P.RESIDENTS_EXPORT: {R.ADMIN},
+    P.PROPERTIES_ASSIGN: {R.ADMIN},
+    P.COMMS_SEND: {R.ADMIN, R.MANAGER},
+    P.PORTAL_INVITE: {R.ADMIN, R.MANAGER},
 }
 
 
@@ -30,3 +40,20 @@ def test_role_table(permission: P, role: R) -> None:
 
 def test_unknown_role_holds_nothing() -> None:
     assert not any(allows("janitor", p) for p in P)
+
+
+def test_the_verified_email_rule_is_the_permission_layers() -> None:
+    """Issue 12: invite users, change the MFA policy, export residents, assign properties and send
+    need a verified address; the rule is one set, enforced by `authorize` for every route."""
+    assert {P.USERS_INVITE, P.MFA_POLICY_MANAGE, P.RESIDENTS_EXPORT, P.PROPERTIES_ASSIGN,
+            P.COMMS_SEND} <= VERIFIED_EMAIL_REQUIRED
+    unverified = Caller(user_id="u", community_id="c", role=R.ADMIN, session_id="s", email_verified=False)
+    verified = Caller(user_id="u", community_id="c", role=R.ADMIN, session_id="s", email_verified=True)
+    for permission in VERIFIED_EMAIL_REQUIRED:
+        with pytest.raises(EmailUnverified):
+            authorize(unverified, permission)
+        authorize(verified, permission)
+    authorize(unverified, P.COMMUNITY_MANAGE)  # everything else does not ask
+    tenant = Caller(user_id="u", community_id="c", role=R.TENANT, session_id="s", email_verified=False)
+    with pytest.raises(Forbidden):  # the role is checked first: a tenant is refused, not asked to verify
+        authorize(tenant, P.USERS_INVITE)
