@@ -9,9 +9,9 @@ import pytest
 
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity_service
+from shared.messaging.models import Channel
 from shared.platform.context import RequestMeta
 from shared.residents import repository as resident_records
-from shared.messaging.models import Channel
 from shared.residents import service as residents
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup

@@ -4,10 +4,9 @@ import pytest
 
 from shared.platform.context import Caller, authorize
 from shared.platform.errors import EmailUnverified, Forbidden
-from shared.spec.permissions import VERIFIED_EMAIL_REQUIRED
+from shared.spec.permissions import VERIFIED_EMAIL_REQUIRED, allows
 from shared.spec.permissions import Permission as P
 from shared.spec.permissions import Role as R
-from shared.spec.permissions import allows
 
 pytestmark = pytest.mark.unit
 
