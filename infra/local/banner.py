@@ -20,6 +20,12 @@ def totp_command(secret: str) -> str:
     return f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
 
 
+def magic_link_command(api_url: str, demo: DemoCommunity) -> str:
+    body = json.dumps({"community": demo.slug, "email": demo.portal_email})
+    return (f"curl -s -X POST {api_url}/v1/auth/magic-link -H 'content-type: application/json' "
+            f"-d {shlex.quote(body)}")
+
+
 def verify_command(api_url: str) -> str:
     return (f"curl -s -X POST {api_url}/v1/auth/mfa/verify -H 'content-type: application/json' "
             "-d '{\"mfa_token\": \"<mfa_token>\", \"code\": \"<code>\"}'")
@@ -52,6 +58,14 @@ def render(
             f"    code           {totp_command(demo.admin_totp_secret)}",
             f"    1. sign in     {login_command(api_url, demo)}",
             f"    2. MFA         {verify_command(api_url)}",
+            "",
+        ]
+    if demo is not None and demo.portal_email:
+        lines += [
+            f"  Resident portal  tenant {demo.portal_email}  (magic link + code, no password)",
+            f"    1. ask         {magic_link_command(api_url, demo)}",
+            f"    2. open        the link in the newest mail of {api_url}/_dev/mailbox: {api_url}/_dev/portal",
+            "                   shows its token and code and signs in with either",
             "",
         ]
     if super_admin is not None:

@@ -27,6 +27,7 @@ class DemoCommunity:
     admin_email: str
     admin_password: str
     admin_totp_secret: str = DEMO_ADMIN_TOTP_SECRET
+    portal_email: str = ""  # a resident who signs in to the portal by magic link (issue 12)
 
 
 def seed_super_admin(email: str, password: str, totp_secret: str | None = None) -> None:

@@ -44,6 +44,7 @@ class Demo:
     admin_email: str
     admin_password: str
     admin_totp_secret: str
+    portal_email: str = ""  # the demo tenant who signs in by magic link (issue 12)
 
 
 @dataclass
