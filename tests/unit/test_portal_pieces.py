@@ -6,8 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from infra.config import ConfigError, StageConfig
+from infra.local.banner import render
 from infra.local.dev_endpoints import DevEndpoints
 from infra.local.mailbox import Mailbox
+from shared.identity.seed import DemoCommunity
 from shared.messaging.schemas import Related
 from shared.portal import signin, tenancies
 from shared.portal.recovery import weakness
@@ -93,3 +95,16 @@ def test_the_local_server_serves_the_portal_stand_in() -> None:
     page = answer.body.decode()
     assert answer.status == 200 and "text/html" in dict(answer.headers)["content-type"]
     assert "/v1/auth/magic-link/verify" in page and "/_dev/mailbox" in page and "token" in page
+
+
+def test_the_banner_says_how_to_try_the_portal() -> None:
+    demo = DemoCommunity(name="Maple Grove HOA", slug="maple-grove-hoa", admin_email="a@x.io", admin_password="p",
+                         portal_email="tess.tenant@maplegrove.example.com")
+    text = render(api_url="http://127.0.0.1:8000", aws_url="http://127.0.0.1:4566", demo=demo, super_admin=None,
+                  startup_s=1.0)
+    assert "Resident portal  tenant tess.tenant@maplegrove.example.com" in text
+    assert '/v1/auth/magic-link' in text and '"email": "tess.tenant@maplegrove.example.com"' in text
+    assert "http://127.0.0.1:8000/_dev/mailbox" in text and "http://127.0.0.1:8000/_dev/portal" in text
+    without = render(api_url="http://x", aws_url="http://y", demo=DemoCommunity(
+        name="n", slug="s", admin_email="a@x.io", admin_password="p"), super_admin=None, startup_s=1.0)
+    assert "Resident portal" not in without
