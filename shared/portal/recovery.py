@@ -1,6 +1,6 @@
 """Password reset for every password user, the platform's super admin included.
 
-`forgot` is answered 202 before any lookup (`shared.portal.requests`); the AccountMail worker mails a
+`forgot` is answered 202 before any lookup (`shared.portal.mail_requests`); the AccountMail worker mails a
 single-use link valid 30 minutes to an active password user with that address, storing only the
 token's digest. `reset` checks the new password as signup does, uses the token once, sets the
 password, unlocks the account and revokes every session of the user. MFA is untouched: an enrolled
@@ -19,7 +19,7 @@ from shared.platform.errors import FieldError, TokenInvalid, ValidationFailed
 from shared.platform.masking import mask_email
 from shared.platform.observability import logger
 from shared.portal import mail, repository
-from shared.portal.requests import AccountRequest
+from shared.portal.mail_requests import AccountRequest
 from shared.spec.permissions import Role
 
 RESET_TTL_S = 30 * 60

@@ -6,7 +6,7 @@ from shared.identity import residency
 from shared.identity import service as identity
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from shared.portal import requests, signin
+from shared.portal import mail_requests, signin
 from shared.portal.schemas import Accepted, PortalMe, ResidentRef
 from shared.portal.tenancies import tenancies_of
 from shared.residents import repository as residents
@@ -26,7 +26,7 @@ def invite(caller: Caller, resident_id: str, meta: RequestMeta) -> Accepted:
         raise Conflict("This address is a staff account's; staff sign in with a password and MFA.")
     if reason is not None:
         raise Conflict("This resident's portal access is suspended.")
-    requests.portal_invite(caller.community_id, resident.id, caller.user_id, meta)
+    mail_requests.portal_invite(caller.community_id, resident.id, caller.user_id, meta)
     return Accepted()
 
 

@@ -24,7 +24,7 @@ from shared.platform.errors import InvalidCredentials, TokenInvalid
 from shared.platform.masking import mask_email
 from shared.platform.observability import logger
 from shared.portal import mail, repository
-from shared.portal.requests import AccountRequest
+from shared.portal.mail_requests import AccountRequest
 from shared.portal.schemas import MagicLinkVerify
 from shared.residents import repository as residents
 from shared.residents.models import Resident

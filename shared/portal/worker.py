@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from shared.platform.observability import logger
 from shared.portal import recovery, signin
-from shared.portal.requests import AccountRequest
+from shared.portal.mail_requests import AccountRequest
 
 
 def handle(request: AccountRequest) -> str:

@@ -302,5 +302,5 @@ ROUTES += (
           grants=(_W, _AUDIT), public=True, memory_mb=1024),
     Route("POST", "/v1/residents/{id}/portal-invite", "functions.api.residents.portal_invite",
           Permission.PORTAL_INVITE, "residents", "Mail an owner or tenant their portal sign-in link and code",
-          grants=(_R, _ACCOUNT_MAIL), status=202, idempotent=True),
+          grants=(_W, _ACCOUNT_MAIL), status=202, idempotent=True),
 )

@@ -1,7 +1,7 @@
 """POST /v1/auth/magic-link: a resident asks for a sign-in link and code; 202 whatever the address."""
 
 from shared.platform.http import endpoint
-from shared.portal import requests
+from shared.portal import mail_requests
 from shared.portal.schemas import Accepted, MagicLinkRequest
 
 api = endpoint(__name__)
@@ -9,7 +9,7 @@ api = endpoint(__name__)
 
 @api
 def request_magic_link(body: MagicLinkRequest) -> Accepted:
-    requests.magic_link(body.community, body.email, api.meta())
+    mail_requests.magic_link(body.community, body.email, api.meta())
     return Accepted()
 
 
