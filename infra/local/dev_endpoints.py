@@ -53,8 +53,8 @@ code,pre{background:#f3f3f3;padding:.15rem .3rem;word-break:break-all;white-spac
       mail = box.items.slice().reverse().find(m => (m.text || "").includes(encodeURIComponent(token)) ||
                                                   (m.text || "").includes(token));
       const found = mail && /code where you asked for it: (\\d{6})/.exec(mail.text);
-      document.getElementById("code").textContent = found ? found[1] + "  (to " + mail.to + ")" : "(not found)";
-      if (found) mail.code = found[1];
+      if (found) { mail.code = found[1]; mail.address = [].concat(mail.to)[0]; }
+      document.getElementById("code").textContent = found ? `${mail.code}  (to ${mail.address})` : "(not found)";
     });
     async function verify(body) {
       const answer = await fetch("/v1/auth/magic-link/verify", {method: "POST",
@@ -65,7 +65,7 @@ code,pre{background:#f3f3f3;padding:.15rem .3rem;word-break:break-all;white-spac
     document.getElementById("by-token").onclick = () => verify({token});
     document.getElementById("by-code").onclick = () => mail && mail.code && verify({
       community: ((/community: ([a-z0-9-]+)/.exec(mail.text) || [])[1]) || prompt("community slug"),
-      email: mail.to, code: mail.code});
+      email: mail.address, code: mail.code});
   </script>
 </body>
 </html>
