@@ -239,3 +239,38 @@ def test_a_redelivered_request_mails_once(aws_env: dict[str, Any], community: di
     assert account_mail.handler(event, FakeContext()) == {"batchItemFailures": []}
     assert account_mail.handler(event, FakeContext()) == {"batchItemFailures": []}  # SQS delivered it again
     assert len(sign_in_mails(cid, "twice@example.com")) == 1
+
+
+def test_requests_are_rate_limited_per_ip(aws_env: dict[str, Any], community: dict[str, Any]) -> None:
+    slug = community["community"]["slug"]
+    for n in range(20):
+        ask(slug, f"spray-{n}@example.com")
+    limited = call("POST", "/v1/auth/magic-link", json_body={"community": slug, "email": "spray-x@example.com"})
+    assert limited.status == 429 and limited.body["error"]["code"] == "RATE_LIMITED"
+
+
+def test_a_suspended_portal_user_gets_no_link_and_the_role_follows_the_record(
+        aws_env: dict[str, Any], community: dict[str, Any]) -> None:
+    cid, slug, admin = community["community"]["id"], community["community"]["slug"], community["access_token"]
+    resident = add_resident(cid, "owner", "sal@example.com")
+    ask(slug, "sal@example.com")
+    run_account_mail(aws_env)
+    ((token, _),) = sign_in_mails(cid, "sal@example.com")
+    user_id = call("POST", "/v1/auth/magic-link/verify", json_body={"token": token}).body["user"]["id"]
+
+    assert call("PATCH", f"/v1/residents/{resident.id}", token=admin, json_body={"role": "tenant"}).status == 200
+    ask(slug, "sal@example.com")
+    run_account_mail(aws_env)
+    token = sign_in_mails(cid, "sal@example.com")[0][0]
+    again = call("POST", "/v1/auth/magic-link/verify", json_body={"token": token})
+    assert again.status == 200 and again.body["user"]["role"] == "tenant", again.body
+    assert again.body["user"]["id"] == user_id
+
+    suspended = call("PATCH", f"/v1/users/{user_id}", token=admin, json_body={"status": "suspended"})
+    assert suspended.status == 200, suspended.body
+    assert call("GET", "/v1/me", token=again.body["access_token"]).status == 401  # its sessions ended
+    ask(slug, "sal@example.com")
+    run_account_mail(aws_env)
+    assert len(sign_in_mails(cid, "sal@example.com")) == 2  # no third mail
+    outcomes = [e.detail["outcome"] for e in audit_events(aws_env) if e.action == "auth.magic_link.requested"]
+    assert outcomes == ["sent", "sent", "portal_user_suspended"]
