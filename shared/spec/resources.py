@@ -316,6 +316,11 @@ AUTHORIZER_HANDLER = "functions.authorizer"
 AUTHORIZER_GRANTS: tuple[Grant, ...] = (Grant.TABLE_READ, Grant.SIGNING_KEY_READ)
 AUTHORIZER_TIMEOUT_S = 5
 
+# The HTTP API's `$default` route: any method and path that no route of the table matches reaches this
+# function (no authorizer, no grants), which answers the contract's 404 body instead of API Gateway's own
+# `{"message": "Not Found"}`. The local gateway invokes the same function for an unmatched request.
+NOT_FOUND_HANDLER = "functions.api.not_found"
+
 
 def function_environment(
     *,
