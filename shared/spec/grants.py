@@ -31,3 +31,5 @@ class Grant(StrEnum):
     # The worker neither untags nor deletes: a processed CSV expires with the pending tag (a day).
     IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging
     IMPORT_OBJECTS_READ = "s3:imports:read"  # GetObject (and so HeadObject and ranged GETs)
+    # PutObject under provider-notifications/* (the raw SES/SNS notifications the provider-events worker keeps).
+    RAW_NOTIFICATIONS_WRITE = "s3:provider-notifications:write"
