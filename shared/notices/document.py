@@ -27,6 +27,10 @@ METHODS = {
     ServiceMethod.COURIER: "giving it to a courier",
     ServiceMethod.EMAIL: "sending it by email, with the tenant's consent",
 }
+# Letters and punctuation with no Latin-1 form and no decomposition to one.
+SUBSTITUTES = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE",
+                             "œ": "oe", "‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-",
+                             "—": "-", "…": "..."})
 DISCLAIMER = ("Prepared by Porchlight from the landlord's records. This is not legal advice. Serve the Landlord "
               "and Tenant Board's official form; these particulars support it.")
 CERTIFICATE = "Certificate of Service"
@@ -53,7 +57,7 @@ class NoticeDocument(_Frozen):
 def latin1(text: str) -> str:
     """`text` as Helvetica can write it: accents kept where Latin-1 has them, dropped or '?' elsewhere."""
     out = []
-    for char in text:
+    for char in text.translate(SUBSTITUTES):
         try:
             char.encode("latin-1")
             out.append(char)
