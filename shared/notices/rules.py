@@ -17,6 +17,10 @@ from types import MappingProxyType
 # The Residential Tenancies Act, 2006 (S.O. 2006, c. 17) came into force on this day.
 RTA_IN_FORCE = date(2007, 1, 31)
 
+# Methods the LTB's Rules allow under s.191(1)(g). We record the RTA's commencement as their in-force date:
+# every notice this system computes is served long after the Rules allowed them (see docs/notices.md).
+LTB_RULES = "LTB Rules of Procedure, Rule 3 (under RTA s.191(1)(g))"
+
 # Keys of the rules (the `rule` of every check and reminder).
 SERVICE_HAND = "service.hand"
 SERVICE_MAILBOX = "service.mailbox"
@@ -71,9 +75,10 @@ RULES: tuple[Rule, ...] = (
     Rule(SERVICE_MAIL, "RTA s.191(1)(f), (2)", "Sent by mail: deemed served on the 5th day after mailing.",
          RTA_IN_FORCE, days=5),
     Rule(SERVICE_COURIER, "RTA s.191(1)(g); LTB Rules of Procedure, Rule 3", "Given to a courier: deemed served "
-         "on the next business day (Ontario holidays excluded).", RTA_IN_FORCE, business_days=1),
+         "on the next business day (Ontario holidays excluded).", RTA_IN_FORCE, enacted_by=LTB_RULES, business_days=1),
     Rule(SERVICE_EMAIL, "RTA s.191(1)(g); LTB Rules of Procedure, Rule 3", "Sent by email: served the same day, "
-         "only if the tenant consented to service by email.", RTA_IN_FORCE, requires_consent=True),
+         "only if the tenant consented to service by email.", RTA_IN_FORCE, enacted_by=LTB_RULES,
+         requires_consent=True),
     # N1: notice of rent increase.
     Rule(N1_INCREASE, "RTA s.116(1)", "An N1 gives notice of an increase: the new rent is above the current rent.",
          RTA_IN_FORCE),
@@ -101,8 +106,8 @@ RULES: tuple[Rule, ...] = (
     Rule(N4_L1_WINDOW, "RTA s.69(2)", "An L1 application may be filed no later than 30 days after the "
          "termination date.", RTA_IN_FORCE, days=30),
     # N11: agreement to end the tenancy.
-    Rule(N11_SIGNATURES, "RTA s.37(1), (4)", "An agreement to end the tenancy binds only once the landlord and "
-         "every tenant have signed it, and not at the start of the tenancy.", RTA_IN_FORCE),
+    Rule(N11_SIGNATURES, "RTA s.37(1), (4)", "An agreement to end the tenancy binds once the landlord and every "
+         "tenant have signed it; one made when the tenancy was entered into is void.", RTA_IN_FORCE),
     Rule(N11_TERMINATION, "RTA s.37(1)", "The termination date is any date the landlord and every tenant agreed "
          "to, on or after the agreement.", RTA_IN_FORCE),
     Rule(N11_L3_WINDOW, "RTA s.77(2)", "An L3 application may be filed no later than 30 days after the "
