@@ -108,9 +108,31 @@ def test_email_needs_the_tenants_consent(method: ServiceMethod, consent: bool, o
     assert "s.191" in check.citation
 
 
+@pytest.mark.parametrize(("method", "citation"), [
+    (ServiceMethod.HAND, "RTA s.191(1)(a), (c)"), (ServiceMethod.MAILBOX, "RTA s.191(1)(d), (e)"),
+    (ServiceMethod.MAIL, "RTA s.191(1)(f), (3)"), (ServiceMethod.COURIER, "RTA s.191(1)(g); LTB Rules 3.1(f), 3.8"),
+])
+def test_each_method_cites_its_provision(method: ServiceMethod, citation: str) -> None:
+    assert service_check(method, d("2026-11-02"), tenancy()).citation == citation
+
+
+@pytest.mark.parametrize(("method", "served", "allowed"), [
+    (ServiceMethod.COURIER, "2021-08-31", False), (ServiceMethod.COURIER, "2021-09-01", True),
+    (ServiceMethod.EMAIL, "2021-08-31", False), (ServiceMethod.EMAIL, "2021-09-01", True),
+    (ServiceMethod.MAIL, "2021-08-31", True), (ServiceMethod.HAND, "2010-01-04", True),
+])
+def test_ltb_rule_methods_apply_from_the_rules_we_verified(method: ServiceMethod, served: str, allowed: bool) -> None:
+    t = tenancy(email_service_consent=True, start_on=d("2008-01-01"))
+    if allowed:
+        assert evaluate.calculate(NoticeType.N4, t, d(served), method).deemed_served_on >= d(served)
+    else:
+        with pytest.raises(rules.NoRuleInForce):
+            evaluate.calculate(NoticeType.N4, t, d(served), method)
+
+
 def test_email_check_cites_the_ltb_rule_and_says_why() -> None:
     check = service_check(ServiceMethod.EMAIL, d("2026-11-02"), tenancy())
-    assert "Rule 3" in check.citation
+    assert check.citation == "RTA s.191(1)(g); LTB Rules 3.4, 3.8"
     assert "consent" in check.message
 
 
@@ -119,7 +141,7 @@ def test_calculate_refuses_email_without_consent(notice: NoticeType) -> None:
     with pytest.raises(RuleFailed) as caught:
         evaluate.calculate(notice, tenancy(), d("2026-11-02"), ServiceMethod.EMAIL)
     assert [c.rule for c in caught.value.checks] == [rules.SERVICE_EMAIL]
-    assert "Rule 3" in str(caught.value)
+    assert "LTB Rules 3.4" in str(caught.value)
 
 
 @pytest.mark.parametrize("notice", list(NoticeType))
