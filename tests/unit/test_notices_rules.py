@@ -56,14 +56,14 @@ def test_rules_apply_from_their_in_force_date(key: str, on: str, in_force: bool)
 
 
 def test_a_newer_version_wins_from_its_date_only() -> None:
-    newer = Rule(rules.SERVICE_MAIL, "RTA s.191(2) (amended)", "Sent by mail: deemed served on the 3rd day.",
+    newer = Rule(rules.SERVICE_MAIL, "RTA s.191(3) (amended)", "Sent by mail: deemed served on the 3rd day.",
                  date(2027, 1, 1), days=3)
     book = RuleBook(rules=(*RULES, newer))
     assert book.rule(rules.SERVICE_MAIL, d("2026-12-31")).days == 5
     assert book.rule(rules.SERVICE_MAIL, d("2027-01-01")).days == 3
     calc = evaluate.calculate(NoticeType.N4, tenancy(), d("2027-01-04"), ServiceMethod.MAIL, book=book)
     assert calc.deemed_served_on == d("2027-01-07")
-    assert calc.rules[0].citation == "RTA s.191(2) (amended)"
+    assert calc.rules[0].citation == "RTA s.191(3) (amended)"
 
 
 def test_proclaiming_needs_exactly_one_pending_version() -> None:
