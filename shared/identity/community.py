@@ -64,3 +64,11 @@ def list_all(*, limit: int, after: str | None) -> CommunityList:
     """Every community, for the super admin (the platform pseudo-community binds the cursor)."""
     items, last = repository.list_communities(limit=limit, after=cursor.decode(PLATFORM, after))
     return CommunityList(items=[detail(c) for c in items], next_cursor=cursor.encode(PLATFORM, last))
+
+
+def timezone_of(community_id: str) -> str:
+    """The community's IANA time zone, for domains that judge dates on its calendar (work-order triage)."""
+    community = repository.get_community(community_id)
+    if community is None:
+        raise NotFound()
+    return community.timezone

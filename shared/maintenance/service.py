@@ -1,0 +1,27 @@
+"""The work-order service, so far: triage for anyone who may create orders (nothing is saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from shared.maintenance import triage as rules
+from shared.maintenance.schemas import TriageAnswer, TriageRequest, TriageRule
+from shared.maintenance.season import HeatingSeason
+from shared.platform import clock
+from shared.platform.context import Caller
+
+# community id -> its IANA time zone. Identity owns the community; the handler passes this lookup in.
+ZoneOf = Callable[[str], str]
+
+
+def triage(caller: Caller, request: TriageRequest, *, zone_of: ZoneOf, season: HeatingSeason | None = None,
+           at: datetime | None = None) -> TriageAnswer:
+    """Run the triage rules as of now on the community's calendar."""
+    result = rules.triage(request.category, request.answers, at=at or clock.now(),
+                          zone=zone_of(caller.community_id), season=season)
+    return TriageAnswer(
+        severity=result.severity, reasons=result.reasons, self_help=list(result.self_help),
+        rules=[TriageRule(rule=f.rule, severity=f.severity, reason=f.reason, citations=[c.ref for c in f.citations])
+               for f in result.findings],
+        in_heating_season=result.in_heating_season)
