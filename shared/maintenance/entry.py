@@ -13,7 +13,7 @@ The 24 hours are elapsed time, so across a daylight-saving change "tomorrow at t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,8 @@ def check_window(starts_at: datetime, ends_at: datetime, *, now: datetime, zone:
                  approved_by_lead: bool = False) -> EntryDecision:
     """Judge the window [starts_at, ends_at] as notice given at `now` in the community's `zone`."""
     _aware(starts_at, ends_at, now)
+    # Elapsed time is measured in UTC: between two datetimes of one zone Python subtracts wall clocks.
+    starts_at, ends_at, now = starts_at.astimezone(UTC), ends_at.astimezone(UTC), now.astimezone(UTC)
     tz = ZoneInfo(zone)
     basis = Basis.EMERGENCY if emergency else Basis.TENANT_APPROVAL if approved_by_lead else Basis.NOTICE
     waiver = {

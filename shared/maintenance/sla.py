@@ -10,7 +10,7 @@ stays on the clock, because the tenant is still waiting.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -42,9 +42,10 @@ class SlaHours(BaseModel):
 def due_at(created_at: datetime, priority: Priority, sla: SlaHours | None = None) -> datetime:
     if created_at.tzinfo is None:
         raise ValueError("`created_at` must carry its time zone")
-    return created_at + timedelta(hours=(sla or SlaHours()).hours(priority))
+    # In UTC: Python adds a timedelta to a zoned datetime on the wall clock, which is off by the DST jump.
+    return created_at.astimezone(UTC) + timedelta(hours=(sla or SlaHours()).hours(priority))
 
 
 def overdue(due: datetime, status: Status, at: datetime) -> bool:
     """Past due (strictly: due at 12:00 is not overdue at 12:00) and not done."""
-    return status not in DONE and at > due
+    return status not in DONE and at.astimezone(UTC) > due.astimezone(UTC)

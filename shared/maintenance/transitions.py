@@ -10,7 +10,7 @@ with a condition on the status it read, so two concurrent moves cannot both win.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from shared.maintenance.models import Status
@@ -93,7 +93,7 @@ def _refusal(state: OrderState, to: Status, actor: Actor, *, own: bool, at: date
         return "Residents may only change their own orders."
     if (state.status, to) not in RESIDENT_MOVES:
         return "Residents may only cancel their own open order or reopen their completed one."
-    late = state.completed_at is None or at - state.completed_at > REOPEN_WINDOW
+    late = state.completed_at is None or at.astimezone(UTC) - state.completed_at.astimezone(UTC) > REOPEN_WINDOW
     if (state.status, to) == REOPEN and late:
         return f"A completed order can be reopened by its resident within {REOPEN_WINDOW.days} days."
     return None
