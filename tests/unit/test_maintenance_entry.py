@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.maintenance.entry import Basis, EntryRefused, check_window, require_allowed
+from shared.maintenance.entry import Basis, EntryDecision, EntryRefused, check_window, require_allowed
 
 pytestmark = pytest.mark.unit
 
@@ -48,8 +48,8 @@ CASES = [
 ]
 
 
-def _ok(decision, rule: str) -> bool:  # type: ignore[no-untyped-def]
-    return next(c for c in decision.checks if c.rule == rule).ok  # type: ignore[no-any-return]
+def _ok(decision: EntryDecision, rule: str) -> bool:
+    return next(c for c in decision.checks if c.rule == rule).ok
 
 
 @pytest.mark.parametrize(("now", "starts", "ends", "notice", "hours"), [c[1:] for c in CASES],
