@@ -62,6 +62,13 @@ def test_every_rule_and_baseline_has_a_case() -> None:
     assert set(BASELINES) == set(Category)
 
 
+def test_the_docs_list_every_rule() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "work-orders.md").read_text()
+    assert all(f"| `{rule.id}` |" in text for rule in RULES)
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_every_rule_says_why_and_what_to_do(rule) -> None:  # type: ignore[no-untyped-def]
     assert rule.answer in Answers.model_fields
