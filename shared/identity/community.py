@@ -23,6 +23,7 @@ def detail(community: Community) -> CommunityDetail:
         id=community.id, slug=community.slug, name=community.name, timezone=community.timezone,
         mfa_required_roles=community.mfa_required_roles, sender=community.sender, branding=community.branding,
         default_region=community.default_region, delinquency_threshold=community.delinquency_threshold,
+        work_order_sla_hours=community.work_order_sla_hours, heating_season=community.heating_season,
         created_at=community.created_at, updated_at=community.updated_at,
     )
 
@@ -66,9 +67,10 @@ def list_all(*, limit: int, after: str | None) -> CommunityList:
     return CommunityList(items=[detail(c) for c in items], next_cursor=cursor.encode(PLATFORM, last))
 
 
-def timezone_of(community_id: str) -> str:
-    """The community's IANA time zone, for domains that judge dates on its calendar (work-order triage)."""
+def settings_of(community_id: str) -> Community:
+    """The community and its settings, for domains that judge by them (work-order triage: the time zone
+    and the heating season)."""
     community = repository.get_community(community_id)
     if community is None:
         raise NotFound()
-    return community.timezone
+    return community

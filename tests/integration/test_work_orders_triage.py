@@ -106,3 +106,42 @@ def test_the_sample_event(admin: dict[str, Any]) -> None:
     assert body["severity"] == "emergency" and [r["rule"] for r in body["rules"]][:1] == ["gas_smell"]
     # The sample's placeholder identity names nobody: 401, never a 500.
     assert triage.handler(load("api-work-orders-triage.json"), FakeContext())["statusCode"] == 401
+
+
+def test_work_order_settings_default_to_the_contract_and_can_be_changed(admin: dict[str, Any]) -> None:
+    token = admin["access_token"]
+    community = call("GET", "/v1/community", token=token).body
+    assert community["work_order_sla_hours"] == {"emergency": 4, "high": 24, "medium": 72, "low": 192}
+    assert community["heating_season"] == {"starts": "09-15", "ends": "06-01"}
+    patched = call("PATCH", "/v1/community", token=token, json_body={
+        "work_order_sla_hours": {"emergency": 2, "high": 12, "medium": 48, "low": 120},
+        "heating_season": {"starts": "09-15", "ends": "06-15"}})
+    assert patched.status == 200, patched.body
+    again = call("GET", "/v1/community", token=token).body
+    assert again["work_order_sla_hours"] == {"emergency": 2, "high": 12, "medium": 48, "low": 120}
+    assert again["heating_season"] == {"starts": "09-15", "ends": "06-15"}
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"work_order_sla_hours": {"emergency": 48, "high": 24, "medium": 72, "low": 192}}, "work_order_sla_hours"),
+    ({"work_order_sla_hours": {"emergency": 0}}, "work_order_sla_hours.emergency"),
+    ({"work_order_sla_hours": {"urgent": 1}}, "work_order_sla_hours.urgent"),
+    ({"heating_season": {"starts": "13-01"}}, "heating_season.starts"),
+    ({"heating_season": {"ends": "02-30"}}, "heating_season.ends"),
+], ids=["shrinking", "zero", "unknown-priority", "bad-month", "bad-day"])
+def test_bad_work_order_settings_are_422(admin: dict[str, Any], body: dict[str, Any], field: str) -> None:
+    answer = call("PATCH", "/v1/community", token=admin["access_token"], json_body=body)
+    assert answer.status == 422, answer.body
+    assert field in [d["field"] for d in answer.body["error"]["details"]], answer.body
+
+
+def test_triage_uses_the_communitys_heating_season(admin: dict[str, Any]) -> None:
+    _travel_to(datetime(2027, 6, 10, 16, 0, tzinfo=UTC))  # noon in Toronto, after Toronto's 1 June
+    token = token_for(admin, Role.TENANT)
+    body = {"category": "heating", "answers": {"no_heat": True}}
+    assert call("POST", PATH, token=token, json_body=body).body["severity"] == "high"
+    admin_token = token_for(admin, Role.ADMIN)
+    london = {"heating_season": {"starts": "09-15", "ends": "06-15"}}  # e.g. London, Ontario
+    assert call("PATCH", "/v1/community", token=admin_token, json_body=london).status == 200
+    answer = call("POST", PATH, token=token, json_body=body).body
+    assert answer["severity"] == "emergency" and "15 September to 15 June" in answer["reasons"][0]

@@ -11,7 +11,7 @@ api = endpoint(__name__)
 
 @api
 def triage_work_order(body: TriageRequest) -> TriageAnswer:
-    return service.triage(current_caller(), body, zone_of=community.timezone_of)
+    return service.triage(current_caller(), body, calendar_of=community.settings_of)
 
 
 handler = api.handler
