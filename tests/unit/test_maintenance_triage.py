@@ -177,3 +177,31 @@ def test_local_day_uses_the_offset_of_the_instant() -> None:
     eastern = timezone(timedelta(hours=-5))
     assert local_day(datetime(2026, 9, 15, 1, 0, tzinfo=eastern), "UTC") == date(2026, 9, 15)
     assert local_day(datetime(2026, 9, 15, 1, 0, tzinfo=UTC), TORONTO) == date(2026, 9, 14)
+
+
+def test_the_service_judges_by_the_communitys_calendar() -> None:
+    from dataclasses import dataclass
+
+    from shared.maintenance import service
+    from shared.maintenance.schemas import TriageRequest
+    from shared.platform.context import Caller
+    from shared.spec.permissions import Role
+
+    @dataclass(frozen=True)
+    class Community:
+        timezone: str
+        heating_season: HeatingSeason
+
+    asked: list[str] = []
+
+    def calendar_of(community_id: str) -> Community:
+        asked.append(community_id)
+        return Community(TORONTO, HeatingSeason(starts="09-15", ends="06-15"))
+
+    caller = Caller(user_id="u1", community_id="c1", role=Role.TENANT, session_id="s1")
+    request = TriageRequest.model_validate({"category": "heating", "answers": {"no_heat": True}})
+    answer = service.triage(caller, request, calendar_of=calendar_of, at=_toronto(2027, 6, 10, 12))
+    assert asked == ["c1"]
+    assert answer.severity is P.EMERGENCY and answer.in_heating_season
+    assert answer.rules[0].rule == "no_heat_in_season" and answer.rules[0].citations
+    assert answer.reasons == [answer.rules[0].reason]
