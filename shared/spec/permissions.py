@@ -29,6 +29,8 @@ class Permission(StrEnum):
     ASSETS_MANAGE = "assets.manage"
     ASSETS_READ = "assets.read"  # owner/tenant: what their role may see (enforced by the query)
     PLATFORM_ADMIN = "platform.admin"
+    # Work orders (issue 13): staff write, and owners/tenants create on their own units (the query scopes them).
+    WORK_ORDERS_CREATE = "work_orders.create"
 
 
 _ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
@@ -45,6 +47,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ASSETS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.ASSETS_READ: _ALL_COMMUNITY,
     Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),
+    # "work orders read / write": admin ✓/✓, manager ✓/✓ ¹, board read only, owner/tenant create on their units.
+    Permission.WORK_ORDERS_CREATE: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.TENANT}),
 }
 
 

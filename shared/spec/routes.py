@@ -280,3 +280,11 @@ ROUTES += (
     Route("GET", "/v1/residents/imports/{id}", "functions.api.residents.imports_get", _RR, "residents",
           "An import's status, counts and row errors", grants=(_R,)),
 )
+
+
+# Work orders (issue 13), first slice: triage only, which saves nothing. Appended so merges stay easy.
+ROUTES += (
+    Route("POST", "/v1/work-orders/triage", "functions.api.work_orders.triage", Permission.WORK_ORDERS_CREATE,
+          "work_orders", "Triage a problem: severity, reasons and what to do first (nothing is saved)",
+          grants=(_R,)),
+)
