@@ -29,6 +29,7 @@ class Permission(StrEnum):
     ASSETS_MANAGE = "assets.manage"
     ASSETS_READ = "assets.read"  # owner/tenant: what their role may see (enforced by the query)
     PLATFORM_ADMIN = "platform.admin"
+    INTAKE_MANAGE = "intake.manage"  # the rental intake form and its applications (issue 15)
 
 
 _ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
@@ -45,6 +46,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ASSETS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.ASSETS_READ: _ALL_COMMUNITY,
     Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),
+    Permission.INTAKE_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
 }
 
 
