@@ -197,8 +197,8 @@ INTAKE_FORM_PREFIX = "INTAKEFORM#"
 APPLICATION_PREFIX = "APP#"
 
 
-def intake_form_version(community_id: str, version: int) -> tuple[str, str]:
-    return community_pk(community_id), f"{INTAKE_FORM_PREFIX}{int(version):06d}"
+def intake_form_version(community_id: str, version: int | str) -> tuple[str, str]:
+    return community_pk(community_id), f"{INTAKE_FORM_PREFIX}{str(version).zfill(6)}"
 
 
 def application(community_id: str, application_id: str) -> tuple[str, str]:
