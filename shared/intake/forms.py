@@ -79,12 +79,12 @@ def _refuse(problems: list[profile.Problem], prefix: str) -> ValidationFailed:
 
 def _ui_problems(ui_schema: dict[str, Any]) -> list[profile.Problem]:
     """The UI schema is the SPA's (react-jsonschema-form) and not interpreted here: only bounded."""
-    size = len(json.dumps(ui_schema, separators=(",", ":"), ensure_ascii=False).encode())
-    if size > profile.MAX_BYTES:
-        return [profile.Problem("", f"the UI schema is {size} bytes; at most {profile.MAX_BYTES} are allowed")]
     too_deep = profile.json_depth(ui_schema, profile.MAX_JSON_DEPTH)
     if too_deep is not None:
         return [profile.Problem(profile.pointer(too_deep), f"nested deeper than {profile.MAX_JSON_DEPTH} levels")]
+    size = len(json.dumps(ui_schema, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > profile.MAX_BYTES:
+        return [profile.Problem("", f"the UI schema is {size} bytes; at most {profile.MAX_BYTES} are allowed")]
     return []
 
 

@@ -3,9 +3,10 @@
 A form is saved only when it passes two checks (docs/intake-forms.md):
 1. `meta_problems`: the 2020-12 meta-schema (jsonschema), every error rather than the best one;
 2. `profile_problems`: our walk, which allows only the contract's keywords and formats, local `$ref`
-   into the root `$defs` only (so nothing can ever be fetched), no `$ref` cycles, schema nesting of at
-   most 8 levels counted through `$ref`, and short, compilable `pattern`s without the nested quantifiers
-   or backreferences that make a regex backtrack catastrophically.
+   into the root `$defs` only (so nothing can ever be fetched), schema nesting of at most 8 levels where
+   following a `$ref` counts as a level (so a chain or cycle of references is refused too), and short,
+   compilable `pattern`s without the nested quantifiers or backreferences that make a regex backtrack
+   catastrophically.
 Every problem carries the JSON pointer of the offending keyword. `document_problems` runs first and
 bounds the document itself (size, raw nesting), so neither pass can be made to recurse without end.
 """
@@ -62,13 +63,14 @@ def json_depth(value: Any, limit: int) -> tuple[str | int, ...] | None:
 
 
 def document_problems(schema: Any) -> list[Problem]:
-    """Size and raw nesting: bounds that make the other checks safe to run."""
-    size = len(json.dumps(schema, separators=(",", ":"), ensure_ascii=False).encode())
-    if size > MAX_BYTES:
-        return [Problem("", f"the schema is {size} bytes; at most {MAX_BYTES} are allowed")]
+    """Raw nesting (first: measuring the size serialises, which recurses), then size: bounds that make
+    the other checks safe to run."""
     too_deep = json_depth(schema, MAX_JSON_DEPTH)
     if too_deep is not None:
         return [Problem(pointer(too_deep), f"JSON nested deeper than {MAX_JSON_DEPTH} levels")]
+    size = len(json.dumps(schema, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > MAX_BYTES:
+        return [Problem("", f"the schema is {size} bytes; at most {MAX_BYTES} are allowed")]
     return []
 
 

@@ -33,6 +33,7 @@ PUBLIC = {
     "POST /v1/auth/mfa/verify", "POST /v1/auth/refresh", "POST /v1/auth/verify-email",
     "POST /v1/auth/invitations/accept", "GET /v1/t/open/{token}", "GET /v1/t/click/{token}",
     "GET /v1/unsubscribe/{token}", "POST /v1/unsubscribe/{token}",
+    "GET /v1/public/{slug}/intake-form", "POST /v1/public/{slug}/applications",  # issue 15: applicants
 }
 
 
@@ -59,6 +60,10 @@ def expected(route: Route) -> set[Role]:
         return STAFF_READ
     if path.startswith("/v1/assets"):
         return COMMUNITY if read else STAFF_WRITE  # reads filtered by role visibility
+    if path.startswith(("/v1/intake-form", "/v1/applications")):
+        return STAFF_WRITE  # "intake form, applications": admin and manager
+    if path.startswith("/v1/onboarding"):
+        return {ADMIN}  # setting the community up: community settings are the admin's
     raise AssertionError(f"{route.route_key} is not in the contract's role table: classify it here")
 
 
