@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +291,15 @@ def test_fuzzed_bodies_never_make_the_public_endpoint_answer_500(admin: dict[str
     if answer.status >= 400:
         assert set(answer.body) == {"error"} and answer.body["error"]["code"]
 
+
+
+def test_the_public_application_sample_event() -> None:
+    from functions.api.intake import public_apply
+    from tests.support.api import FakeContext
+
+    signup("Willow Creek Condos", "wendy@example.com")
+    event = json.loads((Path(__file__).parents[2] / "events" / "api-public-application.json").read_text())
+    answer = public_apply.handler(event, FakeContext())
+    assert answer["statusCode"] == 201, answer
+    assert json.loads(answer["body"])["status"] == "submitted"
+    assert public_apply.handler(event, FakeContext())["body"] == answer["body"]  # its Idempotency-Key replays
