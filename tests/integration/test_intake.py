@@ -303,3 +303,13 @@ def test_the_public_application_sample_event() -> None:
     assert answer["statusCode"] == 201, answer
     assert json.loads(answer["body"])["status"] == "submitted"
     assert public_apply.handler(event, FakeContext())["body"] == answer["body"]  # its Idempotency-Key replays
+
+
+def test_the_demo_seed_adds_one_application_once(admin: dict[str, Any]) -> None:
+    from shared.intake import demo
+
+    cid, token = admin["community"]["id"], admin["access_token"]
+    first = demo.seed(cid)
+    assert first is not None and demo.seed(cid) is None
+    stored = call("GET", f"/v1/applications/{first}", token=token).body
+    assert stored["form_version"] == 1 and stored["answers"] == demo.ANSWERS

@@ -144,3 +144,9 @@ def test_a_remote_ref_is_never_fetched() -> None:
     validator = answers.compile(form(x={"$ref": "https://example.com/s.json"}))
     with pytest.raises(Unresolvable):
         answers.errors(validator, {"x": 1})
+
+
+def test_the_demo_application_is_valid_under_the_default_form() -> None:
+    from shared.intake import demo
+
+    assert answers.errors(answers.compile(default_form.SCHEMA), demo.ANSWERS) == []
