@@ -132,4 +132,4 @@ class ApplicationConvert(_Request):
     start_on: date
     rent: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
     rent_period: Literal["monthly", "weekly", "daily"]
-    rent_due_day: int = Field(ge=1, le=28)
+    rent_due_day: int | None = Field(default=None, ge=1, le=28)  # 1–28 monthly, 1–7 weekly (properties checks)

@@ -25,7 +25,7 @@ class TenancyDraft:
     start_on: date
     rent: Decimal
     rent_period: str
-    rent_due_day: int
+    rent_due_day: int | None
     resident_id: str
     email_service_consent: bool = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +151,15 @@ def test_the_demo_application_is_valid_under_the_default_form() -> None:
     from shared.intake import demo
 
     assert answers.errors(answers.compile(default_form.SCHEMA), demo.ANSWERS) == []
+
+
+def test_handlers_import_jsonschema_only_when_they_use_it() -> None:
+    """Cold start: jsonschema (and its referencing registry) loads on the first validation, not at import."""
+    import subprocess
+    import sys
+
+    code = ("import sys, functions.api.intake.public_apply, functions.api.intake.form_put, "
+            "functions.api.onboarding.get; assert 'jsonschema' not in sys.modules, 'jsonschema imported'")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
