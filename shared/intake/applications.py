@@ -8,7 +8,6 @@ re-validated against a newer form; the applicant and the staff are mailed throug
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +15,7 @@ from shared.audit.events import AuditEvent, publish
 from shared.identity import repository as identity_repository
 from shared.intake import answers, forms, repository
 from shared.intake.models import Applicant, Application, ApplicationStatus
-from shared.intake.profile import json_depth, pointer
+from shared.intake.profile import json_depth, pointer, serialise
 from shared.intake.schemas import (
     ApplicationConvert,
     ApplicationCreate,
@@ -56,7 +55,11 @@ def _bounded(raw: dict[str, Any]) -> None:
     if too_deep is not None:
         raise ValidationFailed(details=[FieldError("/answers" + pointer(too_deep),
                                                    f"answers nest deeper than {MAX_ANSWERS_DEPTH} levels")])
-    size = len(json.dumps(raw, separators=(",", ":"), ensure_ascii=False).encode())
+    try:
+        size = len(serialise(raw).encode())
+    except ValueError as error:
+        raise ValidationFailed(details=[FieldError("/answers", "numbers must be finite (no NaN or Infinity)")]
+                               ) from error
     if size > MAX_ANSWERS_BYTES:
         raise PayloadTooLarge(f"The answers are {size} bytes; at most {MAX_ANSWERS_BYTES} are accepted.")
 

@@ -11,7 +11,6 @@ never changes, so a cached validator can never be stale.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from typing import Any
 
@@ -82,7 +81,10 @@ def _ui_problems(ui_schema: dict[str, Any]) -> list[profile.Problem]:
     too_deep = profile.json_depth(ui_schema, profile.MAX_JSON_DEPTH)
     if too_deep is not None:
         return [profile.Problem(profile.pointer(too_deep), f"nested deeper than {profile.MAX_JSON_DEPTH} levels")]
-    size = len(json.dumps(ui_schema, separators=(",", ":"), ensure_ascii=False).encode())
+    try:
+        size = len(profile.serialise(ui_schema).encode())
+    except ValueError:
+        return [profile.Problem("", "numbers must be finite (NaN and Infinity are not JSON)")]
     if size > profile.MAX_BYTES:
         return [profile.Problem("", f"the UI schema is {size} bytes; at most {profile.MAX_BYTES} are allowed")]
     return []

@@ -68,10 +68,18 @@ def document_problems(schema: Any) -> list[Problem]:
     too_deep = json_depth(schema, MAX_JSON_DEPTH)
     if too_deep is not None:
         return [Problem(pointer(too_deep), f"JSON nested deeper than {MAX_JSON_DEPTH} levels")]
-    size = len(json.dumps(schema, separators=(",", ":"), ensure_ascii=False).encode())
+    try:
+        size = len(serialise(schema).encode())
+    except ValueError:
+        return [Problem("", "numbers must be finite (NaN and Infinity are not JSON)")]
     if size > MAX_BYTES:
         return [Problem("", f"the schema is {size} bytes; at most {MAX_BYTES} are allowed")]
     return []
+
+
+def serialise(value: Any) -> str:
+    """Compact JSON as stored; ValueError for NaN or Infinity (Python's parser accepts them, JSON does not)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def meta_problems(schema: Any) -> list[Problem]:

@@ -313,3 +313,13 @@ def test_the_demo_seed_adds_one_application_once(admin: dict[str, Any]) -> None:
     assert first is not None and demo.seed(cid) is None
     stored = call("GET", f"/v1/applications/{first}", token=token).body
     assert stored["form_version"] == 1 and stored["answers"] == demo.ANSWERS
+
+
+def test_nan_and_infinity_are_refused_in_schemas_and_answers(admin: dict[str, Any]) -> None:
+    put = call("PUT", "/v1/intake-form", token=admin["access_token"],
+               body='{"schema": {"type": "object", "properties": {"n": {"type": "number", "maximum": Infinity}}}}')
+    assert put.status == 422 and put.body["error"]["details"][0]["field"] == "/schema"
+    answer = call("POST", f"/v1/public/{admin['community']['slug']}/applications",
+                  body='{"form_version": 1, "answers": {"x": NaN}, "applicant": {"full_name": "N", '
+                       '"email": "n@example.com"}}')
+    assert answer.status == 422 and answer.body["error"]["details"][0]["field"] == "/answers"
