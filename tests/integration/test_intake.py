@@ -21,6 +21,7 @@ from shared.platform.errors import Conflict
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup
 from tests.support.api import call
+from tests.support.queues import audit_events
 
 pytestmark = pytest.mark.integration
 
@@ -126,7 +127,7 @@ def test_versions_are_kept_and_each_application_is_checked_against_its_own(admin
     assert len(notices) == 2
 
 
-def test_review_lists_filters_and_changes_status(admin: dict[str, Any]) -> None:
+def test_review_lists_filters_and_changes_status(admin: dict[str, Any], aws_env: dict[str, Any]) -> None:
     token, slug = admin["access_token"], admin["community"]["slug"]
     first = apply(slug, 1, V1_ANSWERS).body["id"]
     second = apply(slug, 1, V1_ANSWERS, {**APPLICANT, "email": "eve@example.com"}).body["id"]
@@ -136,6 +137,9 @@ def test_review_lists_filters_and_changes_status(admin: dict[str, Any]) -> None:
                    json_body={"status": "approved", "note": "References checked"})
     assert changed.status == 200 and changed.body["status"] == "approved", changed.body
     assert changed.body["note"] == "References checked" and changed.body["reviewed_by"] == admin["user"]["id"]
+    changes = [e for e in audit_events(aws_env) if e.action == "application.status_changed"]
+    assert [(e.target, e.actor_id, e.detail["from"], e.detail["to"]) for e in changes] == [
+        (f"application:{first}", admin["user"]["id"], "submitted", "approved")]
     approved = call("GET", "/v1/applications", token=token, query={"status": "approved"}).body
     assert [a["id"] for a in approved["items"]] == [first]
     submitted = call("GET", "/v1/applications", token=token, query={"status": "submitted"}).body
