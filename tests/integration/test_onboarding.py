@@ -90,3 +90,17 @@ def test_a_community_from_before_onboarding_reads_all_todo(aws_env: dict[str, An
 
     progress = service.progress("01J0000000000000000000OLD0")
     assert [s.key for s in progress.steps] == list(ORDER) and not progress.completed
+
+
+def test_a_failing_progress_update_never_fails_the_write_it_follows(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = signup("Birch Court", "ann@example.com")
+
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise RuntimeError("throttled")
+
+    monkeypatch.setattr(repository, "set_step", broken)
+    created = call("POST", "/v1/residents", token=admin["access_token"],
+                   json_body={"first_name": "Al", "last_name": "Li", "role": "owner"})
+    assert created.status == 201, created.body
+    monkeypatch.undo()
+    assert statuses(admin["access_token"])["residents"] == "todo"  # can still be marked by hand
