@@ -246,7 +246,10 @@ class Endpoint:
                 return idempotency.run_once(
                     scope_pk=scope_pk,
                     key=idempotency_key,
-                    route_key=route.route_key,
+                    # A public route's records share one scope: its path parameters (a community's slug)
+                    # are part of what a key means, so the same key on another community acts again.
+                    route_key=route.route_key if not route.public or "{" not in route.path
+                    else f"{route.route_key} {event.get('rawPath', '')}",
                     user_id=user_id,
                     body=_body_text(event),
                     context=context,

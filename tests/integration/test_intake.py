@@ -327,3 +327,13 @@ def test_nan_and_infinity_are_refused_in_schemas_and_answers(admin: dict[str, An
                   body='{"form_version": 1, "answers": {"x": NaN}, "applicant": {"full_name": "N", '
                        '"email": "n@example.com"}}')
     assert answer.status == 422 and answer.body["error"]["details"][0]["field"] == "/answers"
+
+
+def test_one_idempotency_key_on_two_communities_submits_to_each(admin: dict[str, Any]) -> None:
+    """Public records share one scope: the slug in the path is part of what a key means."""
+    other = signup("Pine Rentals", "pat@example.com")
+    here = apply(admin["community"]["slug"], 1, V1_ANSWERS, **{"Idempotency-Key": "same-key"})
+    there = apply(other["community"]["slug"], 1, V1_ANSWERS, **{"Idempotency-Key": "same-key"})
+    assert here.status == there.status == 201 and here.body["id"] != there.body["id"]
+    seen = call("GET", f"/v1/applications/{there.body['id']}", token=other["access_token"])
+    assert seen.status == 200 and seen.body["applicant"]["email"] == "bea@example.com"
