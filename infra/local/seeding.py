@@ -14,6 +14,7 @@ from shared.campaigns import demo as demo_content
 from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
+from shared.intake import demo as intake_demo
 
 log = logging.getLogger("infra.local.seed")
 
@@ -27,8 +28,11 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         demo = identity_seed.seed_demo_community()
         community = identity_repository.community_by_slug(demo.slug)
         campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
+        application_id = intake_demo.seed(community.id) if community else None  # issue 15
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
     if campaign_id:
         log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
                  "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
+    if application_id:
+        log.info("a rental application on intake form version 1: GET /v1/applications/%s", application_id)
     return demo

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     # Work orders (issue 13): staff write, and owners/tenants create on their own units (the query scopes them).
     WORK_ORDERS_CREATE = "work_orders.create"
 
+    INTAKE_MANAGE = "intake.manage"  # the rental intake form and its applications (issue 15)
+
 
 _ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
 
@@ -49,6 +51,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),
     # "work orders read / write": admin ✓/✓, manager ✓/✓ ¹, board read only, owner/tenant create on their units.
     Permission.WORK_ORDERS_CREATE: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.TENANT}),
+
+    Permission.INTAKE_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
 }
 
 

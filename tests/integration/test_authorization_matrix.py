@@ -33,6 +33,7 @@ PUBLIC = {
     "POST /v1/auth/mfa/verify", "POST /v1/auth/refresh", "POST /v1/auth/verify-email",
     "POST /v1/auth/invitations/accept", "GET /v1/t/open/{token}", "GET /v1/t/click/{token}",
     "GET /v1/unsubscribe/{token}", "POST /v1/unsubscribe/{token}",
+    "GET /v1/public/{slug}/intake-form", "POST /v1/public/{slug}/applications",  # issue 15: applicants
 }
 
 
@@ -62,6 +63,11 @@ def expected(route: Route) -> set[Role]:
     if path == "/v1/work-orders/triage":
         # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.
         return {ADMIN, MANAGER, OWNER, TENANT}
+
+    if path.startswith(("/v1/intake-form", "/v1/applications")):
+        return STAFF_WRITE  # "intake form, applications": admin and manager
+    if path.startswith("/v1/onboarding"):
+        return {ADMIN}  # setting the community up: community settings are the admin's
     raise AssertionError(f"{route.route_key} is not in the contract's role table: classify it here")
 
 

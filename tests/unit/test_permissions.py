@@ -18,6 +18,7 @@ TABLE = {
     P.ASSETS_MANAGE: {R.ADMIN, R.MANAGER},
     P.ASSETS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
     P.PLATFORM_ADMIN: {R.SUPER_ADMIN},
+    P.INTAKE_MANAGE: {R.ADMIN, R.MANAGER},  # "intake form, applications"
     P.AUTHENTICATED: set(R),
     P.WORK_ORDERS_CREATE: {R.ADMIN, R.MANAGER, R.OWNER, R.TENANT},  # board reads only; tenants on their units
 }
