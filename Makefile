@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench-import bench
+.PHONY: install dev test test-fast coverage-notices lint layer synth deploy clean bench-cold-start bench-import bench
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: install
 ## Unit tests only (no AWS, a few seconds).
 test-fast: install
 	$(PY) -m pytest -m unit -q
+
+## Line coverage of the notice rules (shared/notices); the issue asks for at least 95 %.
+coverage-notices: install
+	$(PY) -m coverage run --source=shared/notices -m pytest -m unit -q -p no:xdist tests/unit/test_notices_*.py
+	$(PY) -m coverage report -m --fail-under=95
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -13,17 +13,20 @@ from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.config import StageConfig
 from infra.function import FunctionDefaults, PorchlightFunction
+from infra.nag import acknowledge
 from shared.spec.resources import (
     API_CORS,
     AUTHORIZER_CACHE_TTL_S,
     AUTHORIZER_GRANTS,
     AUTHORIZER_HANDLER,
     AUTHORIZER_TIMEOUT_S,
+    NOT_FOUND_HANDLER,
     CorsSpec,
 )
 
@@ -124,6 +127,35 @@ class Api(Construct):
             results_cache_ttl=Duration.seconds(AUTHORIZER_CACHE_TTL_S),
         )
         return self.authorizer
+
+    def add_default_route(self, defaults: FunctionDefaults) -> apigwv2.HttpRoute:
+        """`$default`: a request no route matches gets the contract's 404 body from a function with no grants,
+        instead of API Gateway's own `{"message": "Not Found"}`."""
+        self.not_found_function = PorchlightFunction(
+            self,
+            "NotFoundFunction",
+            defaults=defaults,
+            module=NOT_FOUND_HANDLER,
+            description="$default route: the contract's 404 body for any path or method no route matches",
+            grants=(),
+            memory_mb=128,
+            timeout=Duration.seconds(3),
+        )
+        route = apigwv2.HttpRoute(
+            self,
+            "DefaultRoute",
+            http_api=self.http_api,
+            route_key=apigwv2.HttpRouteKey.DEFAULT,
+            integration=integrations.HttpLambdaIntegration("NotFoundIntegration", self.not_found_function.function),
+        )
+        acknowledge(
+            route,
+            "AwsSolutions-APIG4",
+            "$default only answers the contract's 404 for paths and methods no route matches; it reads no "
+            "data and its function has no grants, so there is nothing to authorize (a 401 would hide that "
+            "the path is wrong)",
+        )
+        return route
 
     @property
     def url(self) -> str:

@@ -26,6 +26,7 @@ from infra.nag import acknowledge
 from shared.spec.resources import (
     ACCOUNT_MAIL_QUEUE,
     ASSET_UPLOADS,
+    ASSETS_BUCKET,
     CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
     RESIDENT_IMPORTS,
@@ -70,6 +71,7 @@ OBJECT_UPLOAD_ACTIONS: tuple[str, ...] = ("s3:PutObject", "s3:PutObjectTagging")
 OBJECT_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)  # also HeadObject and ranged GETs
 OBJECT_DELETE_ACTIONS: tuple[str, ...] = ("s3:DeleteObject",)
 OBJECT_UNTAG_ACTIONS: tuple[str, ...] = ("s3:DeleteObjectTagging",)
+RAW_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)  # no tags: the lifecycle rule goes by prefix
 
 AUDIT_QUEUE_ID = "Audit"
 OUTBOX_QUEUE_ID = OUTBOX_QUEUE.logical_id
@@ -107,6 +109,11 @@ class GrantTargets:
     def objects_arn(self, consumer: UploadConsumer) -> str:
         """`arn:...:s3:::<bucket>/communities/*/<segment>/*`: one consumer's objects, nobody else's."""
         return self.bucket.arn_for_objects(consumer.key_pattern)
+
+    @property
+    def raw_notifications_arn(self) -> str:
+        """`arn:...:s3:::<bucket>/provider-notifications/*`: the kept provider notifications, nothing else."""
+        return self.bucket.arn_for_objects(f"{ASSETS_BUCKET.raw_notifications_prefix}/*")
 
     @property
     def table_arns(self) -> list[str]:
@@ -165,6 +172,7 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.IMPORT_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
     Grant.ACCOUNT_MAIL_QUEUE_SEND: lambda t: [
         _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(ACCOUNT_MAIL_QUEUE.logical_id)])],
+    Grant.RAW_NOTIFICATIONS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.raw_notifications_arn])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)
@@ -189,6 +197,10 @@ OBJECT_GRANTS: frozenset[Grant] = frozenset({
     Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
     Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ,
 })
+RAW_NOTIFICATIONS_WILDCARD_REASON = (
+    "Provider notifications: the worker writes one object per message and event under provider-notifications/* "
+    "(keys made per notification), so no fixed list of ARNs exists; the prefix excludes every upload"
+)
 OBJECTS_WILDCARD_REASON = (
     "Uploads: object grants name one consumer's key pattern, communities/*/{segment}/* of the assets bucket. "
     "Object keys are made per upload (community id, record id, file name), so no fixed list of ARNs exists; "
@@ -227,3 +239,7 @@ def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: G
         bucket = _bucket_arn_in_findings(scope, targets.bucket)
         for pattern in sorted({consumer.key_pattern for consumer in RESOURCES.uploads}):
             acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{pattern}]", OBJECTS_WILDCARD_REASON)
+    if Grant.RAW_NOTIFICATIONS_WRITE in held:
+        bucket = _bucket_arn_in_findings(scope, targets.bucket)
+        acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{ASSETS_BUCKET.raw_notifications_prefix}/*]",
+                    RAW_NOTIFICATIONS_WILDCARD_REASON)

@@ -114,6 +114,7 @@ class PorchlightStack(Stack):
         self.workers = {logical_id: queue.add_worker(self.defaults) for logical_id, queue in self.queues.items()}
         self.jobs = ScheduledJobs(self, "Jobs", jobs=resources.jobs, defaults=self.defaults)
         self.api.add_authorizer(self.defaults)
+        self.api.add_default_route(self.defaults)
         self.domains = {
             domain: DomainRoutes(
                 self,

@@ -65,6 +65,11 @@ class Storage(Construct):
                     abort_incomplete_multipart_upload_after=Duration.days(1),
                 ),
                 s3.LifecycleRule(
+                    id="expire-raw-provider-notifications",
+                    prefix=f"{spec.raw_notifications_prefix}/",
+                    expiration=Duration.days(spec.raw_notifications_expiry_days),
+                ),
+                s3.LifecycleRule(
                     id="expire-unaccepted-uploads",
                     prefix=f"{UPLOAD_ROOT}/",
                     tag_filters={spec.pending_tag[0]: spec.pending_tag[1]},

@@ -4,7 +4,8 @@ Each record is independent: one that can never apply (malformed, unknown type, n
 logged and dropped, and only a record that failed for now (DynamoDB, SNS) is reported in
 `batchItemFailures`, to come back after the visibility timeout and, in the end, go to the DLQ.
 Every action is safe to repeat: `events.record` moves a status only forward, a suppression is
-put once, and the SMS confirmation is the last step of its record.
+put once, and the SMS confirmation is the last step of its record. Each notification is first kept
+as it arrived in S3 (shared.messaging.raw_notifications), its key named in the event it records.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.messaging import events, provider, sms_routes
+from shared.messaging import raw_notifications as raw
 from shared.messaging.models import Channel
-from shared.platform import aws
+from shared.platform import aws, clock
 from shared.platform.masking import mask_phone
 from shared.platform.observability import logger
 from shared.suppression import repository as suppressions
@@ -63,16 +65,35 @@ def _actions(notification: provider.Notification) -> list[provider.Action]:
     return provider.sms_actions(notification, communities)
 
 
+def _kept(notification: provider.Notification, body: str, notification_id: str) -> provider.Notification:
+    """Keep the raw notification in S3 (before acting on it) and name its key in the events it records."""
+    if isinstance(notification, provider.InboundSms):
+        raw.keep(raw.inbound_sms_key(clock.now().date(), notification_id), body)
+        return notification
+    actions: list[provider.Action] = []
+    for action in notification.actions:
+        if isinstance(action, provider.Record):
+            event = action.event
+            key = raw.keep(raw.message_key(event.community_id, event.message_id, str(event.kind), notification_id),
+                           body)
+            action = provider.Record(event.model_copy(update={"detail": {**event.detail, "raw": key}}))
+        actions.append(action)
+    return provider.SesNotification(event_type=notification.event_type, actions=tuple(actions))
+
+
 def _record(record: SQSRecord) -> None:
+    notification_id = raw.notification_id(record.body, record.message_id)
     try:
         notification = provider.parse(record.body)
-    except provider.Ignored as ignored:
-        logger.info("provider notification ignored", extra={"reason": str(ignored), "sqs_id": record.message_id})
+    except (provider.Ignored, provider.Unusable) as unread:
+        key = raw.keep(raw.unmatched_key(clock.now().date(), notification_id), record.body)
+        ignored = isinstance(unread, provider.Ignored)
+        (logger.info if ignored else logger.warning)(
+            "provider notification ignored" if ignored else "provider notification dropped",
+            extra={"reason": str(unread), "sqs_id": record.message_id, "raw": key},
+        )
         return
-    except provider.Unusable as unusable:
-        logger.warning("provider notification dropped", extra={"reason": str(unusable), "sqs_id": record.message_id})
-        return
-    for action in _actions(notification):
+    for action in _actions(_kept(notification, record.body, notification_id)):
         apply(action)
 
 

@@ -1,36 +1,52 @@
 """Endpoints only the local server has: Swagger UI, the dev mailbox and SMS log, jobs on demand.
 
-`GET /docs` (Swagger UI on /v1/openapi.json), `GET|DELETE /_dev/mailbox`, `GET|DELETE /_dev/sms`,
-`POST /_dev/jobs/<job logical id>` (run a scheduled job now) and `GET /_dev/portal` (where magic
-links point locally: it shows the link's token and the code mailed with it, and signs in with either).
-They answer before the route table is consulted and never reach a handler or the authorizer.
+`GET /docs` (Swagger UI on /v1/openapi.json, its files from a pip package), `GET|DELETE /_dev/mailbox`,
+`GET|DELETE /_dev/sms`, `POST /_dev/jobs/<job logical id>` (run a scheduled job now) and `GET /_dev/portal`
+(where magic links point locally: it shows the link's token and the code mailed with it, and signs in
+with either). They answer before the route table is consulted and never reach a handler or the
+authorizer; anything else (`/_dev/nope`) goes on to the route table and so to the `$default` route's 404.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from infra.local.apigw_responses import NOT_FOUND, HttpResponse, gateway_error
+from infra.local.apigw_responses import HttpResponse
 from infra.local.mailbox import Mailbox
 
+# Swagger UI from the `swagger-ui-bundle` package (a dev dependency): served by this server, no CDN,
+# so `/docs` works offline. Only the two files the page loads are served.
 DOCS_HTML = """<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>Porchlight API (local)</title>
-  <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css">
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js" crossorigin></script>
+  <script src="/docs/swagger-ui-bundle.js"></script>
   <script>
     window.ui = SwaggerUIBundle({url: "/v1/openapi.json", dom_id: "#swagger-ui", persistAuthorization: true});
   </script>
 </body>
 </html>
 """
+DOCS_ASSETS = {
+    "/docs/swagger-ui.css": "text/css; charset=utf-8",
+    "/docs/swagger-ui-bundle.js": "application/javascript; charset=utf-8",
+}
+
+
+@lru_cache(maxsize=len(DOCS_ASSETS))
+def _docs_asset(name: str) -> bytes:
+    from swagger_ui_bundle import swagger_ui_path  # a dev dependency: imported only when /docs is used
+
+    return (swagger_ui_path / name).read_bytes()
+
 
 # The local stand-in for the residents' portal (`portal_url`): magic links open it with `?token=`. It
 # shows the token, finds the code mailed with it in the dev mailbox, and can complete either sign-in.
@@ -85,13 +101,17 @@ class DevEndpoints:
 
     @staticmethod
     def handles(path: str) -> bool:
-        return path == "/docs" or path.startswith("/_dev/")
+        return path == "/docs" or path in DOCS_ASSETS or path.startswith("/_dev/")
 
-    def answer(self, method: str, path: str) -> HttpResponse:
+    def answer(self, method: str, path: str) -> HttpResponse | None:
+        """The dev endpoint's answer, or None when none answers `method path` (the gateway routes it on)."""
         if path == "/docs" and method == "GET":
             return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], DOCS_HTML.encode())
         if path == "/_dev/portal" and method == "GET":
             return HttpResponse(200, [("content-type", "text/html; charset=utf-8")], PORTAL_HTML.encode())
+        if path in DOCS_ASSETS and method == "GET":
+            return HttpResponse(200, [("content-type", DOCS_ASSETS[path]),
+                                      ("cache-control", "public, max-age=86400")], _docs_asset(path.rsplit("/", 1)[1]))
         if path == "/_dev/mailbox":
             if method == "GET":
                 return _json(200, {"items": self._mailbox.mail()})
@@ -111,4 +131,4 @@ class DevEndpoints:
             except KeyError:
                 return _json(404, {"message": f"no scheduled job {job!r}"})
             return _json(200, {"job": job, "result": result})
-        return gateway_error(404, NOT_FOUND)
+        return None

@@ -1,10 +1,10 @@
 """The local "Lambda functions": which handler module each function name runs, in one place.
 
 Names follow the CDK app's convention: a route's function is `Route.name`, a scheduled job's
-is `ScheduledJob.logical_id`, a queue worker's is `<QueueSpec.logical_id>Worker` and the
-authorizer is `Authorizer`. A Lambda ARN a function hands to EventBridge Scheduler is resolved
-through this table by its function name (also when the stack prefixes it, e.g.
-`porchlight-local-RotateSigningKey`).
+is `ScheduledJob.logical_id`, a queue worker's is `<QueueSpec.logical_id>Worker`, the
+authorizer is `Authorizer` and the `$default` route's is `NotFound`. A Lambda ARN a function
+hands to EventBridge Scheduler is resolved through this table by its function name (also
+when the stack prefixes it, e.g. `porchlight-local-RotateSigningKey`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.local.config import ACCOUNT_ID, REGION
-from shared.spec.resources import AUTHORIZER_HANDLER, AUTHORIZER_TIMEOUT_S, SERVICE, QueueSpec, Resources, ScheduledJob
+from shared.spec.resources import (
+    AUTHORIZER_HANDLER,
+    AUTHORIZER_TIMEOUT_S,
+    NOT_FOUND_HANDLER,
+    SERVICE,
+    QueueSpec,
+    Resources,
+    ScheduledJob,
+)
 from shared.spec.routes import Route
 
 AUTHORIZER_NAME = "Authorizer"
+NOT_FOUND_NAME = "NotFound"  # the `$default` route's function
 DEFAULT_TIMEOUT_S = 10.0
 
 
@@ -46,6 +55,10 @@ def for_authorizer() -> FunctionSpec:
     return FunctionSpec(name=AUTHORIZER_NAME, handler=AUTHORIZER_HANDLER, timeout_s=float(AUTHORIZER_TIMEOUT_S))
 
 
+def for_not_found() -> FunctionSpec:
+    return FunctionSpec(name=NOT_FOUND_NAME, handler=NOT_FOUND_HANDLER)
+
+
 def for_worker(queue: QueueSpec) -> FunctionSpec:
     return FunctionSpec(name=f"{queue.logical_id}Worker", handler=queue.worker,
                         timeout_s=float(queue.worker_timeout_s))
@@ -57,8 +70,8 @@ def for_job(job: ScheduledJob) -> FunctionSpec:
 
 def all_functions(resources: Resources, routes: tuple[Route, ...]) -> dict[str, FunctionSpec]:
     """Every function of the system by name."""
-    specs = [for_authorizer(), *(for_route(r) for r in routes), *(for_worker(q) for q in resources.queues),
-             *(for_job(j) for j in resources.jobs)]
+    specs = [for_authorizer(), for_not_found(), *(for_route(r) for r in routes),
+             *(for_worker(q) for q in resources.queues), *(for_job(j) for j in resources.jobs)]
     return {spec.name: spec for spec in specs}
 
 

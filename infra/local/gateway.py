@@ -1,9 +1,9 @@
 """The local HTTP API: a threaded werkzeug server doing what API Gateway HTTP API does.
 
 Per request: CORS preflight answered by the gateway; dev endpoints; route matching from the
-route table (404 otherwise); the Lambda authorizer for non-public routes; the route's handler
-invoked with a payload 2.0 event; its result (or failure: 500) turned into the HTTP response,
-with the configured CORS headers. Each request is logged as `METHOD path status duration`.
+route table (otherwise the `$default` route's function: the contract's 404); the Lambda
+authorizer for non-public routes; the route's handler invoked with a payload 2.0 event; its
+result (or failure: 500) turned into the HTTP response, Each request is logged as `METHOD path status duration`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -25,7 +25,7 @@ from infra.local.apigw_responses import HttpResponse, gateway_error
 from infra.local.authorizer import GatewayAuthorizer
 from infra.local.cors import CorsPolicy
 from infra.local.dev_endpoints import DevEndpoints
-from infra.local.functions import for_route
+from infra.local.functions import FunctionSpec, for_not_found, for_route
 from infra.local.lambdas import InvocationError, Invoker
 from infra.local.routing import Router
 
@@ -88,8 +88,9 @@ class Gateway:
     def handle(self, request: IncomingRequest) -> HttpResponse:
         origin = request.header("origin")
         request_id = new_request_id()
-        if self.dev.handles(request.raw_path):
-            answer = self.dev.answer(request.method, request.raw_path)
+        dev_answer = self.dev.answer(request.method, request.raw_path) if self.dev.handles(request.raw_path) else None
+        if dev_answer is not None:
+            answer = dev_answer
         elif request.method == "OPTIONS" and not self.router.has_method("OPTIONS"):
             # Preflight: answered by the gateway itself, no route and no authorizer involved.
             return self._finish(HttpResponse(204), request_id, self.cors.preflight_headers(origin))
@@ -105,8 +106,10 @@ class Gateway:
 
     def _route(self, request: IncomingRequest, request_id: str) -> HttpResponse:
         match = self.router.match(request.method, request.raw_path)
-        if match is None:
-            return gateway_error(404, responses.NOT_FOUND)
+        if match is None:  # the `$default` route: no authorizer, the contract's 404 body
+            event = http_event(request, route_key="$default", path_parameters={}, request_id=request_id,
+                               now=datetime.now(UTC), port=self.port)
+            return self._invoke(for_not_found(), event, request_id, "$default")
         route = match.route
         event = http_event(request, route_key=route.route_key, path_parameters=match.path_parameters,
                            request_id=request_id, now=datetime.now(UTC), port=self.port)
@@ -115,13 +118,16 @@ class Gateway:
             if decision.status != 200:
                 return gateway_error(decision.status, _GATEWAY_MESSAGES[decision.status])
             event["requestContext"]["authorizer"] = {"lambda": decision.context}
+        return self._invoke(for_route(route), event, request_id, route.name)
+
+    def _invoke(self, function: FunctionSpec, event: dict[str, Any], request_id: str, name: str) -> HttpResponse:
         try:
-            result = self.invoker.invoke(for_route(route), event, request_id=request_id)
+            result = self.invoker.invoke(function, event, request_id=request_id)
             return responses.from_result(result)
         except InvocationError:
             return gateway_error(500, responses.INTERNAL)
         except responses.InvalidResponse as error:
-            log.error("%s returned a response API Gateway cannot use: %s", route.name, error)
+            log.error("%s returned a response API Gateway cannot use: %s", name, error)
             return gateway_error(500, responses.INTERNAL)
 
 

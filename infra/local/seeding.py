@@ -15,6 +15,7 @@ from shared.campaigns import demo as demo_content
 from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
+from shared.intake import demo as intake_demo
 from shared.portal import demo as portal_demo
 
 log = logging.getLogger("infra.local.seed")
@@ -31,8 +32,11 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
         if community is not None:  # issue 12: a tenant whose magic-link mail lands in the dev mailbox
             demo = dataclasses.replace(demo, portal_email=portal_demo.seed(community.id, demo.admin_email))
+        application_id = intake_demo.seed(community.id) if community else None  # issue 15
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
     if campaign_id:
         log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
                  "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
+    if application_id:
+        log.info("a rental application on intake form version 1: GET /v1/applications/%s", application_id)
     return demo

@@ -18,7 +18,7 @@ class _Request(BaseModel):
 
 class CampaignCreate(_Request):
     name: str = Field(min_length=1, max_length=200)
-    channel: Channel
+    channel: Channel | None = None  # absent: the template's channel; given, it must be the template's
     template_id: str = Field(min_length=1, max_length=64)
     audience: Audience
     variables: dict[str, VariableValue] = Field(default_factory=dict, max_length=100)

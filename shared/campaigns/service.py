@@ -62,11 +62,12 @@ def _require(community_id: str, campaign_id: str) -> Campaign:
     return campaign
 
 
-def _template(community_id: str, template_id: str, channel: str) -> Template:
+def _template(community_id: str, template_id: str, channel: str | None) -> Template:
+    """The campaign's template; with `channel` None (a create that names none), any channel is the campaign's."""
     template = templates.get(community_id, template_id)
     if template is None:
         raise ValidationFailed(details=[FieldError("template_id", "no such template")])
-    if template.channel != channel:
+    if channel is not None and template.channel != channel:
         raise ValidationFailed(details=[FieldError("template_id", f"the template is for {template.channel}")])
     return template
 
@@ -80,10 +81,10 @@ def _checked_audience(community_id: str, audience: Audience) -> Audience:
 
 def create(caller: Caller, request: CampaignCreate) -> CampaignOut:
     cid = caller.community_id
-    _template(cid, request.template_id, str(request.channel))
+    template = _template(cid, request.template_id, None if request.channel is None else str(request.channel))
     now = clock.iso()
     campaign = Campaign(
-        id=ids.new_id(), community_id=cid, name=request.name, channel=request.channel,
+        id=ids.new_id(), community_id=cid, name=request.name, channel=template.channel,
         template_id=request.template_id, audience=_checked_audience(cid, request.audience),
         variables=dict(request.variables), status=CampaignStatus.DRAFT, created_by=caller.user_id,
         created_at=now, updated_at=now,

@@ -24,6 +24,7 @@ def detail(community: Community) -> CommunityDetail:
         id=community.id, slug=community.slug, name=community.name, timezone=community.timezone,
         mfa_required_roles=community.mfa_required_roles, sender=community.sender, branding=community.branding,
         default_region=community.default_region, delinquency_threshold=community.delinquency_threshold,
+        work_order_sla_hours=community.work_order_sla_hours, heating_season=community.heating_season,
         created_at=community.created_at, updated_at=community.updated_at,
     )
 
@@ -67,3 +68,12 @@ def list_all(*, limit: int, after: str | None) -> CommunityList:
     """Every community, for the super admin (the platform pseudo-community binds the cursor)."""
     items, last = repository.list_communities(limit=limit, after=cursor.decode(PLATFORM, after))
     return CommunityList(items=[detail(c) for c in items], next_cursor=cursor.encode(PLATFORM, last))
+
+
+def settings_of(community_id: str) -> Community:
+    """The community and its settings, for domains that judge by them (work-order triage: the time zone
+    and the heating season)."""
+    community = repository.get_community(community_id)
+    if community is None:
+        raise NotFound()
+    return community

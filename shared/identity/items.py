@@ -26,6 +26,9 @@ class CommunityItem(BaseItem, discriminator="community"):
     updated_at = UnicodeAttribute()
     default_region = UnicodeAttribute(default="US")
     delinquency_threshold = UnicodeAttribute(default="0.00")
+    # Work-order settings (issue 13), JSON; absent means the contract's defaults.
+    work_order_sla_hours = UnicodeAttribute(null=True)  # JSON of maintenance.sla.SlaHours
+    heating_season = UnicodeAttribute(null=True)  # JSON of maintenance.season.HeatingSeason
 
 
 class SlugItem(BaseItem, discriminator="slug"):

@@ -20,6 +20,7 @@ from shared.identity.schemas import (
     UserPatch,
 )
 from shared.identity.service import Issued, audit, scope_for, start_session, user_out
+from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, ratelimit
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, NotFound, TokenInvalid
@@ -80,6 +81,8 @@ def invite(caller: Caller, request: InvitationCreate, meta: RequestMeta) -> Invi
     _mail(invitation, token, repository.get_user(community_id, caller.user_id))
     audit("user.invited", community_id, meta, actor=caller.user_id, target=invitation.id,
           email=mask_email(invitation.email), role=str(invitation.role))
+    if invitation.role == Role.BOARD:
+        onboarding_hooks.board_member_invited(community_id)
     return invitation_out(invitation)
 
 

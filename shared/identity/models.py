@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from shared.maintenance.season import HeatingSeason
+from shared.maintenance.sla import SlaHours
 from shared.spec.permissions import Role
 
 
@@ -39,6 +41,9 @@ class Community(BaseModel):
     # (ISO 3166 alpha-2), and the balance above which a resident is delinquent (a decimal string).
     default_region: str = "US"
     delinquency_threshold: str = "0.00"
+    # Work-order settings (issue 13): SLA hours per priority, and the heating season triage judges by.
+    work_order_sla_hours: SlaHours = SlaHours()
+    heating_season: HeatingSeason = HeatingSeason()
 
 
 class User(BaseModel):

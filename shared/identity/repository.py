@@ -16,6 +16,8 @@ from shared.identity.items import (
     UserItem,
 )
 from shared.identity.models import Branding, Community, RefreshRecord, Sender, Session, User
+from shared.maintenance.season import HeatingSeason
+from shared.maintenance.sla import SlaHours
 from shared.platform import clock, db, keys
 from shared.platform.errors import Conflict
 from shared.spec.permissions import Role
@@ -38,6 +40,10 @@ def _community(item: CommunityItem) -> Community:
         updated_at=item.updated_at,
         default_region=item.default_region or "US",
         delinquency_threshold=item.delinquency_threshold or "0.00",
+        work_order_sla_hours=(SlaHours.model_validate_json(item.work_order_sla_hours)
+                              if item.work_order_sla_hours else SlaHours()),
+        heating_season=(HeatingSeason.model_validate_json(item.heating_season)
+                        if item.heating_season else HeatingSeason()),
     )
 
 
@@ -343,6 +349,12 @@ def update_community(community: Community, **changes: object) -> Community:
             actions.append(CommunityItem.default_region.set(str(value)))
         elif name == "delinquency_threshold":
             actions.append(CommunityItem.delinquency_threshold.set(str(value)))
+        elif name == "work_order_sla_hours":
+            assert isinstance(value, SlaHours)
+            actions.append(CommunityItem.work_order_sla_hours.set(value.model_dump_json()))
+        elif name == "heating_season":
+            assert isinstance(value, HeatingSeason)
+            actions.append(CommunityItem.heating_season.set(value.model_dump_json()))
         else:
             raise ValueError(f"not a community setting: {name}")
     item = CommunityItem(*keys.community(community.id))

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from shared.identity import passwords
 from shared.identity.models import Branding, Sender
+from shared.maintenance.season import HeatingSeason
+from shared.maintenance.sla import SlaHours
 from shared.spec.permissions import Role
 
 
@@ -57,6 +59,8 @@ class CommunityDetail(CommunityOut):
     updated_at: str
     default_region: str = "US"
     delinquency_threshold: str = "0.00"
+    work_order_sla_hours: SlaHours = SlaHours()  # hours per priority until a work order is due
+    heating_season: HeatingSeason = HeatingSeason()  # when no heat is a work-order emergency
 
 
 class CommunityPatch(Strict):
@@ -67,6 +71,9 @@ class CommunityPatch(Strict):
     branding: Branding | None = None
     default_region: str | None = Field(default=None, min_length=2, max_length=2)  # phones without +country
     delinquency_threshold: str | None = Field(default=None, max_length=20)  # balance above it: delinquent
+    # Work orders (issue 13): each object is replaced whole; what it omits takes the defaults.
+    work_order_sla_hours: SlaHours | None = None
+    heating_season: HeatingSeason | None = None
 
     @field_validator("default_region")
     @classmethod

@@ -32,6 +32,7 @@ from shared.identity.schemas import (
     TokenBody,
     UserOut,
 )
+from shared.onboarding import service as onboarding
 from shared.platform import clock, cursor, ids, keys, ratelimit
 from shared.platform.context import SCOPE_FULL, SCOPE_MFA_ENROLLMENT, Caller, RequestMeta
 from shared.platform.errors import (
@@ -146,6 +147,7 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
     logger.info("community created", extra={"community_id": community_id, "slug": community.slug,
                                              "admin": mask_email(admin.email)})
     audit("community.created", community_id, meta, actor=admin.id, target=community_id, slug=community.slug)
+    onboarding.start(community_id)
     send_verification(admin, community)
     return start_session(admin, community, meta)
 

@@ -114,9 +114,18 @@ def _on_unexpected(_: Exception) -> Response:
     return json_response(500, error_body("INTERNAL", ApiError.default_message))
 
 
+def _json_body(text: str) -> Any:
+    """`json.loads`, with a body nested too deeply for the parser answered as invalid JSON (422), not a 500."""
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from exc
+
+
 def new_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(
         enable_validation=True,
+        json_body_deserializer=_json_body,
         debug=False,  # debug mode prints whole events, bearer tokens included
         # A handler answering the wrong shape is our bug: 500 INTERNAL, never a 422 blaming the client.
         response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
@@ -237,7 +246,10 @@ class Endpoint:
                 return idempotency.run_once(
                     scope_pk=scope_pk,
                     key=idempotency_key,
-                    route_key=route.route_key,
+                    # A public route's records share one scope: its path parameters (a community's slug)
+                    # are part of what a key means, so the same key on another community acts again.
+                    route_key=route.route_key if not route.public or "{" not in route.path
+                    else f"{route.route_key} {event.get('rawPath', '')}",
                     user_id=user_id,
                     body=_body_text(event),
                     context=context,

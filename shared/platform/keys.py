@@ -229,3 +229,27 @@ def messages_about(community_id: str, related: str) -> tuple[str, str]:
 
 def message_about(community_id: str, related: str, message_id: str) -> tuple[str, str]:
     return community_pk(community_id), f"MSGREL#{related}#{message_id}"
+
+
+# Intake forms, rental applications and onboarding (issue 15). Form versions are immutable items whose
+# sort key sorts by version (zero-padded), so the newest is one descending query of length 1.
+INTAKE_FORM_PREFIX = "INTAKEFORM#"
+APPLICATION_PREFIX = "APP#"
+
+
+def intake_form_version(community_id: str, version: int | str) -> tuple[str, str]:
+    return community_pk(community_id), f"{INTAKE_FORM_PREFIX}{str(version).zfill(6)}"
+
+
+def application(community_id: str, application_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{APPLICATION_PREFIX}{application_id}"
+
+
+def applications_by_status(community_id: str, status: str) -> str:
+    """gsi1pk of a community's applications in one status (gsi1sk: the application id, time-ordered)."""
+    return f"{community_pk(community_id)}#APP#{status}"
+
+
+def onboarding(community_id: str) -> tuple[str, str]:
+    """The community's onboarding progress: one item, one attribute pair per step."""
+    return community_pk(community_id), "ONBOARDING"

@@ -21,6 +21,7 @@ from typing import Any
 from shared.audit.events import AuditEvent, publish
 from shared.identity import repository as identity_repository
 from shared.messaging.models import Channel
+from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
@@ -164,6 +165,7 @@ def create(caller: Caller, request: ResidentCreate, meta: RequestMeta) -> Reside
     changes = _write(None, resident, source=f"api:{caller.user_id}", actor_id=caller.user_id)
     _audit(cid, "resident.created", resident.id, actor=caller.user_id, meta=meta)
     _audit_consent(resident, changes, actor=caller.user_id, meta=meta)
+    onboarding_hooks.resident_created(cid)
     return ResidentOut.of(resident, settings.threshold)
 
 
@@ -397,4 +399,6 @@ def upsert_many(community_id: str, rows: Sequence[ResidentFields], *, source: st
     for index in pending:
         results[index] = UpsertResult(index, errors=(
             FieldError("email", "conflicts with another row or a concurrent change; import it again"),))
+    if any(r.created for r in results.values()):
+        onboarding_hooks.resident_created(community_id)
     return [results[i] for i in range(len(rows))]

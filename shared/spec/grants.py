@@ -32,3 +32,5 @@ class Grant(StrEnum):
     IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging
     IMPORT_OBJECTS_READ = "s3:imports:read"  # GetObject (and so HeadObject and ranged GETs)
     ACCOUNT_MAIL_QUEUE_SEND = "queue:account-mail:send"  # magic-link / password-reset requests (issue 12)
+    # PutObject under provider-notifications/* (the raw SES/SNS notifications the provider-events worker keeps).
+    RAW_NOTIFICATIONS_WRITE = "s3:provider-notifications:write"

@@ -36,6 +36,10 @@ class Permission(StrEnum):
     PROPERTIES_ASSIGN = "properties.assign"  # PUT /v1/users/{id}/properties (the properties issue)
     COMMS_SEND = "comms.send"  # send a message, send a campaign
     PORTAL_INVITE = "residents.portal_invite"  # mail a resident a portal sign-in link
+    # Work orders (issue 13): staff write, and owners/tenants create on their own units (the query scopes them).
+    WORK_ORDERS_CREATE = "work_orders.create"
+
+    INTAKE_MANAGE = "intake.manage"  # the rental intake form and its applications (issue 15)
 
 
 _ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
@@ -58,6 +62,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PROPERTIES_ASSIGN: frozenset({Role.ADMIN}),
     Permission.COMMS_SEND: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.PORTAL_INVITE: frozenset({Role.ADMIN, Role.MANAGER}),
+    # "work orders read / write": admin ✓/✓, manager ✓/✓ ¹, board read only, owner/tenant create on their units.
+    Permission.WORK_ORDERS_CREATE: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.TENANT}),
+
+    Permission.INTAKE_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
 }
 
 # The one statement of "verify your email first" (issue 12): holding one of these permissions is not

@@ -78,6 +78,10 @@ class BucketSpec:
     # tagged after `pending_expiry_days`: uploads nobody completed or verified clean themselves up.
     pending_tag: tuple[str, str] = ("porchlight-upload", "pending")
     pending_expiry_days: int = 1
+    # Provider notifications (SES events, SMS replies) kept as they arrived, for audit and debugging
+    # (shared.messaging.raw_notifications); a lifecycle rule expires them.
+    raw_notifications_prefix: str = "provider-notifications"
+    raw_notifications_expiry_days: int = 90
 
 
 UPLOAD_ROOT = "communities"  # every uploaded object's key: communities/{community_id}/{segment}/{id}/{name}
@@ -212,7 +216,8 @@ PROVIDER_EVENTS_QUEUE = QueueSpec(
     logical_id="ProviderEvents",
     env_var="PROVIDER_EVENTS_QUEUE_URL",
     worker="functions.workers.provider_events",
-    grants=(Grant.TABLE_WRITE, Grant.SMS_SEND),  # status updates, suppressions, HELP/STOP replies
+    # status updates, suppressions, HELP/STOP replies, the raw notification kept in S3
+    grants=(Grant.TABLE_WRITE, Grant.SMS_SEND, Grant.RAW_NOTIFICATIONS_WRITE),
     visibility_timeout_s=30,
     max_receive_count=5,
     batch_size=10,
@@ -332,6 +337,11 @@ RESOURCES = Resources(
 AUTHORIZER_HANDLER = "functions.authorizer"
 AUTHORIZER_GRANTS: tuple[Grant, ...] = (Grant.TABLE_READ, Grant.SIGNING_KEY_READ)
 AUTHORIZER_TIMEOUT_S = 5
+
+# The HTTP API's `$default` route: any method and path that no route of the table matches reaches this
+# function (no authorizer, no grants), which answers the contract's 404 body instead of API Gateway's own
+# `{"message": "Not Found"}`. The local gateway invokes the same function for an unmatched request.
+NOT_FOUND_HANDLER = "functions.api.not_found"
 
 
 def function_environment(

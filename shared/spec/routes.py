@@ -304,3 +304,40 @@ ROUTES += (
           Permission.PORTAL_INVITE, "residents", "Mail an owner or tenant their portal sign-in link and code",
           grants=(_W, _ACCOUNT_MAIL), status=202, idempotent=True),
 )
+
+# Work orders (issue 13), first slice: triage only, which saves nothing. Appended so merges stay easy.
+ROUTES += (
+    Route("POST", "/v1/work-orders/triage", "functions.api.work_orders.triage", Permission.WORK_ORDERS_CREATE,
+          "work_orders", "Triage a problem: severity, reasons and what to do first (nothing is saved)",
+          grants=(_R,)),
+)
+
+# Intake forms, rental applications and onboarding (issue 15). Appended so merges stay easy.
+# `POST /v1/applications/{id}/convert` is not here yet: it needs the properties domain's tenancy creation
+# (see shared/intake/tenancies.py and docs/intake-forms.md); the service side is built and tested.
+_INTAKE = Permission.INTAKE_MANAGE
+
+ROUTES += (
+    Route("GET", "/v1/intake-form", "functions.api.intake.form_get", _INTAKE, "intake",
+          "The current intake form: version, schema, UI schema (version 1 is the default form)", grants=(_W,)),
+    Route("PUT", "/v1/intake-form", "functions.api.intake.form_put", _INTAKE, "intake",
+          "Save a new version of the intake form (422 names each disallowed keyword by its JSON pointer)",
+          grants=(_W, _AUDIT)),
+    Route("GET", "/v1/intake-form/versions/{version}", "functions.api.intake.form_version", _INTAKE, "intake",
+          "One version of the intake form (every version is kept)", grants=(_W,)),
+    Route("GET", "/v1/public/{slug}/intake-form", "functions.api.intake.public_form", None, "intake",
+          "The community's current intake form, for applicants", grants=(_W,), public=True),
+    Route("POST", "/v1/public/{slug}/applications", "functions.api.intake.public_apply", None, "intake",
+          "Submit a rental application on a form version (limits per IP and per address)",
+          grants=(_W, _AUDIT, _OUTBOX), status=201, public=True, idempotent=True, memory_mb=512),
+    Route("GET", "/v1/applications", "functions.api.intake.applications_list", _INTAKE, "intake",
+          "The community's applications, newest first, by status", grants=(_R, _KEY)),
+    Route("GET", "/v1/applications/{id}", "functions.api.intake.applications_get", _INTAKE, "intake",
+          "One application with its answers and form version", grants=(_R,)),
+    Route("PATCH", "/v1/applications/{id}", "functions.api.intake.applications_update", _INTAKE, "intake",
+          "Move an application to reviewing, approved or declined (audited)", grants=(_W, _AUDIT)),
+    Route("GET", "/v1/onboarding", "functions.api.onboarding.get", _MANAGE, "onboarding",
+          "The onboarding wizard's steps and whether every one is done or skipped", grants=(_R,)),
+    Route("PATCH", "/v1/onboarding/steps/{key}", "functions.api.onboarding.step_update", _MANAGE, "onboarding",
+          "Mark an onboarding step done, skip it, or reopen it", grants=(_W, _AUDIT)),
+)

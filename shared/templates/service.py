@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from shared.messaging.models import Category, Channel
+from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
@@ -131,6 +132,7 @@ def create(caller: Caller, request: TemplateCreate) -> TemplateOut:
         variables=variables, version=1, in_use=0, created_at=now, updated_at=now,
     )
     repository.create(template)
+    onboarding_hooks.template_created(caller.community_id)
     return TemplateOut.of(template)
 
 

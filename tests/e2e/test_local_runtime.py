@@ -38,9 +38,22 @@ def test_health_over_http(api: Api) -> None:
     assert response.headers["apigw-requestid"]
 
 
-def test_unknown_path_is_api_gateways_404(api: Api) -> None:
-    response = api.get("/v1/no-such-thing")
-    assert response.status_code == 404 and response.json() == {"message": "Not Found"}
+@pytest.mark.parametrize(("method", "path"), [("GET", "/v1/no-such-thing"), ("DELETE", "/v1/health"),
+                                              ("POST", "/"), ("GET", "/_dev/nope")])
+def test_unknown_path_is_the_contracts_404(api: Api, method: str, path: str) -> None:
+    """The `$default` route: no route matches → the contract's body, not API Gateway's `{"message"}`."""
+    response = api.session.request(method, api.base_url + path, timeout=10)
+    assert response.status_code == 404, response.text
+    assert response.json()["error"]["code"] == "NOT_FOUND" and response.json()["error"]["details"] == []
+
+
+def test_docs_work_offline(api: Api) -> None:
+    """Swagger UI's page and both of its files come from this server (no CDN)."""
+    page = api.session.get(api.base_url + "/docs", timeout=10)
+    assert page.status_code == 200 and "unpkg" not in page.text and "https://" not in page.text
+    for asset, kind in (("/docs/swagger-ui.css", "text/css"), ("/docs/swagger-ui-bundle.js", "javascript")):
+        answer = api.session.get(api.base_url + asset, timeout=10)
+        assert answer.status_code == 200 and kind in answer.headers["content-type"] and len(answer.content) > 10_000
 
 
 def test_protected_route_without_authorization_is_401(api: Api) -> None:

@@ -22,7 +22,7 @@ from infra.permissions import (
     GrantTargets,
     statements,
 )
-from shared.spec.resources import AUTHORIZER_GRANTS, AUTHORIZER_HANDLER, RESOURCES
+from shared.spec.resources import AUTHORIZER_GRANTS, AUTHORIZER_HANDLER, NOT_FOUND_HANDLER, RESOURCES
 from shared.spec.routes import ROUTES, Grant, by_handler
 from tests.infra.helpers import (
     Synth,
@@ -85,6 +85,8 @@ def test_route_role_has_exactly_its_grants(dev: Synth, route: Any) -> None:
 def test_async_functions_have_exactly_their_grants(dev: Synth) -> None:
     _, found = role_statements(dev, handler_string(AUTHORIZER_HANDLER))
     assert actions_of(found) == BASELINE | granted_actions(AUTHORIZER_GRANTS)
+    _, found = role_statements(dev, handler_string(NOT_FOUND_HANDLER))
+    assert actions_of(found) == BASELINE  # the `$default` route reads nothing
     for queue in RESOURCES.queues:
         _, found = role_statements(dev, handler_string(queue.worker))
         assert actions_of(found) == BASELINE | SQS_CONSUME | granted_actions(queue.grants)

@@ -10,6 +10,7 @@ from shared.spec.resources import (
     API_CORS,
     AUTHORIZER_CACHE_TTL_S,
     AUTHORIZER_HANDLER,
+    NOT_FOUND_HANDLER,
     RESOURCES,
     function_environment,
 )
@@ -21,14 +22,15 @@ pytestmark = pytest.mark.infra
 EXPECTED_HANDLERS = {
     *(handler_string(r.handler) for r in ROUTES),
     handler_string(AUTHORIZER_HANDLER),
+    handler_string(NOT_FOUND_HANDLER),
     *(handler_string(q.worker) for q in RESOURCES.queues),
     *(handler_string(j.handler) for j in RESOURCES.jobs),
 }
 
 
-def test_one_function_per_route_plus_authorizer_workers_and_jobs(dev: Synth) -> None:
+def test_one_function_per_route_plus_authorizer_not_found_workers_and_jobs(dev: Synth) -> None:
     functions = list(dev.resources("AWS::Lambda::Function"))
-    assert len(functions) == len(ROUTES) + 1 + len(RESOURCES.queues) + len(RESOURCES.jobs)
+    assert len(functions) == len(ROUTES) + 2 + len(RESOURCES.queues) + len(RESOURCES.jobs)
     assert set(functions_by_handler(dev)) == EXPECTED_HANDLERS
 
 
@@ -61,7 +63,7 @@ def test_one_route_per_entry_with_the_authorizer_unless_public(dev: Synth) -> No
     routes = {
         r["Properties"]["RouteKey"]: (t, r["Properties"]) for t, _, r in dev.resources("AWS::ApiGatewayV2::Route")
     }
-    assert set(routes) == {r.route_key for r in ROUTES}
+    assert set(routes) == {r.route_key for r in ROUTES} | {"$default"}
     (_, authorizer_id, authorizer) = next(dev.resources("AWS::ApiGatewayV2::Authorizer"))
     for route in ROUTES:
         template, props = routes[route.route_key]
@@ -71,6 +73,11 @@ def test_one_route_per_entry_with_the_authorizer_unless_public(dev: Synth) -> No
         else:
             assert props["AuthorizationType"] == "CUSTOM", route.route_key
             assert parent_value(dev, template, props["AuthorizerId"]) == {"Ref": authorizer_id}
+    default_template, default_route = routes["$default"]
+    assert default_route["AuthorizationType"] == "NONE" and "AuthorizerId" not in default_route
+    integration = default_template["Resources"][ref_id(default_route["Target"]["Fn::Join"][1][1])]
+    function = default_template["Resources"][ref_id(integration["Properties"]["IntegrationUri"])]
+    assert function["Properties"]["Handler"] == handler_string(NOT_FOUND_HANDLER)
     assert authorizer["Properties"]["EnableSimpleResponses"] is True
     assert authorizer["Properties"]["IdentitySource"] == ["$request.header.Authorization"]
     assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == AUTHORIZER_CACHE_TTL_S

@@ -132,6 +132,7 @@ def test_no_other_function_touches_the_bucket(dev: Synth) -> None:
                                                    "functions.api.assets.delete", "functions.workers.verify_assets",
                                                    "functions.api.residents.imports_create",
                                                    "functions.workers.import_residents")}
+    allowed.add(handler_string("functions.workers.provider_events"))  # writes provider-notifications/* only
     for handler in functions_by_handler(dev):
         if handler not in allowed:
             assert _s3_statements(dev, handler) == [], handler
@@ -149,3 +150,11 @@ def test_the_import_worker_has_one_file_per_invocation_and_time_for_it(dev: Synt
     (mapping,) = [m["Properties"] for _, _, m in dev.resources("AWS::Lambda::EventSourceMapping")
                   if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}]
     assert mapping["BatchSize"] == 1 and mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_raw_provider_notifications_are_written_by_the_worker_only_and_expire_after_90_days(dev: Synth) -> None:
+    _scoped_to(dev, "functions.workers.provider_events", {"s3:PutObject"}, "provider-notifications/*")
+    _, bucket = _assets_bucket(dev)
+    (rule,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r["Id"] == "expire-raw-provider-notifications"]
+    assert rule["Prefix"] == "provider-notifications/" and rule["ExpirationInDays"] == 90
+    assert rule["Status"] == "Enabled"

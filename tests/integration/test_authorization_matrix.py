@@ -37,32 +37,48 @@ PUBLIC = {
     # Issue 12: residents' passwordless sign-in and everyone's password reset.
     "POST /v1/auth/magic-link", "POST /v1/auth/magic-link/verify", "POST /v1/auth/password/forgot",
     "POST /v1/auth/password/reset",
+    "GET /v1/public/{slug}/intake-form", "POST /v1/public/{slug}/applications",  # issue 15: applicants
 }
+
+
+def _reporting(path: str) -> bool:
+    return path.endswith(("/report", "/recipients", "/recipients.csv"))
+
+
+# (applies to (path, read?), who may call it): the first rule that applies decides. Transcribed from the
+# contract's role table, row by row; a route no rule covers fails the test until someone classifies it.
+Rule = tuple[Any, set[Role]]
+RULES: tuple[Rule, ...] = (
+    (lambda p, r: p.startswith("/v1/admin/"), {SUPER}),
+    # every signed-in caller: their own account
+    (lambda p, r: p == "/v1/me" or p.startswith("/v1/auth/") or (p == "/v1/community" and r), COMMUNITY | {SUPER}),
+    # community settings, users, MFA policy (and the audit trail of them); the residents' bulk PII export (issue 6)
+    (lambda p, r: p == "/v1/community" or p.startswith(("/v1/users", "/v1/audit")) or p == "/v1/residents.csv",
+     {ADMIN}),
+    (lambda p, r: p.startswith(("/v1/residents", "/v1/segments", "/v1/custom-fields")) and r, STAFF_READ),
+    (lambda p, r: p.startswith(("/v1/residents", "/v1/segments", "/v1/custom-fields")), STAFF_WRITE),
+    (lambda p, r: p.startswith(("/v1/templates", "/v1/suppressions")), STAFF_WRITE),
+    (lambda p, r: p.startswith("/v1/campaigns") and r and _reporting(p), STAFF_READ),
+    (lambda p, r: p.startswith("/v1/campaigns"), STAFF_WRITE),
+    (lambda p, r: p.startswith("/v1/messages") and r, COMMUNITY),  # owners/tenants read their own only
+    (lambda p, r: p.startswith("/v1/messages"), STAFF_WRITE),
+    (lambda p, r: p.startswith("/v1/reports"), STAFF_READ),
+    (lambda p, r: p.startswith("/v1/assets") and r, COMMUNITY),  # reads filtered by role visibility
+    (lambda p, r: p.startswith("/v1/assets"), STAFF_WRITE),
+    # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.
+    (lambda p, r: p == "/v1/work-orders/triage", {ADMIN, MANAGER, OWNER, TENANT}),
+    (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),  # admin and manager
+    # setting the community up: community settings are the admin's
+    (lambda p, r: p.startswith("/v1/onboarding"), {ADMIN}),
+)
 
 
 def expected(route: Route) -> set[Role]:
     """Who may call `route`, by the contract's table."""
     path, read = route.path, route.method == "GET"
-    if path.startswith("/v1/admin/"):
-        return {SUPER}
-    if path == "/v1/me" or path.startswith("/v1/auth/") or (path == "/v1/community" and read):
-        return COMMUNITY | {SUPER}  # every signed-in caller: their own account
-    if path == "/v1/community" or path.startswith(("/v1/users", "/v1/audit")) or path == "/v1/residents.csv":
-        # ... and the bulk PII export of residents: "an admin CSV export" (issue 6).
-        return {ADMIN}  # community settings, users, MFA policy (and the audit trail of them)
-    if path.startswith(("/v1/residents", "/v1/segments", "/v1/custom-fields")):
-        return STAFF_READ if read else STAFF_WRITE
-    if path.startswith(("/v1/templates", "/v1/suppressions")):
-        return STAFF_WRITE
-    if path.startswith("/v1/campaigns"):
-        reporting = path.endswith(("/report", "/recipients", "/recipients.csv"))
-        return STAFF_READ if read and reporting else STAFF_WRITE
-    if path.startswith("/v1/messages"):
-        return COMMUNITY if read else STAFF_WRITE  # owners/tenants read their own only
-    if path.startswith("/v1/reports"):
-        return STAFF_READ
-    if path.startswith("/v1/assets"):
-        return COMMUNITY if read else STAFF_WRITE  # reads filtered by role visibility
+    for applies, roles in RULES:
+        if applies(path, read):
+            return roles
     raise AssertionError(f"{route.route_key} is not in the contract's role table: classify it here")
 
 

@@ -377,3 +377,15 @@ def test_the_demo_content_is_a_ready_campaign_and_is_seeded_once() -> None:
     preview = call("POST", f"/v1/campaigns/{campaign_id}/audience/preview", token=token).body
     # Delinquent owners: Ava, Liam, Noah, Omar (+ Mia, who opted out of marketing mail).
     assert preview == {"count": 4, "excluded": {"no_address": 0, "suppressed": 0, "opted_out": 1}}
+
+
+def test_a_campaign_takes_its_templates_channel_unless_it_names_another(community: dict[str, Any]) -> None:
+    token = community["token"]
+    sms_tpl = template(token, channel="sms", text="Hi {{first_name}}", subject=None, html=None)
+    body = {"name": "SMS notice", "template_id": sms_tpl["id"], "audience": {"filter": {"roles": ["owner"]}}}
+    made = call("POST", "/v1/campaigns", token=token, json_body=body)
+    assert made.status == 201 and made.body["channel"] == "sms"
+    same = call("POST", "/v1/campaigns", token=token, json_body=body | {"channel": "sms"})
+    assert same.status == 201 and same.body["channel"] == "sms"
+    mismatch = call("POST", "/v1/campaigns", token=token, json_body=body | {"channel": "email"})
+    assert mismatch.status == 422 and mismatch.body["error"]["details"][0]["field"] == "template_id"

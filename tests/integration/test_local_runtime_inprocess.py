@@ -37,7 +37,9 @@ def test_run_in_process_serves_then_stops_and_restores_the_environment(tmp_path:
         assert os.environ["TABLE_NAME"] == described["resources"]["table"]
         assert requests.get(described["api_url"] + "/docs", timeout=5).status_code == 200
         assert requests.get(described["api_url"] + "/_dev/mailbox", timeout=5).json() == {"items": []}
-        assert requests.get(described["api_url"] + "/nope", timeout=5).json() == {"message": "Not Found"}
+        assert requests.get(described["api_url"] + "/nope", timeout=5).json()["error"]["code"] == "NOT_FOUND"
+        bundle = requests.get(described["api_url"] + "/docs/swagger-ui-bundle.js", timeout=5)
+        assert b"SwaggerUIBundle" in bundle.content
         assert described["demo"] is None  # seed=False
     finally:
         stop.set()

@@ -42,6 +42,7 @@ def mailbox(clients: Clients) -> Mailbox:
 
 def endpoint(dev: DevEndpoints, method: str, path: str) -> tuple[int, Any]:
     answer = dev.answer(method, path)
+    assert answer is not None, f"no dev endpoint answers {method} {path}"
     return answer.status, json.loads(answer.body) if answer.body else None
 
 

@@ -299,3 +299,37 @@ def test_sample_inbound_stop() -> None:
     assert handle(load("sqs-sms-inbound-stop.json")) == {"batchItemFailures": []}
     assert suppression.blocking_reason(SAMPLE_CID, Channel.SMS, "+14255550182", Category.TRANSACTIONAL) == Reason.STOP
     assert sms_sent() == [("+14255550182", REPLIES[Keyword.STOP])]
+
+
+def _kept_objects(prefix: str = "provider-notifications/") -> dict[str, str]:
+    import boto3
+
+    from shared.platform.settings import settings
+
+    s3, bucket = boto3.client("s3"), settings().require("assets_bucket")
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read().decode() for o in listed}
+
+
+def test_every_notification_is_kept_raw_and_linked_from_the_message_event() -> None:
+    """Seed 004, "persist raw payload": the body as it arrived, one object per message and event, idempotent."""
+    message = make()
+    body = envelope(bounce(message))
+    notification_id = json.loads(body)["MessageId"]
+    assert run(body) == [] and run(body) == []  # a redelivery writes the same object again
+    key = f"provider-notifications/{CID}/{message.id}/BouncePermanent-{notification_id}.json"
+    kept = _kept_objects(f"provider-notifications/{CID}/{message.id}/")
+    assert kept == {key: body}
+    stored = repository.get(CID, message.id)
+    assert stored is not None and [e.detail.get("raw") for e in stored.events if e.type == "BouncePermanent"][0] == key
+
+
+def test_unreadable_notifications_and_sms_replies_are_kept_too() -> None:
+    garbage = envelope("{not json")
+    reply = envelope(inbound("HELP"), topic="SmsInbound")
+    assert run(garbage, reply) == []
+    today = clock.now().date().isoformat()
+    kept = _kept_objects()
+    unmatched = {k: v for k, v in kept.items() if k.startswith(f"provider-notifications/unmatched/{today}/")}
+    sms = {k: v for k, v in kept.items() if k.startswith(f"provider-notifications/sms-inbound/{today}/")}
+    assert garbage in unmatched.values() and reply in sms.values()

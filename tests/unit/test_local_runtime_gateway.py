@@ -169,10 +169,11 @@ def test_path_parameters_and_most_specific_route(fakes: Fakes) -> None:
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/nope"), ("DELETE", "/v1/ping"), ("GET", "/v1/ping/"),
                                               ("GET", "/_dev/unknown"), ("GET", "/")])
-def test_no_route_is_api_gateways_404(fakes: Fakes, method: str, path: str) -> None:
+def test_no_route_is_the_default_routes_contract_404(fakes: Fakes, method: str, path: str) -> None:
     response = gateway(fakes).open(path, method=method)
-    assert response.status_code == 404 and body(response) == {"message": "Not Found"}
-    assert fakes.events == []
+    assert response.status_code == 404 and body(response)["error"]["code"] == "NOT_FOUND"
+    assert body(response)["error"]["details"] == []
+    assert fakes.events == [] and fakes.authorizer_events == []  # the `$default` function, no authorizer
 
 
 def test_missing_authorization_is_401_without_calling_the_authorizer(fakes: Fakes) -> None:

@@ -132,8 +132,10 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(seeding.demo_content, "seed", lambda cid, email: calls.append((cid, email)) or "campaign-1")
     monkeypatch.setattr(seeding.portal_demo, "seed",
                         lambda cid, email: calls.append(("portal", cid)) and "" or "tess@example.com")
+    monkeypatch.setattr(seeding.intake_demo, "seed", lambda cid: calls.append(("intake", cid)) or "application-1")
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw",
                                                           portal_email="tess@example.com")
-    # the super admin, the demo content, and the portal's demo tenant (issue 12)
-    assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com"), ("portal", "id-demo")]
+    assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com"),  # + the demo content
+                     ("portal", "id-demo"),  # + the portal's demo tenant (issue 12)
+                     ("intake", "id-demo")]  # + a rental application (issue 15)

@@ -20,6 +20,7 @@ TABLE = {
     P.ASSETS_MANAGE: {R.ADMIN, R.MANAGER},
     P.ASSETS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
     P.PLATFORM_ADMIN: {R.SUPER_ADMIN},
+    P.INTAKE_MANAGE: {R.ADMIN, R.MANAGER},  # "intake form, applications"
     P.AUTHENTICATED: set(R),
     # Issue 12: the privileged actions that also need a verified email, and the portal invitation.
     P.USERS_INVITE: {R.ADMIN},
@@ -28,6 +29,7 @@ TABLE = {
     P.PROPERTIES_ASSIGN: {R.ADMIN},
     P.COMMS_SEND: {R.ADMIN, R.MANAGER},
     P.PORTAL_INVITE: {R.ADMIN, R.MANAGER},
+    P.WORK_ORDERS_CREATE: {R.ADMIN, R.MANAGER, R.OWNER, R.TENANT},  # board reads only; tenants on their units
 }
 
 

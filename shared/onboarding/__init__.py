@@ -1,0 +1,1 @@
+"""The onboarding wizard's progress: the contract's steps, persisted per community."""
