@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from shared.identity import passwords
 from shared.identity.models import Branding, Sender
+from shared.platform.text import HeaderText
 from shared.spec.permissions import Role
 
 
@@ -16,7 +17,7 @@ class Strict(BaseModel):
 
 
 class SignupRequest(Strict):
-    community_name: str = Field(min_length=2, max_length=120)
+    community_name: HeaderText = Field(min_length=2, max_length=120)  # the From name of its mail
     email: EmailStr
     password: str = Field(min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
     full_name: str = Field(min_length=1, max_length=120)
@@ -60,7 +61,7 @@ class CommunityDetail(CommunityOut):
 
 
 class CommunityPatch(Strict):
-    name: str | None = Field(default=None, min_length=2, max_length=120)
+    name: HeaderText | None = Field(default=None, min_length=2, max_length=120)
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
     mfa_required_roles: list[Role] | None = Field(default=None, max_length=5)
     sender: Sender | None = None

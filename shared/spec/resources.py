@@ -13,6 +13,9 @@ from shared.spec.grants import Grant
 
 SERVICE = "porchlight"
 METRICS_NAMESPACE = "Porchlight"
+# Messages that ended `failed` for a technical reason (could not render or build, attempts or
+# requeue rounds exhausted): counted by `shared.messaging.failures`, alarmed on by infra/monitoring.py.
+TECHNICAL_FAILURE_METRIC = "MessagesFailedTechnical"
 
 
 @dataclass(frozen=True)
@@ -278,8 +281,9 @@ REQUEUE_DEAD_LETTERS = ScheduledJob(
     logical_id="RequeueOutboxDeadLetters",
     schedule="rate(1 hour)",
     handler="functions.jobs.requeue_dead_letters",
-    description="Move outbox dead letters back to the queue; the worker's attempt bound ends poison ones",
-    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
+    description="Move outbox dead letters back to the queue; fail the messages of one moved back too often",
+    # The table: a record moved back MAX_DEAD_LETTER_ROUNDS times fails its queued messages (issue 17).
+    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND, Grant.TABLE_WRITE),
 )
 
 RELEASE_STALE_SENDS = ScheduledJob(
