@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from shared.platform.text import HeaderText
 from shared.spec.permissions import Role
 
 
@@ -13,7 +12,7 @@ class Sender(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    from_name: HeaderText | None = Field(default=None, min_length=1, max_length=80)
+    from_name: str | None = Field(default=None, min_length=1, max_length=80)
     reply_to: EmailStr | None = None
 
 
@@ -29,7 +28,7 @@ class Community(BaseModel):
 
     id: str
     slug: str
-    name: HeaderText  # the From display name of its mail: a community with a line break in it cannot exist
+    name: str
     timezone: str = "UTC"
     mfa_required_roles: list[Role]
     sender: Sender = Sender()

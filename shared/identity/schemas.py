@@ -60,11 +60,18 @@ class CommunityDetail(CommunityOut):
     delinquency_threshold: str = "0.00"
 
 
+class SenderPatch(Sender):
+    """`sender` as a PATCH gives it: the display name goes into the From header, so it is one clean line.
+    (Checked here, at the door, not on `Sender` itself: a stored value must always read back.)"""
+
+    from_name: HeaderText | None = Field(default=None, min_length=1, max_length=80)
+
+
 class CommunityPatch(Strict):
     name: HeaderText | None = Field(default=None, min_length=2, max_length=120)
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
     mfa_required_roles: list[Role] | None = Field(default=None, max_length=5)
-    sender: Sender | None = None
+    sender: SenderPatch | None = None
     branding: Branding | None = None
     default_region: str | None = Field(default=None, min_length=2, max_length=2)  # phones without +country
     delinquency_threshold: str | None = Field(default=None, max_length=20)  # balance above it: delinquent

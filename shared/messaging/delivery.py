@@ -160,6 +160,12 @@ def _exhausted(message: Message) -> str:
     return reason
 
 
+def _why(error: ApiError) -> str:
+    """`CODE: field: problem; ...` — the template error as a failure reason."""
+    details = "; ".join(f"{d.field}: {d.message}" for d in error.details)
+    return f"{error.code}: {details or error.message}"
+
+
 def content(message: Message, community: Community | None) -> Message:
     """The message with its subject/html/text: as stored, or rendered now from its variables."""
     if message.variables is None:
@@ -169,8 +175,7 @@ def content(message: Message, community: Community | None) -> Message:
     try:
         prepared = _prepared(message.community_id, message.template_id, message.template_version)
     except ApiError as error:  # stored before templates were compiled at save, or the rules tightened
-        raise Unrenderable(f"template {message.template_id} v{message.template_version} cannot be compiled: "
-                           f"{'; '.join(d.message for d in error.details) or error.message}") from error
+        raise Unrenderable(f"template {message.template_id} v{message.template_version}: {_why(error)}") from error
     if prepared is None:
         raise Unrenderable(f"template {message.template_id} v{message.template_version} is gone")
     variables = dict(message.variables)
@@ -181,7 +186,7 @@ def content(message: Message, community: Community | None) -> Message:
     try:
         rendered = prepared.render(variables)
     except ApiError as error:
-        raise Unrenderable(f"{error.code}: {error.message}") from error
+        raise Unrenderable(_why(error)) from error
     return message.model_copy(update={"subject": rendered.subject, "html": rendered.html, "text": rendered.text})
 
 
@@ -256,9 +261,9 @@ def _deliver(message: Message) -> Outcome:
     try:
         message = content(message, community)
     except Unrenderable as error:
-        reason = _unsendable(message, error)
-        repository.finish(message, MessageStatus.FAILED, reason, from_statuses=(MessageStatus.QUEUED,))
-        return Outcome("failed", reason)
+        why = _unsendable(message, error)
+        repository.finish(message, MessageStatus.FAILED, why, from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("failed", why)
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
