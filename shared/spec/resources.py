@@ -222,8 +222,9 @@ ASSET_UPLOADS_QUEUE = QueueSpec(
     logical_id="AssetUploads",
     env_var="ASSET_UPLOADS_QUEUE_URL",
     worker="functions.workers.verify_assets",
-    # Size and magic bytes of each new object; a mismatch deletes it, a match untags it (stops it expiring).
-    grants=(Grant.TABLE_WRITE, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG),
+    # Size and magic bytes of each new object; a mismatch deletes it, a match is copied to the asset's
+    # verified key (publish), which downloads serve; the upload object is then deleted.
+    grants=(Grant.TABLE_WRITE, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_PUBLISH),
     visibility_timeout_s=180,  # worker timeout 30 s: a 25 MB text file is read through to check it is UTF-8
     max_receive_count=5,
     batch_size=5,

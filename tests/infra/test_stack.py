@@ -149,7 +149,7 @@ def test_messages_failed_for_a_technical_reason_raise_an_alarm(dev: Synth) -> No
     variables = worker["Properties"]["Environment"]["Variables"]
     assert alarm["Namespace"] == METRICS_NAMESPACE == variables["POWERTOOLS_METRICS_NAMESPACE"]
     assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
-    assert SERVICE == variables["POWERTOOLS_SERVICE_NAME"]
+    assert variables["POWERTOOLS_SERVICE_NAME"] == SERVICE
     assert alarm["Statistic"] == "Sum" and alarm["Threshold"] == 1
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert alarm["TreatMissingData"] == "notBreaching"
