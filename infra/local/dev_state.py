@@ -12,9 +12,10 @@ ignored by git):
   secrets still decrypt and MFA users can sign in).
 
 It saves on a timer (`DevStateSaver`) and once more at shutdown, writing a new folder beside the
-old and swapping it in, so a crash mid-save never leaves half a state. `restore` runs right after
-provisioning, before the seed and before any worker starts; uploads are restored with the
-bucket's notifications switched off, so nothing is verified or imported twice.
+old and swapping it in, so a crash mid-save never leaves half a state. Restoring runs while
+provisioning: the objects once the bucket exists and before its uploads are routed to their
+consumers (so nothing is verified or imported twice), the table and keys right after, before the
+seed and before any worker starts.
 
 The KMS key cannot be recreated through the API with a chosen id and material, so `restore`
 edits the in-process moto backend (the embedded AWS runs in this process). Dev only: nothing
@@ -69,18 +70,17 @@ def _decode(value: Any) -> Any:
 @dataclass(frozen=True)
 class Restored:
     items: int
-    objects: int
     mfa_key_id: str | None  # the restored MFA key's id (the handlers' MFA_KEY_ID), None if none was saved
 
 
 class DevState:
     """Save and restore the local runtime's data under `directory` (see module doc)."""
 
-    def __init__(self, directory: Path, clients: Callable[[str], Any], *, secret_id: str, mfa_key_id: str) -> None:
+    def __init__(self, directory: Path, clients: Callable[[str], Any]) -> None:
         self.directory = directory
         self._clients = clients
-        self._secret_id = secret_id
-        self._mfa_key_id = mfa_key_id
+        self._secret_id = ""  # known once provisioned: `restore` is given them
+        self._mfa_key_id = ""
         self._lock = threading.Lock()
 
     # --- saving -----------------------------------------------------------------------------------
@@ -143,20 +143,26 @@ class DevState:
 
     # --- restoring --------------------------------------------------------------------------------
 
-    def restore(self) -> Restored:
-        """Load a saved state into freshly provisioned resources; nothing when there is none."""
+    def restore_objects(self) -> int:
+        """Put the saved objects back (into buckets that exist); how many. Before uploads are routed."""
+        if not (self.directory / "objects.json").exists():
+            return 0
+        return self._put_objects(json.loads((self.directory / "objects.json").read_text())["objects"])
+
+    def restore(self, *, secret_id: str, mfa_key_id: str) -> Restored:
+        """Load the saved items and keys into freshly provisioned resources (nothing when none was saved);
+        from now on `save` saves these resources' keys."""
+        self._secret_id, self._mfa_key_id = secret_id, mfa_key_id
         if not (self.directory / "table.json").exists():
-            return Restored(items=0, objects=0, mfa_key_id=None)
+            return Restored(items=0, mfa_key_id=None)
         tables = json.loads((self.directory / "table.json").read_text())["tables"]
         items = sum(self._put_items(table, [_decode(i) for i in saved]) for table, saved in tables.items())
-        objects = self._put_objects(json.loads((self.directory / "objects.json").read_text())["objects"])
         keys = json.loads((self.directory / "keys.json").read_text())
         self._clients("secretsmanager").put_secret_value(SecretId=self._secret_id,
                                                          SecretString=keys["signing_key_secret"])
-        mfa_key_id = self._adopt_mfa_key(keys["mfa_key"]) if keys.get("mfa_key") else None
-        log.info("dev state restored from %s: %d item(s), %d object(s), signing and MFA keys", self.directory,
-                 items, objects)
-        return Restored(items=items, objects=objects, mfa_key_id=mfa_key_id)
+        adopted = self._adopt_mfa_key(keys["mfa_key"]) if keys.get("mfa_key") else None
+        log.info("dev state restored from %s: %d item(s), the signing and MFA keys", self.directory, items)
+        return Restored(items=items, mfa_key_id=adopted)
 
     def _put_items(self, table: str, items: list[Any]) -> int:
         dynamodb = self._clients("dynamodb")
@@ -172,22 +178,15 @@ class DevState:
     def _put_objects(self, objects: list[dict[str, Any]]) -> int:
         s3 = self._clients("s3")
         buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
-        notifications = {b: s3.get_bucket_notification_configuration(Bucket=b) for b in buckets}
-        for bucket in buckets:  # restored uploads were verified (or imported) already: no events for them
-            s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
         restored = 0
-        try:
-            for saved in objects:
-                if saved["bucket"] not in buckets:
-                    continue
-                s3.put_object(Bucket=saved["bucket"], Key=saved["key"],
-                              Body=(self.directory / "objects" / saved["file"]).read_bytes(),
-                              ContentType=saved["content_type"], Tagging=urlencode(saved["tags"]))
-                restored += 1
-        finally:
-            for bucket, configuration in notifications.items():
-                configuration.pop("ResponseMetadata", None)
-                s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=configuration)
+        for saved in objects:
+            if saved["bucket"] not in buckets:
+                continue
+            s3.put_object(Bucket=saved["bucket"], Key=saved["key"],
+                          Body=(self.directory / "objects" / saved["file"]).read_bytes(),
+                          ContentType=saved["content_type"], Tagging=urlencode(saved["tags"]))
+            restored += 1
+        log.info("dev state: %d object(s) restored from %s", restored, self.directory)
         return restored
 
     def _adopt_mfa_key(self, saved: dict[str, str]) -> str:

@@ -125,17 +125,12 @@ class Runtime:
         self.stop()
 
 
-def _restore_state(config: LocalConfig, clients: Clients, provisioned: Provisioned,
-                   ) -> tuple[DevState | None, Provisioned]:
-    """The saved data back in the fresh resources (before anything reads the keys or the table)."""
-    if config.state_dir is None:
-        return None, provisioned
-    state = DevState(config.state_dir.resolve(), clients, secret_id=provisioned.secret_id,
-                     mfa_key_id=provisioned.mfa_key_id)
-    restored = state.restore()
-    if restored.mfa_key_id:
-        provisioned = replace(provisioned, mfa_key_id=restored.mfa_key_id)
-    return state, provisioned
+def _restore_state(state: DevState | None, provisioned: Provisioned) -> Provisioned:
+    """The saved items and keys back in the fresh resources (before anything reads them)."""
+    if state is None:
+        return provisioned
+    restored = state.restore(secret_id=provisioned.secret_id, mfa_key_id=provisioned.mfa_key_id)
+    return replace(provisioned, mfa_key_id=restored.mfa_key_id) if restored.mfa_key_id else provisioned
 
 
 def start(config: LocalConfig | None = None) -> Runtime:
@@ -151,7 +146,9 @@ def start(config: LocalConfig | None = None) -> Runtime:
     serving = False
     try:
         clients = Clients(aws_url)
-        state, provisioned = _restore_state(config, clients, provision(clients, config))
+        state = DevState(config.state_dir.resolve(), clients) if config.state_dir is not None else None
+        provisioned = provision(clients, config, before_routing=state.restore_objects if state else None)
+        provisioned = _restore_state(state, provisioned)
         mailbox = Mailbox()
         mailbox.install_clock()
         invoker = Invoker(enforce_timeouts=config.enforce_timeouts)

@@ -62,6 +62,9 @@ def test_data_tokens_and_files_survive_a_restart(tmp_path: Path) -> None:
         link = api.get(f"/v1/assets/{created['asset']['id']}/download", token=again["access_token"])
         assert link.status_code == 200, link.text
         assert requests.get(link.json()["url"], timeout=30).content == PDF
+        later = _announce(api, token, PDF, filename="later.pdf")  # the bucket's events were switched back on
+        assert _post(later["upload"], PDF).status_code == 204
+        _status(api, token, later["asset"]["id"], "ready")
         assert pyotp.TOTP(runtime.demo.admin_totp_secret).now()  # the seed found its demo community again
         communities = [c for c in _communities(api, runtime.super_admin) if c["name"] == "Restart Court"]
         assert len(communities) == 1
