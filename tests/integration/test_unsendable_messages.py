@@ -114,6 +114,20 @@ def test_templates_whose_variables_may_be_numbers_are_still_accepted() -> None:
 # --- part 2: failed at once when it still cannot render or be built ---------------------------------
 
 
+@pytest.mark.parametrize("source", [TRUNCATE_NEGATIVE, NESTED_IFS])
+def test_preview_and_send_of_a_stored_template_that_cannot_render_are_422_not_500(source: str) -> None:
+    admin = signup()
+    token = admin["access_token"]
+    legacy = stored_template(admin["community"]["id"], text=source)
+    preview = call("POST", f"/v1/templates/{legacy.id}/preview", token=token,
+                   json_body={"variables": {"first_name": "Ann"}})
+    assert preview.status == 422 and field_errors(preview) == ["text"], preview.body
+    sent = call("POST", "/v1/messages", token=token, json_body={
+        "channel": "email", "template_id": legacy.id, "to": "ann@example.com", "variables": {"first_name": "Ann"}})
+    assert sent.status == 422 and field_errors(sent) == ["text"], sent.body
+
+
+
 def test_a_campaign_with_a_template_that_no_longer_renders_ends_failed_not_sending(
     aws_env: dict[str, Any], counted: Counted,
 ) -> None:
