@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -28,6 +29,7 @@ from tests.support.api import Answer, FakeContext, call
 
 pytestmark = pytest.mark.integration
 
+EVENTS = Path(__file__).parents[2] / "events"
 TRUNCATE_NEGATIVE = "{{ first_name|truncate(-1) }}"
 NESTED_IFS = "{% if first_name %}" * 150 + "Hi" + "{% endif %}" * 150
 
@@ -52,6 +54,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counted:
     monkeypatch.setattr(failures.logger, "error", error)
     monkeypatch.setattr(failures.metrics, "add_metric", lambda name, unit, value: seen.metrics.append(name))
     return seen
+
+
+def scheduled(name: str) -> dict[str, Any]:
+    """A sample EventBridge scheduled event from events/ (what the job's rule delivers)."""
+    return json.loads((EVENTS / name).read_text())  # type: ignore[no-any-return]
 
 
 def field_errors(answer: Answer) -> list[str]:
@@ -231,14 +238,15 @@ def test_release_stale_sends_gives_up_after_its_rounds(aws_env: dict[str, Any], 
     old = clock.iso(clock.now() - timedelta(seconds=stale.STALE_AFTER_S + 60))
     history = [MessageEvent(type=stale.STALE_EVENT, at=old) for _ in range(stale.MAX_STALE_ROUNDS - 1)]
     message = queued(community_id, status=MessageStatus.SENDING, updated_at=old, events=history)
-    assert release_stale_sends.handler({}, FakeContext()) == {"requeued": 1}  # one round left
+    tick = scheduled("scheduled-release-stale-sends.json")
+    assert release_stale_sends.handler(tick, FakeContext()) == {"requeued": 1}  # one round is left
     again = repository.get(community_id, message.id)
     assert again is not None and again.status == MessageStatus.QUEUED and stale.rounds(again) == stale.MAX_STALE_ROUNDS
     assert counted.errors == []
     # It sticks again (the worker crashed on it once more): this time it ends failed.
     left = again.model_copy(update={"status": MessageStatus.SENDING, "updated_at": old})
     repository.new_item(left).save()
-    assert release_stale_sends.handler({}, FakeContext()) == {"requeued": 0}
+    assert release_stale_sends.handler(tick, FakeContext()) == {"requeued": 0}
     final = repository.get(community_id, message.id)
     assert final is not None and final.status == MessageStatus.FAILED
     assert f"gave up after {stale.MAX_STALE_ROUNDS} stale-send requeues" in (final.last_error or "")
@@ -266,7 +274,7 @@ def test_the_dead_letter_requeue_counts_rounds_and_gives_up(aws_env: dict[str, A
     _dead_letter(aws_env, json.dumps({"community_id": community_id, "message_id": single.id}), rounds=1)
     _dead_letter(aws_env, chunks.Chunk(community_id, None, tuple(m.id for m in chunked)).body(),
                  rounds=redrive.MAX_DEAD_LETTER_ROUNDS)
-    assert requeue_dead_letters.handler({}, FakeContext()) == {"moved": 1}
+    assert requeue_dead_letters.handler(scheduled("scheduled-requeue-dead-letters.json"), FakeContext()) == {"moved": 1}
     assert _dlq_depth(aws_env) == 0
     received = boto3.client("sqs").receive_message(QueueUrl=aws_env["queues"]["Outbox"], MaxNumberOfMessages=10,
                                                    MessageAttributeNames=["All"])["Messages"]
