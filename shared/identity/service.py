@@ -48,6 +48,7 @@ from shared.spec.permissions import GRANTS, Role, allows
 
 DEFAULT_MFA_ROLES = [Role.ADMIN, Role.MANAGER, Role.BOARD]
 LOCK_AFTER_FAILURES = 5
+_NO_COMMUNITY = "-"  # not a ULID: a login to an unknown community looks its user up here, and misses
 LOCK_S = 10 * 60
 MFA_TOKEN_TTL_S = 5 * 60
 MFA_MAX_ATTEMPTS = 5
@@ -197,7 +198,9 @@ def login(request: LoginRequest, meta: RequestMeta) -> Issued | MfaChallengeBody
         community = repository.community_by_slug(request.community.lower())
         community_id = community.id if community else ""
     ratelimit.hit(ratelimit.LOGIN_PER_ACCOUNT, f"{community_id or request.community}:{request.email}")
-    user = repository.user_by_email(community_id, request.email) if community_id else None
+    # An unknown community reads a user too (under an id no community has) and every path runs one
+    # argon2 verify below: unknown community, unknown email and wrong password cost the same (issue 17).
+    user = repository.user_by_email(community_id or _NO_COMMUNITY, request.email)
     if community_id == keys.PLATFORM and user is not None and user.role != Role.SUPER_ADMIN:
         user = None
     if user is not None and user.locked_until > clock.epoch():
