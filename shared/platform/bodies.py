@@ -8,7 +8,8 @@ route inherits it without a line of its own:
 - JSON is parsed here with caps on nesting depth and on the length of number literals, so neither a
   thousand nested arrays (RecursionError) nor a 5,000-digit integer (Python's int limit) nor
   `1e999` (infinity) reaches a model: 422 naming the limit;
-- a route whose model has no required field reads a missing or empty body as `{}` (issue 18);
+- a route whose model accepts `{}` (no required field) reads a missing or empty body as `{}`
+  (issue 18);
 - the canonical text (parsed, keys sorted) is what `Idempotency-Key` compares, so the same JSON
   re-serialized in another key order is the same request.
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from shared.platform.errors import FieldError, UnsupportedMediaType, ValidationFailed
 
@@ -38,13 +39,14 @@ JSON_MEDIA_TYPE = "application/json"
 
 @dataclass(frozen=True)
 class BodySpec:
-    """What a route's handler takes as its body: the model, and whether every field is optional."""
+    """What a route's handler takes as its body: the model, and whether it may be left out.
+
+    `optional` is true when the model accepts `{}`: no required field and no model rule refusing an
+    empty body (a PATCH model's "give at least one field" keeps its body required, and documented so).
+    """
 
     model: type[BaseModel] | None = None
-
-    @property
-    def optional(self) -> bool:
-        return self.model is not None and not any(f.is_required() for f in self.model.model_fields.values())
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,15 @@ def body_spec(fn: Any) -> BodySpec:
     unbounded = unbounded_decimals(models[0])
     if unbounded:
         raise TypeError(f"{fn.__qualname__}: Decimal fields need max_digits: {', '.join(unbounded)}")
-    return BodySpec(models[0])
+    return BodySpec(models[0], optional=_accepts_empty(models[0]))
+
+
+def _accepts_empty(model: type[BaseModel]) -> bool:
+    try:
+        model.model_validate({})
+    except ValidationError:
+        return False
+    return True
 
 
 def unbounded_decimals(model: type[BaseModel], prefix: str = "", seen: set[type] | None = None) -> list[str]:
