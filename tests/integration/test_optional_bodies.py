@@ -40,7 +40,7 @@ THE_THREE = {"POST /v1/campaigns/{id}/send", "POST /v1/messages/retry-failed",
 
 
 def test_the_generated_set_holds_the_reported_routes() -> None:
-    assert THE_THREE <= {r.route_key for r in OPTIONAL}
+    assert {r.route_key for r in OPTIONAL} >= THE_THREE
     assert "PATCH /v1/community" in {r.route_key for r in OPTIONAL}
     assert "PATCH /v1/residents/{id}" in {r.route_key for r in REQUIRED}  # "give at least one field"
 
