@@ -47,7 +47,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorInfo(BaseModel):
-    code: str = Field(json_schema_extra={"enum": sorted(ERROR_CODES)})
+    code: str = Field(json_schema_extra={"enum": [code for code in sorted(ERROR_CODES)]})  # the contract's codes
     message: str
     details: list[ErrorDetail]
 
