@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast lint layer synth deploy clean bench-cold-start bench-import bench
+.PHONY: install dev test test-fast test-fuzz lint layer synth deploy clean bench-cold-start bench-import bench
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install
 ## Unit tests only (no AWS, a few seconds).
 test-fast: install
 	$(PY) -m pytest -m unit -q
+
+## The fuzzing tier alone (also part of `make test`): schemathesis over every operation, prints its figures.
+test-fuzz: install
+	$(PY) -m pytest tests/e2e/test_fuzz.py -q -s
 
 lint: install
 	$(VENV)/bin/ruff check .

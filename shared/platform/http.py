@@ -58,6 +58,13 @@ class ErrorResponse(BaseModel):
     error: ErrorInfo
 
 
+class GatewayError(BaseModel):
+    """API Gateway's own answer to a protected route called without a bearer token (the contract's one
+    exception: an HTTP API cannot reshape it), so a protected route's 401 documents either body."""
+
+    message: str
+
+
 def json_response(status: int, body: Any) -> Response:
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
@@ -173,6 +180,9 @@ class Endpoint:
             status: {"description": HTTPStatus(status).phrase, "content": error_content}
             for status in (400, 401, 403, 404, 409, 422, 429)
         }
+        if not route.public:
+            unauthorized = {"application/json": {"model": ErrorResponse | GatewayError}}
+            errors[401] = {"description": HTTPStatus(401).phrase, "content": unauthorized}
         if self.body.model is not None:  # JSON bodies only: anything else is refused at the door
             errors[415] = {"description": HTTPStatus(415).phrase, "content": error_content}
         errors[route.status] = success
