@@ -55,15 +55,19 @@ class Figures:
 
     def __init__(self) -> None:
         self.operations: set[str] = set()
+        self.hostile_routes: set[str] = set()
         self.statuses: Counter[int] = Counter()
+        self.hostile = 0
         self.started = time.monotonic()
 
-    def record(self, operation: str, status: int) -> None:
-        self.operations.add(operation)
+    def record(self, operation: str, status: int, *, hostile: bool = False) -> None:
+        (self.hostile_routes if hostile else self.operations).add(operation)
+        self.hostile += hostile
         self.statuses[status] += 1
 
     def summary(self) -> dict[str, Any]:
-        return {"operations": len(self.operations), "requests": sum(self.statuses.values()),
+        return {"operations": len(self.operations), "hostile_routes": len(self.hostile_routes),
+                "requests": sum(self.statuses.values()), "hostile_requests": self.hostile,
                 "5xx": sum(n for s, n in self.statuses.items() if s >= 500),
                 "statuses": dict(sorted(self.statuses.items())), "seconds": round(time.monotonic() - self.started, 1)}
 
@@ -155,10 +159,15 @@ def test_public_routes_shrug_off_hostile_content(
     path = route.path.replace("{token}", "x" * 20)
     headers = {"Content-Type": content_type} if content_type else {}
     response = requests.request(route.method, local_runtime.api_url + path, data=body, headers=headers, timeout=30)
-    figures.record(f"{route.route_key} (hostile)", response.status_code)
+    figures.record(route.route_key, response.status_code, hostile=True)
     assert response.status_code < 500, (route.route_key, content_type, repr(body)[:200], response.text[:300])
     if response.status_code >= 400 and response.headers.get("content-type", "").startswith("application/json"):
         assert set(response.json()) == {"error"}, response.text
+
+
+def test_every_operation_of_the_document_was_fuzzed() -> None:
+    operations = {(method.upper(), path) for path, ops in SCHEMA.raw_schema["paths"].items() for method in ops}
+    assert operations == {(r.method, r.path) for r in ROUTES}
 
 
 def test_the_fuzzed_document_is_the_one_the_runtime_serves(local_runtime: LocalRuntime) -> None:
