@@ -178,8 +178,11 @@ class Endpoint:
         error_content = {"application/json": {"model": ErrorResponse}}
         errors: dict[int, Any] = {
             status: {"description": HTTPStatus(status).phrase, "content": error_content}
-            for status in (400, 401, 403, 404, 409, 422, 429)
+            for status in (400, 401, 403, 404, 409, 413, 422, 429)
         }
+        if route.media_type.startswith("text/html"):  # a browser following a bad link gets a page
+            errors[404] = {"description": HTTPStatus(404).phrase,
+                           "content": {**error_content, route.media_type: {"schema": {"type": "string"}}}}
         if not route.public:
             unauthorized = {"application/json": {"model": ErrorResponse | GatewayError}}
             errors[401] = {"description": HTTPStatus(401).phrase, "content": unauthorized}
