@@ -137,3 +137,14 @@ def test_every_registered_body_model_bounds_its_decimals() -> None:
     for route in JSON_BODY_ROUTES:
         model = importlib.import_module(route.handler).api.body.model
         assert model is not None and bodies.unbounded_decimals(model) == [], route.route_key
+
+
+@pytest.mark.parametrize("score", ["1E+999999999", "1E+400", 1e300, "-1E+15"])
+def test_a_custom_number_out_of_range_is_422_on_the_field(score: Any) -> None:
+    token = signup()["access_token"]
+    defined = call("POST", "/v1/custom-fields", token=token, json_body={"key": "score", "label": "S", "type": "number"})
+    assert defined.status == 201, defined.body
+    answer = call("POST", "/v1/residents", token=token, json_body={
+        "first_name": "A", "last_name": "L", "role": "owner", "custom": {"score": score}})
+    assert answer.status == 422, answer.body
+    assert [d["field"] for d in answer.body["error"]["details"]] == ["custom.score"], answer.body
