@@ -148,3 +148,14 @@ def test_a_custom_number_out_of_range_is_422_on_the_field(score: Any) -> None:
         "first_name": "A", "last_name": "L", "role": "owner", "custom": {"score": score}})
     assert answer.status == 422, answer.body
     assert [d["field"] for d in answer.body["error"]["details"]] == ["custom.score"], answer.body
+
+
+def test_the_sample_event_of_a_text_plain_login_is_415() -> None:
+    from pathlib import Path
+
+    from functions.api.auth import login
+    from tests.support.api import FakeContext
+
+    event = json.loads((Path(__file__).parents[2] / "events" / "api-login-text-plain.json").read_text())
+    answer = login.handler(event, FakeContext())
+    assert answer["statusCode"] == 415 and json.loads(answer["body"])["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
