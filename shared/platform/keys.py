@@ -189,3 +189,10 @@ IMPORT_PREFIX = "IMPORT#"
 
 def resident_import(community_id: str, import_id: str) -> tuple[str, str]:
     return community_pk(community_id), f"{IMPORT_PREFIX}{import_id}"
+
+
+# Failed-login counters of accounts that do not exist (issue 17, part 5). A login to an unknown
+# community or email counts its failures and locks like a real account, so AUTH_LOCKED after five
+# wrong tries tells nothing about existence. The subject (community key + email) arrives hashed.
+def phantom_login(subject_hash: str) -> tuple[str, str]:
+    return f"PHANTOM#{subject_hash}", "LOGIN"

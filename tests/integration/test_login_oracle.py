@@ -81,19 +81,34 @@ def test_every_failed_login_runs_exactly_one_argon2_verify(
     assert item_reads["GetItem"] >= 1, item_reads  # the user is looked up on every path
 
 
-def test_the_three_failures_answer_the_same_body_and_reads(item_reads: Counter[str]) -> None:
+def test_the_three_failures_answer_the_same_body_reads_and_writes(item_reads: Counter[str]) -> None:
     signup("Oak Park", "ann@example.com", ready=False)
     seen = []
     for case in ("unknown community", "unknown email", "wrong password"):
         item_reads.clear()
         status, body = _login(**CASES[case])
-        seen.append((status, body, item_reads["GetItem"]))
-    (first_status, first_body, _), *rest = seen
-    assert all((status, body) == (first_status, first_body) for status, body, _ in rest), seen
-    # Unknown community: slug + email pointer; unknown email: slug + community + email pointer;
-    # wrong password: the same plus the user item: within one read of each other.
-    reads = [r for _, _, r in seen]
-    assert max(reads) - min(reads) <= 2, reads
+        seen.append((status, body, item_reads["GetItem"], item_reads["UpdateItem"]))
+    (first_status, first_body, _, _), *rest = seen
+    assert all((status, body) == (first_status, first_body) for status, body, _, _ in rest), seen
+    # Reads: the slug pointer, (the community), the email pointer, the user or its phantom: within one.
+    # Writes: two rate-limit counters and the failure counter (the user's or the phantom's): equal.
+    reads, writes = [r for _, _, r, _ in seen], [w for _, _, _, w in seen]
+    assert max(reads) - min(reads) <= 1 and len(set(writes)) == 1, seen
+
+
+@pytest.mark.parametrize("case", ["unknown community", "unknown email", "wrong password", "unknown platform user"])
+def test_five_failures_lock_every_kind_of_account_alike(case: str) -> None:
+    """AUTH_LOCKED at the fifth wrong try, then for LOCK_S, whether or not the account exists."""
+    from shared.identity import service
+    from shared.platform import clock
+
+    signup("Oak Park", "ann@example.com", ready=False)
+    statuses = [_login(**CASES[case]) for _ in range(service.LOCK_AFTER_FAILURES + 1)]
+    codes = [body["error"]["code"] for _, body in statuses]
+    assert codes == ["AUTH_INVALID_CREDENTIALS"] * (service.LOCK_AFTER_FAILURES - 1) + ["AUTH_LOCKED"] * 2, codes
+    clock.travel(service.LOCK_S + 1)
+    status, body = _login(**CASES[case])
+    assert status == 401 and body["error"]["code"] == "AUTH_INVALID_CREDENTIALS", body
 
 
 def test_a_good_login_runs_one_verify_too(argon2_calls: Counter[str]) -> None:
