@@ -43,8 +43,8 @@ def document(version: str) -> dict[str, Any]:
 
 
 def _tell_the_truth(doc: dict[str, Any]) -> None:
-    """What powertools cannot say from a signature: a 204 or 302 has no body, and a body whose
-    fields are all optional may be left out (the HTTP layer reads a missing one as `{}`)."""
+    """What powertools cannot say from a signature: a 204 or 302 has no body, and a body whose model
+    accepts `{}` may be left out (`shared.platform.bodies` reads a missing one as `{}`)."""
     for route in ROUTES:
         operation = doc["paths"][route.path][route.method.lower()]
         for status in ("204", "302"):
