@@ -32,6 +32,7 @@ test-fast: install
 	$(PY) -m pytest -m unit -q
 
 ## The fuzzing tier alone (also part of `make test`): schemathesis over every operation, prints its figures.
+## Deeper: FUZZ_EXAMPLES=50 FUZZ_COVERAGE=1 make test-fuzz
 test-fuzz: install
 	$(PY) -m pytest tests/e2e/test_fuzz.py -q -s
 
