@@ -9,7 +9,8 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install dev test test-fast coverage-notices lint layer synth deploy clean bench-cold-start bench-import bench
+.PHONY: install dev dev-reset test test-fast test-fuzz coverage-notices lint layer synth deploy clean bench-cold-start \
+	bench-import bench
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +21,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the whole system locally on embedded AWS (moto): API, workers, schedules, dev mailbox.
+## Its data (table, uploaded files, signing and MFA keys) is kept in .dev-state/ across restarts.
+DEV_STATE := .dev-state
 dev: install
-	$(PY) -m infra.local
+	$(PY) -m infra.local --state-dir $(DEV_STATE)
+
+## `make dev` from nothing: forget the saved data first (communities, users, tokens, files).
+dev-reset: install
+	rm -rf $(DEV_STATE) $(DEV_STATE).saving $(DEV_STATE).previous
+	$(PY) -m infra.local --state-dir $(DEV_STATE)
 
 ## The whole test suite: unit, integration (moto), end-to-end (local runtime), infra (CDK).
 test: install
@@ -35,6 +43,11 @@ test-fast: install
 coverage-notices: install
 	$(PY) -m coverage run --source=shared/notices -m pytest -m unit -q -p no:xdist tests/unit/test_notices_*.py
 	$(PY) -m coverage report -m --fail-under=95
+
+## The fuzzing tier alone (also part of `make test`): schemathesis over every operation, prints its figures.
+## Deeper: FUZZ_EXAMPLES=50 FUZZ_COVERAGE=1 make test-fuzz
+test-fuzz: install
+	$(PY) -m pytest tests/e2e/test_fuzz.py -q -s
 
 lint: install
 	$(VENV)/bin/ruff check .

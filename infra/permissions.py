@@ -69,6 +69,7 @@ SMS_SEND_ACTIONS: tuple[str, ...] = ("sns:Publish",)
 # S3 authorizes a PutObject carrying tags as PutObject + PutObjectTagging.
 OBJECT_UPLOAD_ACTIONS: tuple[str, ...] = ("s3:PutObject", "s3:PutObjectTagging")
 OBJECT_READ_ACTIONS: tuple[str, ...] = ("s3:GetObject",)  # also HeadObject and ranged GETs
+OBJECT_PUBLISH_ACTIONS: tuple[str, ...] = ("s3:PutObject",)  # CopyObject's destination (tags replaced, none set)
 OBJECT_DELETE_ACTIONS: tuple[str, ...] = ("s3:DeleteObject",)
 OBJECT_UNTAG_ACTIONS: tuple[str, ...] = ("s3:DeleteObjectTagging",)
 RAW_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)  # no tags: the lifecycle rule goes by prefix
@@ -168,6 +169,7 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.ASSET_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.ASSET_OBJECTS_DELETE: lambda t: [_allow(OBJECT_DELETE_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.ASSET_OBJECTS_UNTAG: lambda t: [_allow(OBJECT_UNTAG_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
+    Grant.ASSET_OBJECTS_PUBLISH: lambda t: [_allow(OBJECT_PUBLISH_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.IMPORT_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
     Grant.IMPORT_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
     Grant.ACCOUNT_MAIL_QUEUE_SEND: lambda t: [
@@ -195,7 +197,7 @@ SCHEDULES_REASON = (
 
 OBJECT_GRANTS: frozenset[Grant] = frozenset({
     Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
-    Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ,
+    Grant.ASSET_OBJECTS_PUBLISH, Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ,
 })
 RAW_NOTIFICATIONS_WILDCARD_REASON = (
     "Provider notifications: the worker writes one object per message and event under provider-notifications/* "

@@ -15,6 +15,7 @@ from infra.domains import DomainRoutes, by_domain, pascal
 from infra.function import FunctionDefaults, PorchlightFunction
 from infra.layer import DependencyLayer
 from infra.messaging import AlarmTopic, WorkQueue
+from infra.monitoring import MessageFailureAlarm
 from infra.notifications import Notifications
 from infra.permissions import GrantTargets, acknowledge_wildcards
 from infra.schedules import ScheduledJobs, SchedulerResources
@@ -52,6 +53,7 @@ class PorchlightStack(Stack):
         self.mfa_key = MfaKey(self, "Keys", spec=resources.mfa_key, config=config)
         self.storage = Storage(self, "Storage", spec=resources.bucket, config=config)
         self.alarms = AlarmTopic(self, "Alarms")
+        self.message_failures = MessageFailureAlarm(self, "MessageFailures", alarm_topic=self.alarms.topic)
         self.queues = {
             spec.logical_id: WorkQueue(
                 self, f"{spec.logical_id}Queue", spec=spec, config=config, alarm_topic=self.alarms.topic

@@ -8,9 +8,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.messaging import stale
-from shared.platform.observability import logger
+from shared.platform.observability import logger, metrics
 
 
+@metrics.log_metrics  # failures.record counts messages failed for a technical reason
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return {"requeued": stale.release_all()}

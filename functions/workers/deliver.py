@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.messaging import chunks, delivery
 from shared.platform import aws
-from shared.platform.observability import logger
+from shared.platform.observability import logger, metrics
 from shared.platform.settings import settings
 
 # Report every failure per item, even when all fail: a fully throttled batch is backoff, not an error.
@@ -52,6 +52,7 @@ def _record(record: SQSRecord) -> None:
     logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
 
 
+@metrics.log_metrics  # failures.record counts messages failed for a technical reason
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)

@@ -1,6 +1,6 @@
 """`python -m infra.local` (what `make dev` runs): the whole system on this machine.
 
-Defaults come from the environment (PORT, AWS_PORT, SPA_ORIGIN, LOG_LEVEL, DEV_SUPER_ADMIN_*);
+Defaults come from the environment (PORT, AWS_PORT, SPA_ORIGIN, LOG_LEVEL, DEV_STATE_DIR, DEV_SUPER_ADMIN_*);
 the flags below override them (tests start it with free ports and fast timings).
 """
 
@@ -49,6 +49,10 @@ def parse_args(argv: list[str] | None = None) -> LocalConfig:
     parser.add_argument("--no-timeouts", action="store_true", help="do not fail invocations that overrun")
     parser.add_argument("--no-seed", action="store_true", help="start without the demo data")
     parser.add_argument("--ready-file", type=Path, help="write URLs and seed data as JSON here once ready")
+    parser.add_argument("--state-dir", type=Path, default=defaults.state_dir,
+                        help="keep the data here across restarts (make dev: .dev-state); default: in memory only")
+    parser.add_argument("--state-save-interval", type=float, default=defaults.state_save_s,
+                        help="seconds between saves of the state (it is also saved at shutdown)")
     parser.add_argument("--log-level", default=defaults.log_level)
     args = parser.parse_args(argv)
     return replace(
@@ -63,6 +67,8 @@ def parse_args(argv: list[str] | None = None) -> LocalConfig:
         enforce_timeouts=not args.no_timeouts,
         seed=not args.no_seed,
         ready_file=args.ready_file,
+        state_dir=args.state_dir,
+        state_save_s=args.state_save_interval,
         log_level=args.log_level.upper(),
     )
 

@@ -130,19 +130,23 @@ class LocalConfig:
     super_admin: SuperAdmin = field(default_factory=SuperAdmin)
     log_level: str = "INFO"
     ready_file: Path | None = None  # JSON with URLs and seed data, written once ready
+    # Where the data survives a restart (`make dev`: .dev-state/); None keeps it in memory only (tests).
+    state_dir: Path | None = None
+    state_save_s: float = 30.0  # how often the state is saved while running (and once at shutdown)
     names: LocalNames = field(default_factory=LocalNames)
     resources: Resources = RESOURCES
     routes: tuple[Route, ...] = ROUTES
 
     @classmethod
     def from_env(cls) -> LocalConfig:
-        """Defaults, overridden by PORT, AWS_PORT, SPA_ORIGIN and the DEV_SUPER_ADMIN_* variables."""
+        """Defaults, overridden by PORT, AWS_PORT, SPA_ORIGIN, DEV_STATE_DIR and the DEV_SUPER_ADMIN_* variables."""
         return cls(
             port=int(os.environ.get("PORT", "8000")),
             aws_port=int(os.environ.get("AWS_PORT", "4566")),
             spa_origins=_spa_origins(),
             super_admin=SuperAdmin.from_env(),
             log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+            state_dir=Path(os.environ["DEV_STATE_DIR"]) if os.environ.get("DEV_STATE_DIR") else None,
         )
 
     def visibility_timeout(self, spec: QueueSpec) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,14 +235,20 @@ def _ensure_configuration_set(ses: Any, name: str, topic_arn: str) -> None:
             raise
 
 
-def provision(clients: Any, config: LocalConfig) -> Provisioned:
-    """Create every spec'd resource (idempotently) and return their local names and URLs."""
+def provision(clients: Any, config: LocalConfig, *, before_routing: Callable[[], object] | None = None,
+              ) -> Provisioned:
+    """Create every spec'd resource (idempotently) and return their local names and URLs.
+
+    `before_routing` runs once the bucket exists and before its uploads are routed to their
+    consumers: what it puts in the bucket (the dev state's saved objects) raises no events."""
     resources, names = config.resources, config.names
     table = names.table(resources)
     _create_table(clients("dynamodb"), table, resources.table)
     queues = {spec.logical_id: create_queue(clients("sqs"), config, spec) for spec in resources.queues}
     bucket = names.bucket(resources)
     _create_bucket(clients("s3"), bucket, config, resources)
+    if before_routing is not None:
+        before_routing()
     upload_rules = _route_uploads(clients("s3"), clients("events"), bucket, resources, queues, names)
     secret_id = names.secret(resources)
     if _ensure_secret(clients("secretsmanager"), secret_id, resources.signing_key.description):

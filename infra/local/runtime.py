@@ -31,6 +31,7 @@ from infra.local.background import Background
 from infra.local.config import LocalConfig, SuperAdmin
 from infra.local.cors import CorsPolicy
 from infra.local.dev_endpoints import DevEndpoints
+from infra.local.dev_state import DevState, DevStateSaver
 from infra.local.embedded_aws import Clients, EmbeddedAws
 from infra.local.functions import all_functions, for_authorizer, for_worker
 from infra.local.gateway import Gateway, HttpServer
@@ -68,6 +69,8 @@ class Runtime:
     _http: HttpServer
     _aws: EmbeddedAws
     _previous_env: dict[str, str | None]
+    _state: DevState | None = None
+    _lock: threading.Lock | None = None
     _stopped: bool = field(default=False)
 
     def describe(self) -> dict[str, Any]:
@@ -104,6 +107,13 @@ class Runtime:
             thread.join(timeout=_THREAD_JOIN_S)
             if thread.is_alive():
                 log.warning("thread %s did not stop in time", thread.name)
+        if self._state is not None:  # workers are stopped: this is the last word
+            try:
+                with self._lock or threading.Lock():
+                    self._state.save()
+                log.info("dev state saved in %s", self._state.directory)
+            except Exception:  # noqa: BLE001 - stopping must finish; the previous save is still there
+                log.exception("saving the dev state at shutdown failed")
         self._aws.stop()
         environment.restore(self._previous_env)
         log.info("stopped")
@@ -113,6 +123,14 @@ class Runtime:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def _restore_state(state: DevState | None, provisioned: Provisioned) -> Provisioned:
+    """The saved items and keys back in the fresh resources (before anything reads them)."""
+    if state is None:
+        return provisioned
+    restored = state.restore(secret_id=provisioned.secret_id, mfa_key_id=provisioned.mfa_key_id)
+    return replace(provisioned, mfa_key_id=restored.mfa_key_id) if restored.mfa_key_id else provisioned
 
 
 def start(config: LocalConfig | None = None) -> Runtime:
@@ -128,7 +146,9 @@ def start(config: LocalConfig | None = None) -> Runtime:
     serving = False
     try:
         clients = Clients(aws_url)
-        provisioned = provision(clients, config)
+        state = DevState(config.state_dir.resolve(), clients) if config.state_dir is not None else None
+        provisioned = provision(clients, config, before_routing=state.restore_objects if state else None)
+        provisioned = _restore_state(state, provisioned)
         mailbox = Mailbox()
         mailbox.install_clock()
         invoker = Invoker(enforce_timeouts=config.enforce_timeouts)
@@ -181,6 +201,8 @@ def start(config: LocalConfig | None = None) -> Runtime:
             )
         if provisioned.ses_configuration_set:
             threads.append(SesSimulator(mailbox, clients("sns"), provisioned.ses_configuration_set, stop))
+        if state is not None:
+            threads.append(DevStateSaver(state, invoker.lock, stop, config.state_save_s))
         for thread in threads:
             thread.start()
         http.start()
@@ -216,6 +238,8 @@ def start(config: LocalConfig | None = None) -> Runtime:
         _http=http,
         _aws=aws,
         _previous_env=previous_env,
+        _state=state,
+        _lock=invoker.lock,
     )
 
 

@@ -19,7 +19,7 @@ from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound
 from shared.spec.permissions import Permission, allows
 from shared.spec.resources import ASSET_UPLOADS
 from shared.uploads import presign, store
-from shared.uploads.objects import object_key
+from shared.uploads.objects import object_key, verified_key
 
 PENDING_TTL_S = 24 * 3600  # an upload not completed within a day is abandoned (DynamoDB TTL)
 NOT_READY = "The asset is not ready: its upload has not completed or was rejected."
@@ -118,20 +118,26 @@ def update(caller: Caller, asset_id: str, request: AssetUpdate) -> AssetOut:
 
 
 def delete(caller: Caller, asset_id: str, meta: RequestMeta) -> None:
-    """The object first, then the record: a retry after a failure in between finds and finishes it."""
+    """The objects first, then the record: a retry after a failure in between finds and finishes it."""
     asset = _visible(caller, asset_id)
     store.delete(asset.object_key)
+    if asset.status == Status.READY and asset.etag:
+        store.delete(verified_key(asset.object_key, asset.etag))
     if not repository.delete(caller.community_id, asset_id):
         raise NotFound("No such asset.")
     _audit("asset.deleted", caller, meta, asset)
 
 
 def download(caller: Caller, asset_id: str) -> DownloadOut:
-    """A 5-minute presigned GET that saves the file under its name; ready assets only (409 otherwise)."""
+    """A 5-minute presigned GET that saves the file under its name; ready assets only (409 otherwise).
+
+    It names the verified copy (`verify`), never the upload key: bytes posted after the check are
+    not what a download gets."""
     asset = _visible(caller, asset_id)
-    if asset.status != Status.READY:
+    if asset.status != Status.READY or not asset.etag:
         raise Conflict(NOT_READY)
-    url = presign.presign_get(asset.object_key, filename=asset.name, content_type=asset.content_type)
+    url = presign.presign_get(verified_key(asset.object_key, asset.etag), filename=asset.name,
+                              content_type=asset.content_type)
     return DownloadOut(url=url.url, expires_at=url.expires_at)
 
 

@@ -1,12 +1,15 @@
 """The upload verifier: an object arrived under `communities/{cid}/assets/{aid}/...`; is it what was declared?
 
 Ready when its real size is the declared size and its bytes are of the declared type
-(`shared.uploads.sniff`); otherwise rejected and the object deleted. The check is made on the
-object as it is now (HEAD's ETag), so it is idempotent and order-free:
+(`shared.uploads.sniff`); otherwise rejected. An upload is verified once (issue 17):
 
-- the same object seen again (event delivered twice): nothing changes, the object is untagged again;
-- a different object under a ready asset's key (the presigned POST was used twice): checked again;
-- a rejected asset's key: whatever is there is deleted again;
+- only a `pending` asset is decided, on the object as it is now (HEAD's ETag); the bytes are read
+  and, when accepted, copied to the asset's verified key (`objects.verified_key`) pinned to that
+  ETag, so a re-post in between cannot slip other bytes into the check or the copy (`Raced`);
+- downloads serve only that verified copy, which no presigned POST can name: unverified bytes
+  are never downloadable, and the upload object itself is deleted once decided;
+- after the decision (ready or rejected) anything posted under the upload key again, while its
+  presigned POST is still valid, is deleted unread; the asset does not change.
 - no record for the key (deleted, abandoned and expired, or never announced): the object is deleted;
 - no object (deleted meanwhile): nothing to do.
 
@@ -16,23 +19,39 @@ both decide; the loser raises `Raced` and its record comes back later, to find t
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from shared.assets import repository
 from shared.assets.models import Asset, Status
 from shared.platform.observability import logger
 from shared.uploads import sniff, store
 from shared.uploads.notifications import ObjectCreated
+from shared.uploads.objects import verified_key
 from shared.uploads.store import StoredObject
 
 
 class Raced(Exception):
-    """Another delivery changed the asset between our read and our verdict: try the record again."""
+    """Another delivery or upload changed the asset or its object between our read and our verdict:
+    try the record again."""
 
 
 def _mismatch(asset: Asset, stored: StoredObject) -> str | None:
     if stored.size != asset.size:
         return f"the file has {stored.size} bytes, {asset.size} were declared"
-    head = store.read_start(stored.key, sniff.HEAD_BYTES)
-    return sniff.mismatch(asset.content_type, head, lambda: store.chunks(stored.key))
+    head = store.read_start(stored.key, sniff.HEAD_BYTES, etag=stored.etag)
+    return sniff.mismatch(asset.content_type, head, lambda: store.chunks(stored.key, etag=stored.etag))
+
+
+def _after_the_decision(asset: Asset, event: ObjectCreated) -> None:
+    """The asset was decided: whatever is under its upload key now is not looked at, only removed
+    (with a verified copy a lost race may have left for another ETag)."""
+    store.delete(event.key)
+    seen = event.etag.strip('"')
+    if seen and seen != asset.etag:
+        logger.warning("upload after the asset was decided; deleted unread",
+                       extra={"asset_id": asset.id, "status": str(asset.status)})
+        with suppress(ValueError):
+            store.delete(verified_key(event.key, seen))
 
 
 def on_object_created(event: ObjectCreated) -> None:
@@ -44,23 +63,21 @@ def on_object_created(event: ObjectCreated) -> None:
         logger.warning("object has no asset; deleted", extra={"asset_id": parts.object_id})
         store.delete(event.key)
         return
-    if asset.status == Status.REJECTED:
-        store.delete(event.key)
+    if asset.status != Status.PENDING:
+        _after_the_decision(asset, event)
         return
     stored = store.head(event.key)
     if stored is None:
         return
-    if asset.status == Status.READY and stored.etag == asset.etag:
-        store.untag(event.key)
-        return
-    reason = _mismatch(asset, stored)
+    try:
+        reason = _mismatch(asset, stored)
+        if reason is None:  # before the verdict: a ready asset always has its verified copy
+            store.copy(event.key, verified_key(event.key, stored.etag), etag=stored.etag)
+    except store.Changed as changed:  # re-posted while we read: decide on the newest object instead
+        raise Raced(asset.id) from changed
     status = Status.READY if reason is None else Status.REJECTED
-    if status == Status.READY:
-        store.untag(event.key)  # before the verdict: a ready asset's object never expires
     if not repository.decide(asset, status=status, size=stored.size, etag=stored.etag, reason=reason):
         raise Raced(asset.id)
-    if status == Status.REJECTED:
-        store.delete(event.key)  # after the verdict: a retry finds it rejected and deletes again
+    store.delete(event.key)  # after the verdict: a retry finds it decided and deletes again
     logger.info("upload checked", extra={"asset_id": asset.id, "ready": reason is None, "reason": reason,
-                                         "content_type": asset.content_type,
-                                         "size": stored.size})
+                                         "content_type": asset.content_type, "size": stored.size})

@@ -33,7 +33,11 @@ class CampaignUpdate(_Request, PatchBody):
 
 
 class SendRequest(_Request):
-    send_at: AwareDatetime | None = None  # absent: now
+    send_at: AwareDatetime | None = Field(
+        default=None,
+        description="Absent (or no body at all): send now. Otherwise 1 minute to 1 year ahead; a sooner or "
+                    "past time is 422 on send_at, never sent at once.",
+    )
 
 
 class Report(BaseModel):

@@ -45,7 +45,10 @@ from shared.templates import service as templates
 from shared.templates.models import Template
 from shared.templates.render import STANDARD_VARIABLES
 
-MIN_LEAD = timedelta(minutes=1)  # a send_at sooner than this is "now": send without a schedule
+# A send_at sooner than MIN_LEAD (or in the past) is refused with 422 naming `send_at`, never sent
+# now: it is almost always a client clock or time-zone mistake, and "send at 09:00" silently becoming
+# "send at once" cannot be taken back. To send now, the client leaves send_at out (docs/campaigns.md).
+MIN_LEAD = timedelta(minutes=1)
 MAX_LEAD = timedelta(days=365)
 CSV_MAX_ROWS = 50_000
 

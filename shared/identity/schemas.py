@@ -10,6 +10,7 @@ from shared.identity import passwords
 from shared.identity.models import Branding, Sender
 from shared.maintenance.season import HeatingSeason
 from shared.maintenance.sla import SlaHours
+from shared.platform.text import HeaderText
 from shared.spec.permissions import Role
 
 
@@ -18,7 +19,7 @@ class Strict(BaseModel):
 
 
 class SignupRequest(Strict):
-    community_name: str = Field(min_length=2, max_length=120)
+    community_name: HeaderText = Field(min_length=2, max_length=120)  # the From name of its mail
     email: EmailStr
     password: str = Field(min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
     full_name: str = Field(min_length=1, max_length=120)
@@ -63,11 +64,18 @@ class CommunityDetail(CommunityOut):
     heating_season: HeatingSeason = HeatingSeason()  # when no heat is a work-order emergency
 
 
+class SenderPatch(Sender):
+    """`sender` as a PATCH gives it: the display name goes into the From header, so it is one clean line.
+    (Checked here, at the door, not on `Sender` itself: a stored value must always read back.)"""
+
+    from_name: HeaderText | None = Field(default=None, min_length=1, max_length=80)
+
+
 class CommunityPatch(Strict):
-    name: str | None = Field(default=None, min_length=2, max_length=120)
+    name: HeaderText | None = Field(default=None, min_length=2, max_length=120)
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
     mfa_required_roles: list[Role] | None = Field(default=None, max_length=5)
-    sender: Sender | None = None
+    sender: SenderPatch | None = None
     branding: Branding | None = None
     default_region: str | None = Field(default=None, min_length=2, max_length=2)  # phones without +country
     delinquency_threshold: str | None = Field(default=None, max_length=20)  # balance above it: delinquent

@@ -8,12 +8,14 @@ enrolling or a policy change takes effect at the next refresh. Every security ev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from shared.audit.events import AuditEvent, publish
 from shared.identity import (
     invitation_repository,
     mfa_repository,
     passwords,
+    phantoms,
     repository,
     slugs,
     tokens,
@@ -49,6 +51,7 @@ from shared.spec.permissions import GRANTS, Role, allows
 
 DEFAULT_MFA_ROLES = [Role.ADMIN, Role.MANAGER, Role.BOARD]
 LOCK_AFTER_FAILURES = 5
+_NO_COMMUNITY = "-"  # not a ULID: a login to an unknown community looks its user up here, and misses
 LOCK_S = 10 * 60
 MFA_TOKEN_TTL_S = 5 * 60
 MFA_MAX_ATTEMPTS = 5
@@ -199,22 +202,20 @@ def login(request: LoginRequest, meta: RequestMeta) -> Issued | MfaChallengeBody
         community = repository.community_by_slug(request.community.lower())
         community_id = community.id if community else ""
     ratelimit.hit(ratelimit.LOGIN_PER_ACCOUNT, f"{community_id or request.community}:{request.email}")
-    user = repository.user_by_email(community_id, request.email) if community_id else None
+    # An unknown community reads a user too (under an id no community has) and every path runs one
+    # argon2 verify below: unknown community, unknown email and wrong password cost the same (issue 17).
+    user = repository.user_by_email(community_id or _NO_COMMUNITY, request.email)
     if community_id == keys.PLATFORM and user is not None and user.role != Role.SUPER_ADMIN:
         user = None
-    if user is not None and user.locked_until > clock.epoch():
-        audit("auth.login.locked", community_id, meta, target=user.id, email=mask_email(request.email))
+    # No account: its failures count and lock like a real one's, so AUTH_LOCKED tells nothing either.
+    phantom = phantoms.get(community_id or str(request.community), request.email) if user is None else None
+    if (user.locked_until if user else phantom.locked_until if phantom else 0) > clock.epoch():
+        if user is not None:
+            audit("auth.login.locked", community_id, meta, target=user.id, email=mask_email(request.email))
         raise AuthLocked()
     valid = passwords.verify(user.password_hash if user else None, request.password)
     if user is None or not valid or user.status != "active":
-        if community_id:
-            audit("auth.login.failed", community_id, meta, target=user.id if user else None,
-                  email=mask_email(request.email))
-        if user is not None and not valid and repository.record_failed_login(
-                user, lock_after=LOCK_AFTER_FAILURES, lock_s=LOCK_S):
-            audit("auth.account.locked", community_id, meta, target=user.id, minutes=LOCK_S // 60)
-            raise AuthLocked()
-        raise InvalidCredentials()
+        _login_failed(user, phantom, valid, community_id, request, meta)
     repository.clear_failed_logins(user)
     if passwords.needs_rehash(user.password_hash):
         repository.set_password_hash(user, passwords.hash_password(request.password))
@@ -230,6 +231,21 @@ def login(request: LoginRequest, meta: RequestMeta) -> Issued | MfaChallengeBody
     audit("auth.login.succeeded", community_id, meta, actor=user.id, session_id=issued.session.id,
           scope=scope_for(user, community))
     return issued
+
+
+def _login_failed(user: User | None, phantom: phantoms.Phantom | None, valid: bool, community_id: str,
+                  request: LoginRequest, meta: RequestMeta) -> NoReturn:
+    """A failed first step: audited, counted towards the account's lock (a phantom's when none), 401."""
+    if community_id:
+        audit("auth.login.failed", community_id, meta, target=user.id if user else None,
+              email=mask_email(request.email))
+    if phantom is not None and phantoms.record_failure(phantom, lock_after=LOCK_AFTER_FAILURES, lock_s=LOCK_S):
+        raise AuthLocked()
+    if user is not None and not valid and repository.record_failed_login(
+            user, lock_after=LOCK_AFTER_FAILURES, lock_s=LOCK_S):
+        audit("auth.account.locked", community_id, meta, target=user.id, minutes=LOCK_S // 60)
+        raise AuthLocked()
+    raise InvalidCredentials()
 
 
 def verify_mfa(mfa_token: str, code: str | None, backup_code: str | None, meta: RequestMeta) -> Issued:

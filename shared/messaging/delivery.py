@@ -16,6 +16,9 @@
    A crash between the provider accepting and our status write is that last case too.
 5. After `MAX_ATTEMPTS` claims the message is `failed`; SQS's own receive count sends a message
    that keeps failing to the DLQ, and the requeue job brings it back for this check.
+6. A message that cannot be rendered or built (its template no longer renders, a header cannot
+   be encoded) is `failed` with the reason at once: retrying cannot help. Such failures, and
+   exhausted attempts, are logged at ERROR and counted (`failures.record`).
 
 Campaign recipients arrive in chunks (`deliver_chunk`): the same rules, batched — one BatchGetItem
 reads the chunk, one BatchGetItem checks its suppressions (and one its residents' consent), one
@@ -31,6 +34,7 @@ import random
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from functools import lru_cache
@@ -46,7 +50,7 @@ from botocore.exceptions import (
 from shared.campaigns import repository as campaigns
 from shared.identity import repository as identity_repository
 from shared.identity.models import Community
-from shared.messaging import pacing, repository
+from shared.messaging import failures, pacing, repository
 from shared.messaging.chunks import Chunk
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.messaging.repository import Settle
@@ -139,7 +143,27 @@ def _prepared(community_id: str, template_id: str, version: int) -> Prepared | N
 
 
 class Unrenderable(Exception):
-    """The message cannot be rendered (template gone or changed, a variable missing): it fails."""
+    """The message cannot be rendered or built (template gone, changed or failing, a variable
+    missing, a header that cannot be encoded): it fails at once, since retrying cannot help."""
+
+
+def _unsendable(message: Message, error: Unrenderable) -> str:
+    """The reason to fail `message` with, logged at ERROR and counted."""
+    reason = str(error)[:300]
+    failures.record(message.community_id, message.id, reason, kind="unrenderable")
+    return reason
+
+
+def _exhausted(message: Message) -> str:
+    reason = f"gave up after {message.attempts} attempts"
+    failures.record(message.community_id, message.id, reason, kind="attempts_exhausted")
+    return reason
+
+
+def _why(error: ApiError) -> str:
+    """`CODE: field: problem; ...` — the template error as a failure reason."""
+    details = "; ".join(f"{d.field}: {d.message}" for d in error.details)
+    return f"{error.code}: {details or error.message}"
 
 
 def content(message: Message, community: Community | None) -> Message:
@@ -148,7 +172,10 @@ def content(message: Message, community: Community | None) -> Message:
         return message
     if message.template_id is None or message.template_version is None:
         raise Unrenderable("the message has variables but no template")
-    prepared = _prepared(message.community_id, message.template_id, message.template_version)
+    try:
+        prepared = _prepared(message.community_id, message.template_id, message.template_version)
+    except ApiError as error:  # stored before templates were compiled at save, or the rules tightened
+        raise Unrenderable(f"template {message.template_id} v{message.template_version}: {_why(error)}") from error
     if prepared is None:
         raise Unrenderable(f"template {message.template_id} v{message.template_version} is gone")
     variables = dict(message.variables)
@@ -159,15 +186,25 @@ def content(message: Message, community: Community | None) -> Message:
     try:
         rendered = prepared.render(variables)
     except ApiError as error:
-        raise Unrenderable(f"{error.code}: {error.message}") from error
+        raise Unrenderable(_why(error)) from error
     return message.model_copy(update={"subject": rendered.subject, "html": rendered.html, "text": rendered.text})
 
 
-def _send_email(message: Message, community: Community | None) -> str:
+def email_parts(message: Message, community: Community | None) -> tuple[str, bytes]:
+    """The envelope sender and the raw MIME message; `Unrenderable` when a header cannot be built
+    (a line break in a name stored before the API refused them, an address the parser rejects)."""
+    try:
+        return _sender(community), build_email(message, community).as_bytes()
+    except (ValueError, TypeError, LookupError, MessageError) as error:
+        raise Unrenderable(f"the email cannot be built: {type(error).__name__}: {error}") from error
+
+
+def _send_email(message: Message, parts: tuple[str, bytes]) -> str:
+    source, raw = parts
     answer = aws.client("ses").send_raw_email(
-        Source=_sender(community),
+        Source=source,
         Destinations=[message.to],
-        RawMessage={"Data": build_email(message, community).as_bytes()},
+        RawMessage={"Data": raw},
         ConfigurationSetName=settings().require("ses_configuration_set"),
         Tags=[{"Name": "community_id", "Value": message.community_id},
               {"Name": "message_id", "Value": message.id}],
@@ -208,8 +245,7 @@ def deliver(community_id: str, message_id: str) -> Outcome:
 def _deliver(message: Message) -> Outcome:
     community_id = message.community_id
     if message.attempts >= MAX_ATTEMPTS:
-        repository.finish(message, MessageStatus.FAILED, f"gave up after {message.attempts} attempts",
-                          from_statuses=(MessageStatus.QUEUED,))
+        repository.finish(message, MessageStatus.FAILED, _exhausted(message), from_statuses=(MessageStatus.QUEUED,))
         return Outcome("failed", "attempts exhausted")
     reason = suppression.blocking_reason(community_id, message.channel, message.to, message.category)
     if reason is not None:
@@ -225,8 +261,9 @@ def _deliver(message: Message) -> Outcome:
     try:
         message = content(message, community)
     except Unrenderable as error:
-        repository.finish(message, MessageStatus.FAILED, str(error), from_statuses=(MessageStatus.QUEUED,))
-        return Outcome("failed", str(error))
+        why = _unsendable(message, error)
+        repository.finish(message, MessageStatus.FAILED, why, from_statuses=(MessageStatus.QUEUED,))
+        return Outcome("failed", why)
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
@@ -247,8 +284,9 @@ def _deliver(message: Message) -> Outcome:
 
 
 def _provider_send(message: Message, community: Community | None) -> str:
+    parts = email_parts(message, community) if message.channel == Channel.EMAIL else None  # before a rate token
     pacing.send_bucket().acquire()
-    return _send_email(message, community) if message.channel == Channel.EMAIL else _send_sms(message, community)
+    return _send_email(message, parts) if parts is not None else _send_sms(message, community)
 
 
 # --- campaign chunks ------------------------------------------------------------------------------
@@ -258,10 +296,13 @@ def _send_one(message: Message, community: Community | None) -> Settle | None:
     """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`).
 
     Throttled / 5xx / unreachable → back to `queued` with a backoff; another provider error →
-    `failed` with the reason; a read timeout or dropped connection → unknown (SES settles it)."""
+    `failed` with the reason; a read timeout or dropped connection → unknown (SES settles it);
+    an email that cannot be built → `failed` at once, nothing sent."""
     attempt = message.attempts + 1
     try:
         provider_id = _provider_send(message, community)
+    except Unrenderable as error:
+        return Settle(message, MessageStatus.FAILED, _unsendable(message, error))
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "Error")
         text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
@@ -283,8 +324,7 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
     rest: list[Message] = []
     for message in due:
         if message.attempts >= MAX_ATTEMPTS:
-            ends.append(Settle(message, MessageStatus.FAILED, f"gave up after {message.attempts} attempts",
-                               claimed=False))
+            ends.append(Settle(message, MessageStatus.FAILED, _exhausted(message), claimed=False))
         else:
             rest.append(message)
     blocked: dict[tuple[Channel, str], str] = {}
@@ -326,7 +366,7 @@ def deliver_chunk(chunk: Chunk) -> int | None:
         try:
             rendered.append(content(message, community))
         except Unrenderable as error:
-            ends.append(Settle(message, MessageStatus.FAILED, str(error), claimed=False))
+            ends.append(Settle(message, MessageStatus.FAILED, _unsendable(message, error), claimed=False))
     claim_id = ids.new_id()
     claimed = repository.claim_many(rendered, claim_id) if rendered else []
     with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:

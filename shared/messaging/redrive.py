@@ -3,6 +3,11 @@
 The DLQ is found from the queue's own redrive policy, so no second name is configured. A
 message moved back is checked by the worker as usual: still `queued` and under its attempt
 bound → delivered; over the bound → `failed` with the reason, and it stops there.
+
+Each move back adds one to the record's `ROUNDS_ATTRIBUTE` (an SQS message attribute, which
+survives the queue's own redrive to the DLQ). A record already moved back `MAX_DEAD_LETTER_ROUNDS`
+times is not moved again: its messages still `queued` end `failed` with the reason (logged at
+ERROR and counted by `failures.record`) and the record is deleted, so nothing cycles for ever.
 """
 
 from __future__ import annotations
@@ -12,11 +17,57 @@ from collections import Counter
 from typing import Any
 
 from shared.audit.events import AuditEvent, publish
+from shared.campaigns import repository as campaigns
+from shared.messaging import chunks, failures, repository
+from shared.messaging.models import MessageStatus
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
 
 SQS_BATCH = 10
+MAX_DEAD_LETTER_ROUNDS = 3  # hourly: three more hours of SQS retries before a record's messages fail
+ROUNDS_ATTRIBUTE = "porchlight_dead_letter_rounds"
+
+
+def rounds(record: dict[str, Any]) -> int:
+    """How many times this dead letter was already moved back to the outbox."""
+    value = record.get("MessageAttributes", {}).get(ROUNDS_ATTRIBUTE, {}).get("StringValue", "0")
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return 0
+
+
+def _message_ids(body: str) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """(community, campaign, message ids) a record names; None when it is malformed."""
+    try:
+        chunk = chunks.parse(body)
+        if chunk is not None:
+            return chunk.community_id, chunk.campaign_id, chunk.message_ids
+        data: Any = json.loads(body)
+        return str(data["community_id"]), None, (str(data["message_id"]),)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def give_up(body: str, done_rounds: int) -> int:
+    """Fail the record's messages that are still `queued` (a `sending` one is the stale job's); how many."""
+    named = _message_ids(body)
+    if named is None:
+        logger.error("malformed outbox dead letter dropped")
+        return 0
+    community_id, campaign_id, message_ids = named
+    reason = f"gave up after {done_rounds} dead-letter requeues"
+    failed = 0
+    for message in repository.get_many(community_id, message_ids, without_events=True).values():
+        if message.status == MessageStatus.QUEUED and repository.finish(
+                message, MessageStatus.FAILED, reason, from_statuses=(MessageStatus.QUEUED,)):
+            failures.record(community_id, message.id, reason, kind="dead_letter_rounds_exhausted")
+            failed += 1
+            campaign_id = campaign_id or message.campaign_id
+    if campaign_id:
+        campaigns.complete(community_id, campaign_id)
+    return failed
 
 
 def dead_letter_url(sqs: Any, queue_url: str) -> str:
@@ -35,23 +86,29 @@ def requeue_dead_letters(limit: int = 5_000) -> int:
     by_community: Counter[str] = Counter()
     while moved < limit:
         received = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=SQS_BATCH, WaitTimeSeconds=0,
-                                       VisibilityTimeout=60).get("Messages", [])
+                                       VisibilityTimeout=60, MessageAttributeNames=[ROUNDS_ATTRIBUTE],
+                                       ).get("Messages", [])
         if not received:
             break
-        sent = sqs.send_message_batch(
-            QueueUrl=queue_url, Entries=[{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(received)]
-        )
+        spent = [m for m in received if rounds(m) >= MAX_DEAD_LETTER_ROUNDS]
+        for record in spent:
+            give_up(record["Body"], rounds(record))
+        back = [m for m in received if rounds(m) < MAX_DEAD_LETTER_ROUNDS]
+        sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "MessageBody": m["Body"], "MessageAttributes": {
+                ROUNDS_ATTRIBUTE: {"DataType": "Number", "StringValue": str(rounds(m) + 1)}}}
+            for i, m in enumerate(back)]) if back else {}
         ok = {int(entry["Id"]) for entry in sent.get("Successful", [])}
-        done = [m for i, m in enumerate(received) if i in ok]
-        if done:
+        done = [m for i, m in enumerate(back) if i in ok]
+        if done or spent:
             sqs.delete_message_batch(
                 QueueUrl=dlq_url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done + spent)],
             )
         moved += len(done)
         by_community.update(_community_of(m["Body"]) for m in done)
-        if len(done) < len(received):
-            logger.warning("some dead letters were not moved", extra={"failed": len(received) - len(done)})
+        if len(done) < len(back):
+            logger.warning("some dead letters were not moved", extra={"failed": len(back) - len(done)})
             break
     logger.info("outbox dead letters requeued", extra={"moved": moved})
     for community_id, count in by_community.items():

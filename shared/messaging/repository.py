@@ -306,6 +306,16 @@ def release_stale(message: Message) -> bool:
     return _update(message, actions, condition)
 
 
+def fail_stale(message: Message, reason: str) -> bool:
+    """sending → failed for a stale message that has been requeued too often (`stale`); the same
+    condition as `release_stale`, so a provider notification arriving meanwhile still wins."""
+    actions, _ = _finish_update(message, MessageStatus.FAILED, reason, from_statuses=(MessageStatus.SENDING,),
+                                claim_id=None)
+    condition = ((MessageItem.status == str(MessageStatus.SENDING)) & (MessageItem.updated_at == message.updated_at)
+                 & MessageItem.provider_message_id.does_not_exist())
+    return _apply(message, actions, condition, counters.move(MessageStatus.SENDING, MessageStatus.FAILED))
+
+
 def mark_sent(message: Message, claim_id: str, provider_message_id: str) -> bool:
     # The provider's own `Send` notification may have got here first: then this is a no-op.
     return _apply(message, _sent_actions(message, provider_message_id), _claimed_by(claim_id),

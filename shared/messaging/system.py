@@ -13,6 +13,7 @@ from shared.messaging import repository
 from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
 from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock, ids
+from shared.platform.text import one_line
 from shared.templates.render import environment
 
 
@@ -30,7 +31,7 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
     message = Message(
         id=ids.new_id(), community_id=community_id, channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
         to=to.lower(), status=MessageStatus.QUEUED,
-        subject=environment("subject").from_string(mail.subject).render(variables),
+        subject=one_line(environment("subject").from_string(mail.subject).render(variables)),
         html=environment("html").from_string(mail.html).render(variables),
         text=environment("text").from_string(mail.text).render(variables),
         created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],

@@ -118,6 +118,11 @@ class PayloadTooLarge(ApiError):
     status, code, default_message = 413, "PAYLOAD_TOO_LARGE", "The payload is too large."
 
 
+class UnsupportedMediaType(ApiError):
+    status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
+    default_message = "The request body must be JSON (Content-Type: application/json)."
+
+
 class TemplateVariablesMissing(ApiError):
     status, code, default_message = 422, "TEMPLATE_VARIABLES_MISSING", "Template variables are missing."
 

@@ -17,7 +17,6 @@ exceptions become the contract's error body here and nowhere else.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Callable
@@ -29,11 +28,11 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ResponseValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from shared.platform import bodies, idempotency, keys
 from shared.platform import context as caller_context
-from shared.platform import idempotency, keys
-from shared.platform.errors import ApiError, FieldError, ValidationFailed, error_body
+from shared.platform.errors import ERROR_CODES, ApiError, FieldError, ValidationFailed, error_body
 from shared.platform.observability import logger, metrics, tracer
 from shared.spec.routes import Route, by_handler
 
@@ -48,7 +47,7 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorInfo(BaseModel):
-    code: str
+    code: str = Field(json_schema_extra={"enum": [code for code in sorted(ERROR_CODES)]})  # the contract's codes
     message: str
     details: list[ErrorDetail]
 
@@ -57,6 +56,13 @@ class ErrorResponse(BaseModel):
     """The contract's error body (documented on every route in the OpenAPI document)."""
 
     error: ErrorInfo
+
+
+class GatewayError(BaseModel):
+    """API Gateway's own answer to a protected route called without a bearer token (the contract's one
+    exception: an HTTP API cannot reshape it), so a protected route's 401 documents either body."""
+
+    message: str
 
 
 def json_response(status: int, body: Any) -> Response:
@@ -148,13 +154,6 @@ def _error_event(error: ApiError) -> dict[str, Any]:
     }
 
 
-def _body_text(event: dict[str, Any]) -> str:
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded") and body:
-        return base64.b64decode(body).decode("utf-8", errors="replace")
-    return str(body)
-
-
 class Endpoint:
     """The one route a function serves, with the platform concerns around it."""
 
@@ -162,6 +161,7 @@ class Endpoint:
         self.route = route
         self.app = new_resolver()
         self._registered: Callable[..., Any] | None = None
+        self.body = bodies.BodySpec()
         handle = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)(
             self._handle
         )
@@ -177,17 +177,26 @@ class Endpoint:
         if route.status in (HTTPStatus.NO_CONTENT, HTTPStatus.FOUND) or returns in (None, type(None)):
             pass
         elif route.media_type != "application/json":
-            schema: dict[str, str] = {"type": "string"}
-            if route.media_type.startswith("image/"):
-                schema["format"] = "binary"
-            success["content"] = {route.media_type: {"schema": schema}}
+            success["content"] = {
+                media: {"schema": {"type": "string", "format": "binary"} if media.startswith("image/")
+                        else {"type": "string"}}
+                for media in (route.media_type, *route.also_media_types)
+            }
         else:
             success["content"] = {"application/json": {"model": returns}}
         error_content = {"application/json": {"model": ErrorResponse}}
         errors: dict[int, Any] = {
             status: {"description": HTTPStatus(status).phrase, "content": error_content}
-            for status in (400, 401, 403, 404, 409, 422, 429)
+            for status in (400, 401, 403, 404, 409, 413, 422, 429)
         }
+        if route.media_type.startswith("text/html"):  # a browser following a bad link gets a page
+            errors[404] = {"description": HTTPStatus(404).phrase,
+                           "content": {**error_content, route.media_type: {"schema": {"type": "string"}}}}
+        if not route.public:
+            unauthorized = {"application/json": {"model": ErrorResponse | GatewayError}}
+            errors[401] = {"description": HTTPStatus(401).phrase, "content": unauthorized}
+        if self.body.model is not None:  # JSON bodies only: anything else is refused at the door
+            errors[415] = {"description": HTTPStatus(415).phrase, "content": error_content}
         errors[route.status] = success
         return {
             "rule": _PATH_PARAM.sub(r"<\1>", route.path),
@@ -203,6 +212,7 @@ class Endpoint:
     def __call__(self, fn: F) -> F:
         if self._registered is not None:
             raise RuntimeError(f"{self.route.handler} already registered its route")
+        self.body = bodies.body_spec(fn)
         self._registered = fn
         self.app.route(**self.route_options(fn))(fn)
         return fn
@@ -236,6 +246,8 @@ class Endpoint:
                 metrics.add_metadata(key="community_id", value=caller.community_id)
                 user_id, scope_pk = caller.user_id, keys.idempotency_pk(caller.community_id)
 
+            prepared = bodies.prepare(event, self.body)
+            event = prepared.event
             headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
             idempotency_key = headers.get("idempotency-key")
             if route.idempotent and idempotency_key is not None:
@@ -251,7 +263,7 @@ class Endpoint:
                     route_key=route.route_key if not route.public or "{" not in route.path
                     else f"{route.route_key} {event.get('rawPath', '')}",
                     user_id=user_id,
-                    body=_body_text(event),
+                    body=prepared.canonical,
                     context=context,
                     run=lambda: self.app.resolve(event, context),
                 )

@@ -2,7 +2,9 @@
 
 Records live in the single table under the caller's community (`C#{id}#IDEM`), keyed by the
 route, the user and the client's key; the request body is the validation payload, so the same
-key with another body is refused (409 `IDEMPOTENCY_KEY_REUSED`). Answers below 500 are
+key with another body is refused (409 `IDEMPOTENCY_KEY_REUSED`). The body compared is the canonical
+JSON (`shared.platform.bodies.canonical`: parsed, keys sorted), so the same JSON in another key order
+or spacing is the same request. Answers below 500 are
 replayed for 24 hours; a 5xx is not recorded, so the client may retry it.
 """
 
@@ -44,7 +46,7 @@ def run_once(
     key: str,
     route_key: str,
     user_id: str,
-    body: str,
+    body: str,  # canonical
     context: LambdaContext,
     run: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:

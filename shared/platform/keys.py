@@ -253,3 +253,9 @@ def applications_by_status(community_id: str, status: str) -> str:
 def onboarding(community_id: str) -> tuple[str, str]:
     """The community's onboarding progress: one item, one attribute pair per step."""
     return community_pk(community_id), "ONBOARDING"
+
+# Failed-login counters of accounts that do not exist (issue 17, part 5). A login to an unknown
+# community or email counts its failures and locks like a real account, so AUTH_LOCKED after five
+# wrong tries tells nothing about existence. The subject (community key + email) arrives hashed.
+def phantom_login(subject_hash: str) -> tuple[str, str]:
+    return f"PHANTOM#{subject_hash}", "LOGIN"

@@ -10,6 +10,9 @@ from shared.platform.errors import FieldError, ValidationFailed
 from shared.residents.models import CustomField, FieldType
 
 MAX_TEXT = 1_000
+# A custom number is at most 15 digits either side of zero: what a float holds exactly, far inside
+# DynamoDB's 38 digits, and no `int(Decimal("1E+999999999"))` (a billion-digit integer) ever runs.
+MAX_NUMBER = Decimal("1E+15")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -31,6 +34,8 @@ def _number(value: Any) -> int | float:
         raise ValueError("must be a number") from error
     if not number.is_finite():
         raise ValueError("must be a finite number")
+    if number.adjusted() >= MAX_NUMBER.adjusted():  # the exponent first: abs() of 1E+999999999 overflows
+        raise ValueError(f"must be below {MAX_NUMBER:f} in absolute value")
     return int(number) if number == number.to_integral_value() else float(number)
 
 

@@ -49,7 +49,8 @@ def balance(raw: str | int | float | Decimal) -> Decimal:
         raise ValueError("must be a decimal amount such as \"125.50\"") from error
     if not value.is_finite():
         raise ValueError("must be a finite amount")
-    if abs(value) >= MAX_BALANCE:
+    # adjusted() reads the exponent: `1E+999999999` must not reach abs() (decimal.Overflow).
+    if value.adjusted() >= MAX_BALANCE.adjusted() or abs(value) >= MAX_BALANCE:
         raise ValueError(f"must be below {MAX_BALANCE} in absolute value")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("may have at most two decimal places")

@@ -53,7 +53,7 @@ class ResidentFields(_Request):
     phone: str | None = Field(default=None, max_length=40)  # E.164 after the service reads it in the region
     role: ResidentRole | None = None
     unit: str | None = Field(default=None, max_length=50)
-    balance: Decimal | None = None
+    balance: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)  # < MAX_BALANCE
     has_violation: bool | None = None
     tags: list[str] | None = Field(default=None, max_length=normalise.MAX_TAGS)
     custom: dict[str, Any] | None = Field(default=None, max_length=MAX_CUSTOM_VALUES)

@@ -27,6 +27,9 @@ class Grant(StrEnum):
     ASSET_OBJECTS_READ = "s3:assets:read"  # GetObject (and so HeadObject and presigned GET)
     ASSET_OBJECTS_DELETE = "s3:assets:delete"  # DeleteObject
     ASSET_OBJECTS_UNTAG = "s3:assets:untag"  # DeleteObjectTagging: a verified object stops expiring
+    # PutObject as a copy's destination: the verifier copies accepted bytes to the asset's verified key,
+    # which no presigned POST names (issue 17: an upload is verified once; downloads serve that copy).
+    ASSET_OBJECTS_PUBLISH = "s3:assets:publish"
     # Objects under communities/*/imports/* (resident CSV imports): the API presigns, the worker reads.
     # The worker neither untags nor deletes: a processed CSV expires with the pending tag (a day).
     IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging

@@ -13,6 +13,9 @@ from shared.spec.grants import Grant
 
 SERVICE = "porchlight"
 METRICS_NAMESPACE = "Porchlight"
+# Messages that ended `failed` for a technical reason (could not render or build, attempts or
+# requeue rounds exhausted): counted by `shared.messaging.failures`, alarmed on by infra/monitoring.py.
+TECHNICAL_FAILURE_METRIC = "MessagesFailedTechnical"
 
 
 @dataclass(frozen=True)
@@ -227,8 +230,9 @@ ASSET_UPLOADS_QUEUE = QueueSpec(
     logical_id="AssetUploads",
     env_var="ASSET_UPLOADS_QUEUE_URL",
     worker="functions.workers.verify_assets",
-    # Size and magic bytes of each new object; a mismatch deletes it, a match untags it (stops it expiring).
-    grants=(Grant.TABLE_WRITE, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG),
+    # Size and magic bytes of each new object; a mismatch deletes it, a match is copied to the asset's
+    # verified key (publish), which downloads serve; the upload object is then deleted.
+    grants=(Grant.TABLE_WRITE, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_PUBLISH),
     visibility_timeout_s=180,  # worker timeout 30 s: a 25 MB text file is read through to check it is UTF-8
     max_receive_count=5,
     batch_size=5,
@@ -286,8 +290,9 @@ REQUEUE_DEAD_LETTERS = ScheduledJob(
     logical_id="RequeueOutboxDeadLetters",
     schedule="rate(1 hour)",
     handler="functions.jobs.requeue_dead_letters",
-    description="Move outbox dead letters back to the queue; the worker's attempt bound ends poison ones",
-    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
+    description="Move outbox dead letters back to the queue; fail the messages of one moved back too often",
+    # The table: a record moved back MAX_DEAD_LETTER_ROUNDS times fails its queued messages (issue 17).
+    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND, Grant.TABLE_WRITE),
 )
 
 RELEASE_STALE_SENDS = ScheduledJob(

@@ -34,6 +34,7 @@ class Route:
     memory_mb: int = 256
     timeout_s: int = 10
     media_type: str = "application/json"  # of the success answer (tracking serves a GIF and HTML)
+    also_media_types: tuple[str, ...] = ()  # other types the success answer may have (by a query option)
 
     @property
     def route_key(self) -> str:
@@ -128,7 +129,7 @@ ROUTES: tuple[Route, ...] = (
           "The audit trail by actor, action and time", grants=(_R, _KEY)),
     Route("GET", "/v1/audit/export", "functions.api.audit.export", _MANAGE, "identity",
           "The audit trail as JSON Lines or CSV", grants=(_R, _KEY), timeout_s=29, memory_mb=512,
-          media_type="text/csv"),
+          media_type="application/x-ndjson", also_media_types=("text/csv",)),
     Route("GET", "/v1/admin/communities", "functions.api.admin.communities", Permission.PLATFORM_ADMIN,
           "identity", "Every community (super admin)", grants=(_R, _KEY)),
     # Templates

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Literal
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2 import Template as CompiledTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
+from shared.platform import text as text_rules
 from shared.platform.errors import FieldError, TemplateVariablesMissing, ValidationFailed
 
 if TYPE_CHECKING:
@@ -51,6 +52,19 @@ ALLOWED_FILTERS: frozenset[str] = frozenset({
 MAX_RENDERED_CHARS = 1_000_000
 """One rendered part larger than this is a mistake (or an attack), not a message."""
 
+MAX_NESTING = 32
+"""Deepest parsed template allowed (nodes from the root: ~29 nested `{% if %}`, or a chain of ~30
+filters). Python's compiler stops near 100 indentation levels and jinja's parser recurses per
+bracket, so without a cap a template could be saved that can never compile."""
+
+SAMPLE_VALUES: dict[str, str] = {
+    "first_name": "Alex", "last_name": "Sample", "full_name": "Alex Sample", "email": "alex@example.com",
+    "unit": "101", "balance": "125.50", "community_name": "Maple Court",
+    "unsubscribe_url": "https://example.com/u/sample",
+}
+"""What a template is rendered with when saved: the standard variables as sends fill them (all strings)."""
+_CUSTOM_SAMPLES: tuple[object, ...] = ("Sample", 1)  # a campaign's own variable may be text or a number
+
 _ALLOWED_NODES: tuple[type[nodes.Node], ...] = (
     nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.Filter, nodes.Test,
     nodes.Keyword, nodes.If, nodes.CondExpr, nodes.And, nodes.Or, nodes.Not, nodes.Neg, nodes.Pos,
@@ -70,7 +84,6 @@ _RESERVED_NAMES = frozenset({"self"})  # jinja binds it to the template itself
 MAX_PROBLEMS_PER_FIELD = 10
 
 Part = Literal["subject", "html", "text"]
-_LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def _finalize(value: object) -> object:
@@ -153,12 +166,33 @@ def _problem(node: nodes.Node) -> str | None:
     return None
 
 
+def _depth(ast: nodes.Template) -> int:
+    """How deep the parsed template nests (the root is 1); iterative, so depth itself cannot overflow."""
+    deepest = 0
+    stack: list[tuple[nodes.Node, int]] = [(ast, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
+
+
+def _refused(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(details=[FieldError(field, message)])
+
+
 def _parse(part: Part, source: str, *, field: str) -> nodes.Template:
     """Parse and police one source; `ValidationFailed` naming `field` when it is refused."""
     try:
         ast = environment(part).parse(source)
     except TemplateSyntaxError as exc:
-        raise ValidationFailed(details=[FieldError(field, f"line {exc.lineno}: {exc.message}")]) from exc
+        raise _refused(field, f"line {exc.lineno}: {exc.message}") from exc
+    except RecursionError as exc:  # jinja's parser recurses per bracket: `((((...a...))))`
+        raise _refused(field, f"nests more than {MAX_NESTING} levels deep") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever the parser raises, the template is refused, never a 500
+        raise _refused(field, f"cannot be parsed: {type(exc).__name__}") from exc
+    if _depth(ast) > MAX_NESTING:
+        raise _refused(field, f"nests more than {MAX_NESTING} levels deep")
     problems = _problems(ast)
     if problems:
         raise ValidationFailed(details=[FieldError(field, p) for p in problems[:MAX_PROBLEMS_PER_FIELD]])
@@ -166,19 +200,42 @@ def _parse(part: Part, source: str, *, field: str) -> nodes.Template:
 
 
 def check(sources: Mapping[Part, str | None]) -> list[str]:
-    """Parse and police every given part; their variables, sorted. Refusals name every bad part."""
+    """Parse, police, compile and sample-render every given part; their variables, sorted.
+
+    Refusals name every bad part. A part is rendered with `SAMPLE_VALUES` for the standard
+    variables and, for its own variables, text or a number (it passes when either renders), so a
+    template that can only fail at send time (`truncate(-1)`, a filter the data cannot feed) is a
+    422 now rather than a message that never goes out.
+    """
     details: list[FieldError] = []
     found: set[str] = set()
     for part, source in sources.items():
         if not source:
             continue
         try:
-            found |= meta.find_undeclared_variables(_parse(part, source, field=part))
+            ast = _parse(part, source, field=part)
+            used = meta.find_undeclared_variables(ast)
+            _try_samples(part, _compile(part, ast), used)
+            found |= used
         except ValidationFailed as exc:
             details.extend(exc.details)
     if details:
         raise ValidationFailed(details=details)
     return sorted(found)
+
+
+def _try_samples(part: Part, compiled: CompiledTemplate, used: set[str]) -> None:
+    """Render with sample values; the first attempt's refusal if none of them renders."""
+    first: ValidationFailed | None = None
+    for custom in _CUSTOM_SAMPLES:
+        values = {name: SAMPLE_VALUES.get(name, custom) for name in used}
+        try:
+            _run(part, compiled, values)
+            return
+        except ValidationFailed as exc:
+            first = first or exc
+    assert first is not None
+    raise first
 
 
 def variables_of(*sources: str | None) -> list[str]:
@@ -194,8 +251,12 @@ def variables_of(*sources: str | None) -> list[str]:
 
 
 def _compile(part: Part, ast: nodes.Template) -> CompiledTemplate:
+    """Compile a policed AST; any failure (SyntaxError, RecursionError, ...) is a refusal naming `part`."""
     env = environment(part)
-    return env.template_class.from_code(env, env.compile(ast), env.make_globals(None), None)
+    try:
+        return env.template_class.from_code(env, env.compile(ast), env.make_globals(None), None)
+    except Exception as exc:  # noqa: BLE001 - a template that cannot compile is refused, never a 500
+        raise _refused(part, f"cannot be compiled: {type(exc).__name__}: {str(exc)[:160]}") from exc
 
 
 def _run(part: Part, compiled: CompiledTemplate, variables: dict[str, object]) -> str:
@@ -209,7 +270,9 @@ def _run(part: Part, compiled: CompiledTemplate, variables: dict[str, object]) -
                 too_big = FieldError(part, f"renders to more than {MAX_RENDERED_CHARS} characters")
                 raise ValidationFailed(details=[too_big])
             chunks.append(chunk)
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - TemplateError, AssertionError (`truncate(-1)`), RecursionError, ...
         # e.g. `{{ name|round }}` or `{% if balance > 0 %}` on a string: the data does not fit the template.
         reason = str(exc)[:200] or type(exc).__name__
         unfit = FieldError(part, f"cannot be rendered with these variables: {reason}")
@@ -247,8 +310,8 @@ class Prepared:
         html = out.get("html")
         text = out.get("text") or (html_to_text(html) if html else "")
         subject = out.get("subject")
-        if subject is not None:  # a header is one line, whatever a variable held
-            subject = _LINE_BREAKS.sub(" ", subject).strip()
+        if subject is not None:  # a header is one line of printable text, whatever a variable held
+            subject = text_rules.one_line(subject)
         return Rendered(subject=subject, html=html, text=text)
 
 

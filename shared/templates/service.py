@@ -16,6 +16,7 @@ from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
+from shared.platform.text import header_problem
 from shared.templates import render, repository, residents
 from shared.templates.models import Template
 from shared.templates.schemas import (
@@ -64,8 +65,9 @@ def _structure(sources: _Sources) -> list[FieldError]:
             errors.append(FieldError("text", f"must be at most {MAX_SMS_CHARS} characters for SMS"))
         errors.extend(FieldError(f, "is not used by SMS templates") for f in ("subject", "html")
                       if getattr(sources, f) is not None)
-    if sources.subject is not None and ("\n" in sources.subject or "\r" in sources.subject):
-        errors.append(FieldError("subject", "must be one line"))
+    subject_problem = header_problem(sources.subject) if sources.subject is not None else None
+    if subject_problem is not None:
+        errors.append(FieldError("subject", subject_problem))
     if sources.html is not None and len(sources.html.encode()) > MAX_HTML_BYTES:
         errors.append(FieldError("html", f"must be at most {MAX_HTML_BYTES} bytes"))
     if len(sources.text.encode()) > MAX_TEXT_BYTES:

@@ -56,6 +56,19 @@ def object_key(community_id: str, segment: str, object_id: str, filename: str) -
     return str(ObjectKey(community_id, segment, object_id, safe_name(filename)))
 
 
+_ETAG = re.compile(r"^[0-9A-Za-z-]{1,80}$")
+
+
+def verified_key(key: str, etag: str) -> str:
+    """Where an upload's accepted bytes (of ETag `etag`) are kept: beside the upload key, under
+    `verified/{etag}/`. No presigned POST names such a key (each binds its exact upload key) and
+    `parse_key` does not read it as an upload, so the verifier never re-checks its own copies."""
+    parts = parse_key(key)
+    if parts is None or not _ETAG.match(etag):
+        raise ValueError("not an upload key and an ETag")
+    return f"{UPLOAD_ROOT}/{parts.community_id}/{parts.segment}/{parts.object_id}/verified/{etag}/{parts.name}"
+
+
 def parse_key(key: str) -> ObjectKey | None:
     """The parts of an upload key, or None when `key` is not one (a consumer ignores such objects)."""
     parts = key.split("/")

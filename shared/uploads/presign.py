@@ -24,7 +24,10 @@ from shared.platform.settings import settings
 from shared.spec.resources import ASSETS_BUCKET
 from shared.uploads.objects import safe_name
 
-UPLOAD_TTL_S = 3600  # a presigned POST is good for an hour; the pending record lives a day
+# A presigned POST is good for 15 minutes (the pending record lives a day): long enough for a 25 MB
+# file on a slow line, and short so a leaked form is soon useless. Reuse within it changes nothing
+# once the upload was decided (shared.assets.verify).
+UPLOAD_TTL_S = 900
 DOWNLOAD_TTL_S = 300  # the contract: download URLs are valid 5 minutes
 
 

@@ -1,7 +1,8 @@
 """What a consumer does with an uploaded object: look at it, read it, accept it (untag) or delete it.
 
 All calls are idempotent (deleting or untagging twice is fine), so a consumer can repeat them
-when its event comes again.
+when its event comes again. Reads and copies may be pinned to the ETag a consumer checked
+(`etag=`): if the object was replaced meanwhile they raise `Changed` instead of mixing two uploads.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from shared.uploads.presign import bucket
 
 CHUNK_BYTES = 1024 * 1024
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+_CHANGED = {"412", "PreconditionFailed"}
+
+
+class Changed(Exception):
+    """The object is no longer the version (ETag) the caller checked: another upload replaced it."""
 
 
 @dataclass(frozen=True)
@@ -40,22 +46,35 @@ def head(key: str) -> StoredObject | None:
     return StoredObject(key=key, size=int(answer["ContentLength"]), etag=str(answer.get("ETag", "")).strip('"'))
 
 
-def read_start(key: str, length: int) -> bytes:
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code"))
+
+
+def _if_match(etag: str | None) -> dict[str, str]:
+    return {"IfMatch": f'"{etag}"'} if etag else {}
+
+
+def read_start(key: str, length: int, *, etag: str | None = None) -> bytes:
     """The first `length` bytes (fewer when the object is smaller); b"" when it is gone."""
     try:
-        answer = aws.client("s3").get_object(Bucket=bucket(), Key=key, Range=f"bytes=0-{max(0, length - 1)}")
+        answer = aws.client("s3").get_object(Bucket=bucket(), Key=key, Range=f"bytes=0-{max(0, length - 1)}",
+                                             **_if_match(etag))
     except ClientError as error:
-        if _missing(error) or error.response.get("Error", {}).get("Code") == "InvalidRange":
+        if _code(error) in _CHANGED:
+            raise Changed(key) from error
+        if _missing(error) or _code(error) == "InvalidRange":
             return b""
         raise
     return bytes(answer["Body"].read())
 
 
-def chunks(key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+def chunks(key: str, chunk_bytes: int = CHUNK_BYTES, *, etag: str | None = None) -> Iterator[bytes]:
     """The whole object, streamed in chunks (nothing when it is gone)."""
     try:
-        answer = aws.client("s3").get_object(Bucket=bucket(), Key=key)
+        answer = aws.client("s3").get_object(Bucket=bucket(), Key=key, **_if_match(etag))
     except ClientError as error:
+        if _code(error) in _CHANGED:
+            raise Changed(key) from error
         if _missing(error):
             return
         raise
@@ -65,6 +84,18 @@ def chunks(key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
             yield bytes(chunk)
     finally:
         body.close()
+
+
+def copy(key: str, destination: str, *, etag: str) -> None:
+    """Copy exactly the version `etag` of `key` to `destination`, without tags (so it never expires);
+    `Changed` when `key` is no longer that version."""
+    try:
+        aws.client("s3").copy_object(Bucket=bucket(), Key=destination, CopySource={"Bucket": bucket(), "Key": key},
+                                     CopySourceIfMatch=f'"{etag}"', TaggingDirective="REPLACE")
+    except ClientError as error:
+        if _code(error) in _CHANGED or _missing(error):
+            raise Changed(key) from error
+        raise
 
 
 def delete(key: str) -> None:

@@ -140,11 +140,11 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
     return process.returncode
 
 
-@pytest.fixture(scope="session")
-def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
-    workdir = tmp_path_factory.mktemp("local-runtime")
+def start_runtime(workdir: Path, *extra_args: str) -> tuple[subprocess.Popen[bytes], LocalRuntime]:
+    """`python -m infra.local` on free ports with the e2e timings (plus `extra_args`), once ready;
+    stop it with `stop_runtime`."""
     ready_file, log_path = workdir / "ready.json", workdir / "runtime.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "DEV_STATE_DIR"}
     # Every e2e test signs up from 127.0.0.1: scale the per-IP limits (tests/integration proves them).
     env.update(PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1", RATE_LIMIT_MULTIPLIER="50")
     command = [
@@ -155,23 +155,33 @@ def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun
         "--schedule-poll", "0.2",
         "--timeout-scale", "0.01",
         "--ready-file", str(ready_file),
+        *extra_args,
     ]
     started = time.monotonic()
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         described = _wait_until_ready(process, ready_file, log_path)
     except BaseException:
         _stop(process)
         raise
-    runtime = LocalRuntime(
+    return process, LocalRuntime(
         api_url=described["api_url"], aws_url=described["aws_url"], demo=Demo(**described["demo"]),
         super_admin=described["super_admin"], resources=described["resources"], log_path=log_path,
         startup_s=time.monotonic() - started,
     )
-    yield runtime
+
+
+def stop_runtime(process: subprocess.Popen[bytes], runtime: LocalRuntime) -> None:
     exit_code = _stop(process)
-    assert exit_code == 0, f"the local runtime exited with {exit_code}:\n{_tail(log_path)}"
+    assert exit_code == 0, f"the local runtime exited with {exit_code}:\n{_tail(runtime.log_path)}"
+
+
+@pytest.fixture(scope="session")
+def local_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRuntime]:
+    process, runtime = start_runtime(tmp_path_factory.mktemp("local-runtime"))
+    yield runtime
+    stop_runtime(process, runtime)
 
 
 @pytest.fixture

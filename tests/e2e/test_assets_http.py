@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from shared.spec.permissions import Role
-from tests.e2e.conftest import Api, LocalRuntime, signup_ready
+from tests.e2e.conftest import Api, LocalRuntime, signup_ready, wait_for
 from tests.support import users
 from tests.support.files import PDF, PNG, TXT
 
@@ -140,3 +140,21 @@ def test_a_tenant_downloads_residents_files_not_staff_ones_and_another_community
     for created in (staff, residents):
         answer = api.get(f"/v1/assets/{created['asset']['id']}/download", token=stranger)
         assert answer.status_code == 404 and answer.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_reposting_with_the_form_of_a_ready_asset_changes_nothing(api: Api, local_runtime: LocalRuntime) -> None:
+    """Issue 17: the presigned POST is still valid after the verdict; using it again with other bytes
+    neither rejects the asset nor makes those bytes downloadable, before or after the verifier runs."""
+    token = _signup(api)["access_token"]
+    created = _announce(api, token, PDF, filename="rules.pdf")
+    assert _post(created["upload"], PDF).status_code == 204
+    asset = _status(api, token, created["asset"]["id"], "ready")
+    key = created["upload"]["fields"]["key"]
+    wait_for(lambda: not _stored(local_runtime, key))  # the upload object is done with once decided
+    assert _post(created["upload"], PNG).status_code == 204  # S3 still takes it: the form has not expired
+    link = api.get(f"/v1/assets/{asset['id']}/download", token=token)
+    assert requests.get(link.json()["url"], timeout=30).content == PDF  # at once: the verified copy
+    wait_for(lambda: not _stored(local_runtime, key))  # the verifier deletes the re-post unread
+    assert api.get(f"/v1/assets/{asset['id']}", token=token).json()["status"] == "ready"
+    link = api.get(f"/v1/assets/{asset['id']}/download", token=token)
+    assert requests.get(link.json()["url"], timeout=30).content == PDF

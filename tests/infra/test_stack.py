@@ -10,8 +10,11 @@ from shared.spec.resources import (
     API_CORS,
     AUTHORIZER_CACHE_TTL_S,
     AUTHORIZER_HANDLER,
+    METRICS_NAMESPACE,
     NOT_FOUND_HANDLER,
     RESOURCES,
+    SERVICE,
+    TECHNICAL_FAILURE_METRIC,
     function_environment,
 )
 from shared.spec.routes import ROUTES
@@ -141,6 +144,23 @@ def test_every_queue_has_a_dlq_an_alarm_and_a_worker(dev: Synth) -> None:
         worker = functions[ref_id(mapping["FunctionName"])]["Properties"]
         assert worker["Handler"] == handler_string(spec.worker)
         assert worker["Timeout"] == spec.worker_timeout_s <= spec.visibility_timeout_s
+
+
+def test_messages_failed_for_a_technical_reason_raise_an_alarm(dev: Synth) -> None:
+    """Issue 17: what `shared.messaging.failures` counts (namespace, name and the service dimension
+    Powertools emits) is what the alarm watches, and it notifies the alarm topic."""
+    alarms = [a["Properties"] for _, _, a in dev.resources("AWS::CloudWatch::Alarm")]
+    (alarm,) = [a for a in alarms if a.get("MetricName") == TECHNICAL_FAILURE_METRIC]
+    (outbox,) = [q for q in RESOURCES.queues if q.logical_id == "Outbox"]
+    _, _, worker = functions_by_handler(dev)[handler_string(outbox.worker)]
+    variables = worker["Properties"]["Environment"]["Variables"]
+    assert alarm["Namespace"] == METRICS_NAMESPACE == variables["POWERTOOLS_METRICS_NAMESPACE"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert variables["POWERTOOLS_SERVICE_NAME"] == SERVICE
+    assert alarm["Statistic"] == "Sum" and alarm["Threshold"] == 1
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert dev.parent["Resources"][ref_id(alarm["AlarmActions"][0])]["Type"] == "AWS::SNS::Topic"
 
 
 def test_queues_and_buckets_refuse_plain_http(dev: Synth) -> None:

@@ -99,7 +99,8 @@ def _s3_statements(synth: Synth, handler: str) -> list[tuple[set[str], list[Any]
     ("functions.api.assets.create", {"s3:PutObject", "s3:PutObjectTagging"}),
     ("functions.api.assets.download", {"s3:GetObject"}),
     ("functions.api.assets.delete", {"s3:DeleteObject"}),
-    ("functions.workers.verify_assets", {"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectTagging"}),
+    # Copies accepted bytes to the verified key (PutObject as the copy's destination); untags nothing any more.
+    ("functions.workers.verify_assets", {"s3:GetObject", "s3:DeleteObject", "s3:PutObject"}),
 ])
 def test_object_grants_are_scoped_to_the_assets_key_pattern(dev: Synth, handler: str, actions: set[str]) -> None:
     _scoped_to(dev, handler, actions, ASSET_UPLOADS.key_pattern)
@@ -125,7 +126,8 @@ def _scoped_to(dev: Synth, handler: str, actions: set[str], pattern: str) -> Non
 
 def test_no_other_function_touches_the_bucket(dev: Synth) -> None:
     object_grants = {Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE,
-                     Grant.ASSET_OBJECTS_UNTAG, Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ}
+                     Grant.ASSET_OBJECTS_UNTAG, Grant.ASSET_OBJECTS_PUBLISH, Grant.IMPORT_OBJECTS_UPLOAD,
+                     Grant.IMPORT_OBJECTS_READ}
     allowed = {handler_string(r.handler) for r in ROUTES if object_grants & set(r.grants)}
     allowed |= {handler_string(q.worker) for q in RESOURCES.queues if object_grants & set(q.grants)}
     assert allowed == {handler_string(h) for h in ("functions.api.assets.create", "functions.api.assets.download",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from shared.identity.models import User
 from shared.platform import clock, cursor
 from shared.platform.errors import ValidationFailed
 from shared.spec.permissions import Role
+from shared.uploads.objects import verified_key
 from tests.integration.conftest import signup
 from tests.support import users
 from tests.support.api import Answer, FakeContext, call
@@ -102,6 +104,17 @@ def upload(aws_env: dict[str, Any], token: str, data: bytes, **fields: Any) -> d
     return created
 
 
+def verified(community_id: str, created: dict[str, Any]) -> str:
+    """The key of the asset's verified copy (what downloads serve)."""
+    stored = repository.get(community_id, created["asset"]["id"])
+    assert stored is not None and stored.etag
+    return verified_key(stored.object_key, stored.etag)
+
+
+def object_bytes(aws_env: dict[str, Any], key: str) -> bytes:
+    return bytes(boto3.client("s3").get_object(Bucket=bucket(aws_env), Key=key)["Body"].read())
+
+
 def asset(token: str, asset_id: str) -> Answer:
     return call("GET", f"/v1/assets/{asset_id}", token=token)
 
@@ -164,8 +177,11 @@ def test_matching_bytes_make_it_ready_and_a_redelivered_event_changes_nothing(
     assert item["status"] == "ready" and item["size"] == len(PNG) and item["rejection_reason"] is None
     stored = repository.get(community_id, item["id"])
     assert stored is not None and stored.expires_at is None and stored.etag
-    tags = boto3.client("s3").get_object_tagging(Bucket=bucket(aws_env), Key=stored.object_key)["TagSet"]
-    assert tags == []  # accepted: the lifecycle rule for pending uploads no longer applies
+    copy = verified(community_id, created)
+    tags = boto3.client("s3").get_object_tagging(Bucket=bucket(aws_env), Key=copy)["TagSet"]
+    assert tags == []  # accepted: the lifecycle rule for pending uploads does not apply to the verified copy
+    assert object_bytes(aws_env, copy) == PNG
+    assert not object_exists(aws_env, stored.object_key)  # the upload itself is done with
     assert service.require_ready_image(community_id, item["id"]).id == item["id"]
 
 
@@ -201,15 +217,76 @@ def test_text_is_checked_to_the_end(admin: dict[str, Any], aws_env: dict[str, An
     assert asset(token, bad["asset"]["id"]).body["status"] == "rejected"
 
 
-def test_replacing_a_ready_object_through_its_post_is_checked_again(admin: dict[str, Any],
-                                                                      aws_env: dict[str, Any]) -> None:
-    token = token_of(admin)
+def test_reusing_the_post_of_a_ready_asset_changes_nothing(admin: dict[str, Any], aws_env: dict[str, Any]) -> None:
+    """Issue 17: a presigned POST re-used after the verdict neither turns a good asset `rejected`
+    nor makes other bytes downloadable, even before the verifier has seen them."""
+    token, community_id = token_of(admin), admin["community"]["id"]
     created = upload(aws_env, token, JPEG, filename="photo.jpg", content_type="image/jpeg")
     assert asset(token, created["asset"]["id"]).body["status"] == "ready"
+    copy = verified(community_id, created)
     put(aws_env, created, GIF[: len(JPEG)].ljust(len(JPEG), b"\x00"))  # same size, other bytes
+    download = call("GET", f"/v1/assets/{created['asset']['id']}/download", token=token)
+    assert download.status == 200 and copy.replace("/", "%2F") not in download.body["url"]
+    assert f"/{copy}?" in download.body["url"]  # the verified copy, not the key just re-posted
     deliver(aws_env)
+    item = asset(token, created["asset"]["id"]).body
+    assert item["status"] == "ready" and item["rejection_reason"] is None
+    assert verified(community_id, created) == copy and object_bytes(aws_env, copy) == JPEG
+    assert not object_exists(aws_env, created["upload"]["fields"]["key"])  # deleted unread
+
+
+def test_reusing_the_post_of_a_rejected_asset_changes_nothing(admin: dict[str, Any],
+                                                                aws_env: dict[str, Any]) -> None:
+    token = token_of(admin)
+    created = announced(token, filename="photo.jpg", content_type="image/jpeg", size=len(JPEG))
+    put(aws_env, created, GIF[: len(JPEG)].ljust(len(JPEG), b"\x00"))
+    assert deliver(aws_env) == {"batchItemFailures": []}
     assert asset(token, created["asset"]["id"]).body["status"] == "rejected"
+    put(aws_env, created, JPEG)  # good bytes now: too late, the upload was decided
+    assert deliver(aws_env) == {"batchItemFailures": []}
+    assert asset(token, created["asset"]["id"]).body["status"] == "rejected"
+    assert call("GET", f"/v1/assets/{created['asset']['id']}/download", token=token).status == 409
     assert not object_exists(aws_env, created["upload"]["fields"]["key"])
+
+
+def test_an_upload_replaced_while_it_is_checked_is_decided_on_the_newest_bytes(
+        admin: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check reads and copies the ETag it looked at: a re-post in between is a race, retried."""
+    from shared.assets import verify
+    from shared.uploads import store
+
+    token, community_id = token_of(admin), admin["community"]["id"]
+    created = announced(token, filename="photo.jpg", content_type="image/jpeg", size=len(JPEG))
+    put(aws_env, created, JPEG)
+    real_head = store.head
+
+    def head_then_repost(key: str) -> Any:
+        seen = real_head(key)
+        put(aws_env, created, GIF[: len(JPEG)].ljust(len(JPEG), b"\x00"))  # lands after HEAD, before the read
+        return seen
+
+    monkeypatch.setattr(verify.store, "head", head_then_repost)
+    answer = deliver(aws_env)
+    assert len(answer["batchItemFailures"]) == 1  # Raced: the record comes back
+    monkeypatch.setattr(verify.store, "head", real_head)
+    assert asset(token, created["asset"]["id"]).body["status"] == "pending"
+    deliver(aws_env)  # the re-post's own event (and the retried one) decide on the bytes there now
+    item = asset(token, created["asset"]["id"]).body
+    assert item["status"] == "rejected"
+    assert not [k for k in _keys(aws_env, community_id) if "/verified/" in k]
+
+
+def _keys(aws_env: dict[str, Any], community_id: str) -> list[str]:
+    listed = boto3.client("s3").list_objects_v2(Bucket=bucket(aws_env), Prefix=f"communities/{community_id}/")
+    return [o["Key"] for o in listed.get("Contents", [])]
+
+
+def test_uploads_are_offered_for_fifteen_minutes(admin: dict[str, Any]) -> None:
+    created = announced(token_of(admin))
+    policy = json.loads(base64.b64decode(created["upload"]["fields"]["policy"]))
+    latest = clock.now() + timedelta(minutes=15, seconds=5)
+    assert datetime.fromisoformat(policy["expiration"]) <= latest
+    assert datetime.fromisoformat(created["upload"]["expires_at"]) <= latest
 
 
 def test_objects_without_an_asset_are_deleted_and_other_keys_ignored(admin: dict[str, Any],
@@ -294,13 +371,14 @@ def test_another_communitys_asset_is_not_found(admin: dict[str, Any], aws_env: d
     patched = call("PATCH", f"/v1/assets/{asset_id}", token=other, json_body={"name": "mine"})
     assert patched.status == 404
     assert call("GET", "/v1/assets", token=other).body["items"] == []
-    assert object_exists(aws_env, created["upload"]["fields"]["key"])
+    assert object_exists(aws_env, verified(admin["community"]["id"], created))
 
 
 def test_patch_changes_metadata_and_delete_removes_the_object(admin: dict[str, Any], aws_env: dict[str, Any]) -> None:
     token = token_of(admin)
     created = upload(aws_env, token, PDF, folder="notices")
     asset_id = created["asset"]["id"]
+    copy = verified(admin["community"]["id"], created)
     patched = call("PATCH", f"/v1/assets/{asset_id}", token=token,
                    json_body={"name": "Pool rules.pdf", "folder": "rules", "tags": ["pool"], "visibility": "residents"})
     assert patched.status == 200, patched.body
@@ -312,7 +390,7 @@ def test_patch_changes_metadata_and_delete_removes_the_object(admin: dict[str, A
     for bad in ({}, {"name": None}, {"status": "ready"}, {"visibility": "everyone"}):
         assert call("PATCH", f"/v1/assets/{asset_id}", token=token, json_body=bad).status == 422, bad
     assert call("DELETE", f"/v1/assets/{asset_id}", token=token).status == 204
-    assert not object_exists(aws_env, created["upload"]["fields"]["key"])
+    assert not object_exists(aws_env, created["upload"]["fields"]["key"]) and not object_exists(aws_env, copy)
     assert asset(token, asset_id).status == 404
     assert call("DELETE", f"/v1/assets/{asset_id}", token=token).status == 404
     assert [e.action for e in audit_events(aws_env)][-1] == "asset.deleted"

@@ -271,3 +271,50 @@ GSM_BASIC_SAMPLE = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ 
 ])
 def test_sms_info(text: str, length: int, segments: int, encoding: str) -> None:
     assert render.sms_info(text) == render.SmsInfo(length=length, segments=segments, encoding=encoding)  # type: ignore[arg-type]
+
+
+# --- issue 17: a saved template must render ------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "{{ first_name|truncate(-1) }}",  # AssertionError inside jinja
+    "{% if first_name %}" * 150 + "x" + "{% endif %}" * 150,  # IndentationError from Python's compiler
+    "{{ " + "(" * 500 + "first_name" + ")" * 500 + " }}",  # RecursionError in jinja's parser
+    "{{ first_name" + "|trim" * 300 + " }}",
+    "{{ " + "not " * 400 + "first_name }}",
+    "{{ first_name|round }}",  # a standard variable is text: round cannot take it, for anyone
+    "{% if balance > 0 %}due{% endif %}",  # balance is a money string at every send
+])
+def test_check_refuses_templates_that_cannot_render(source: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        render.check({"text": source})
+    assert [d.field for d in refused.value.details] == ["text"]
+
+
+@pytest.mark.parametrize("source", [
+    "{{ fee|round(2) }}",  # the template's own variable may be a number
+    "{{ code|upper }}",  # ... or text
+    "{% if first_name %}" * 20 + "x" + "{% endif %}" * 20,
+    "{{ first_name|truncate(10) }} {{ balance }} {{ unsubscribe_url }}",
+])
+def test_check_accepts_templates_that_render(source: str) -> None:
+    assert render.check({"text": source})
+
+
+def test_nesting_is_capped_and_named() -> None:
+    deep = "{% if a %}" * render.MAX_NESTING + "x" + "{% endif %}" * render.MAX_NESTING
+    with pytest.raises(ValidationFailed) as refused:
+        render.check({"html": deep})
+    assert refused.value.details[0].field == "html" and "nests more than" in refused.value.details[0].message
+
+
+def test_a_stored_template_that_cannot_render_is_a_422_not_an_exception() -> None:
+    for stored in (template(text="{{ first_name|truncate(-1) }}"),
+                   template(text="{% if a %}" * 150 + "x" + "{% endif %}" * 150)):
+        with pytest.raises(ValidationFailed):
+            render.render(stored, {"first_name": "Ann", "a": True})
+
+
+def test_rendered_subjects_hold_no_control_or_line_break_characters() -> None:
+    out = render.render(template(subject="Hi {{ n }}", text="x"), {"n": "Ann\r\nBcc: x@example.com\u2028\x00!"})
+    assert out.subject == "Hi Ann Bcc: x@example.com !"
