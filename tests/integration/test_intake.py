@@ -320,13 +320,16 @@ def test_the_demo_seed_adds_one_application_once(admin: dict[str, Any]) -> None:
 
 
 def test_nan_and_infinity_are_refused_in_schemas_and_answers(admin: dict[str, Any]) -> None:
+    """Not JSON at all: the shared HTTP layer refuses them before any form code runs (issue 17)."""
     put = call("PUT", "/v1/intake-form", token=admin["access_token"],
                body='{"schema": {"type": "object", "properties": {"n": {"type": "number", "maximum": Infinity}}}}')
-    assert put.status == 422 and put.body["error"]["details"][0]["field"] == "/schema"
+    assert put.status == 422 and put.body["error"]["details"][0] == {"field": "body",
+                                                                      "message": "Infinity is not JSON"}
     answer = call("POST", f"/v1/public/{admin['community']['slug']}/applications",
                   body='{"form_version": 1, "answers": {"x": NaN}, "applicant": {"full_name": "N", '
                        '"email": "n@example.com"}}')
-    assert answer.status == 422 and answer.body["error"]["details"][0]["field"] == "/answers"
+    assert answer.status == 422 and answer.body["error"]["details"][0] == {"field": "body",
+                                                                           "message": "NaN is not JSON"}
 
 
 def test_one_idempotency_key_on_two_communities_submits_to_each(admin: dict[str, Any]) -> None:

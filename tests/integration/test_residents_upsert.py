@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from shared.platform import aws
+from shared.platform import aws, db
 from shared.residents import repository, service
 from shared.residents.schemas import ResidentFields
 from tests.integration.conftest import signup
@@ -23,16 +23,19 @@ def community_id() -> str:
 
 @pytest.fixture
 def dynamodb_calls() -> Iterator[list[str]]:
-    """Every DynamoDB API call made through the shared client while the test runs."""
+    """Every DynamoDB API call made while the test runs: through the shared client and through the
+    transactions' connection (the same client unless an earlier test in this process reset one of them)."""
     calls: list[str] = []
-    client = aws.client("dynamodb")
+    clients = {id(c): c for c in (aws.client("dynamodb"), db.connection().client)}.values()
 
     def count(model: Any, **_: Any) -> None:
         calls.append(model.name)
 
-    client.meta.events.register("before-call.dynamodb.*", count)
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb.*", count)
     yield calls
-    client.meta.events.unregister("before-call.dynamodb.*", count)
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb.*", count)
 
 
 def row(**values: Any) -> ResidentFields:
