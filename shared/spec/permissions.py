@@ -12,9 +12,11 @@ class Role(StrEnum):
     BOARD = "board"
     OWNER = "owner"
     TENANT = "tenant"
+    PROPERTY_OWNER = "property_owner"  # a rental property's owner-investor: read-only, assigned properties only
 
 
-COMMUNITY_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT)
+COMMUNITY_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT,
+                                     Role.PROPERTY_OWNER)
 STAFF_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD})
 
 
@@ -29,12 +31,18 @@ class Permission(StrEnum):
     ASSETS_MANAGE = "assets.manage"
     ASSETS_READ = "assets.read"  # owner/tenant: what their role may see (enforced by the query)
     PLATFORM_ADMIN = "platform.admin"
+    # Property operations (issue 11). Which properties a caller reaches is data, not role: see
+    # shared/properties/scope.py, the one function every property-ops service asks.
+    PROPERTIES_READ = "properties.read"  # properties and units: staff and property owners (assigned only)
+    PROPERTIES_WRITE = "properties.write"  # properties, units, tenancies, ledgers, assignments' subjects
+    TENANCIES_READ = "tenancies.read"  # tenancies and ledgers: also owners/tenants (their own only)
 
 
-_ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
+# Residents and staff; a property owner is neither (the contract's table gives them property reads only).
+_ALL_COMMUNITY = frozenset(COMMUNITY_ROLES) - {Role.PROPERTY_OWNER}
 
 GRANTS: dict[Permission, frozenset[Role]] = {
-    Permission.AUTHENTICATED: _ALL_COMMUNITY | {Role.SUPER_ADMIN},
+    Permission.AUTHENTICATED: frozenset(COMMUNITY_ROLES) | {Role.SUPER_ADMIN},
     Permission.COMMUNITY_MANAGE: frozenset({Role.ADMIN}),
     Permission.RESIDENTS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
     Permission.RESIDENTS_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
@@ -45,7 +53,15 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.ASSETS_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.ASSETS_READ: _ALL_COMMUNITY,
     Permission.PLATFORM_ADMIN: frozenset({Role.SUPER_ADMIN}),
+    Permission.PROPERTIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER}),
+    Permission.PROPERTIES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.TENANCIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER, Role.OWNER,
+                                          Role.TENANT}),
 }
+
+# "templates, campaigns, send, retry: manager (unscoped only)": a manager with property assignments
+# (`Caller.scoped`, set by the authorizer) is refused these whatever their role grants.
+UNSCOPED_ONLY: frozenset[Permission] = frozenset({Permission.COMMS_MANAGE})
 
 
 def allows(role: Role | str, permission: Permission) -> bool:

@@ -280,3 +280,60 @@ ROUTES += (
     Route("GET", "/v1/residents/imports/{id}", "functions.api.residents.imports_get", _RR, "residents",
           "An import's status, counts and row errors", grants=(_R,)),
 )
+
+
+# Property operations (issue 11): properties, units, tenancies, the rent ledger, property assignments.
+# Route permissions say which roles may call; which properties they reach is shared.properties.scope's.
+_PR = Permission.PROPERTIES_READ
+_PW = Permission.PROPERTIES_WRITE
+_TR = Permission.TENANCIES_READ
+
+ROUTES += (
+    Route("POST", "/v1/properties", "functions.api.properties.create", _PW, "properties",
+          "Create a property (callers limited to some properties may not)", grants=(_W, _AUDIT), status=201,
+          idempotent=True),
+    Route("GET", "/v1/properties", "functions.api.properties.list", _PR, "properties",
+          "The properties the caller reaches, oldest first", grants=(_R, _KEY)),
+    Route("GET", "/v1/properties/{id}", "functions.api.properties.get", _PR, "properties", "One property",
+          grants=(_R,)),
+    Route("PATCH", "/v1/properties/{id}", "functions.api.properties.update", _PW, "properties",
+          "Rename a property or change its kind or address", grants=(_W, _AUDIT)),
+    Route("DELETE", "/v1/properties/{id}", "functions.api.properties.delete", _PW, "properties",
+          "Delete a property (409 while it has units)", grants=(_W, _AUDIT), status=204),
+    Route("POST", "/v1/properties/{id}/units", "functions.api.properties.units_create", _PW, "properties",
+          "Add a unit (409 when its label is taken in the property)", grants=(_W, _AUDIT), status=201,
+          idempotent=True),
+    Route("GET", "/v1/properties/{id}/units", "functions.api.properties.units_list", _PR, "properties",
+          "A property's units, oldest first", grants=(_R, _KEY)),
+    Route("GET", "/v1/units/{id}", "functions.api.units.get", _PR, "properties", "One unit", grants=(_R,)),
+    Route("PATCH", "/v1/units/{id}", "functions.api.units.update", _PW, "properties",
+          "Relabel a unit or change its details", grants=(_W, _AUDIT)),
+    Route("DELETE", "/v1/units/{id}", "functions.api.units.delete", _PW, "properties",
+          "Delete a unit (409 while a tenancy uses it)", grants=(_W, _AUDIT), status=204),
+    Route("POST", "/v1/tenancies", "functions.api.tenancies.create", _PW, "properties",
+          "Lease a unit to residents (409 when the dates overlap another tenancy of the unit)",
+          grants=(_W, _AUDIT), status=201, idempotent=True),
+    Route("GET", "/v1/tenancies", "functions.api.tenancies.list", _TR, "properties",
+          "The tenancies the caller reaches, by property, unit or status", grants=(_R, _KEY)),
+    Route("GET", "/v1/tenancies/{id}", "functions.api.tenancies.get", _TR, "properties",
+          "One tenancy with its status, balance and arrears", grants=(_R,)),
+    Route("PATCH", "/v1/tenancies/{id}", "functions.api.tenancies.update", _PW, "properties",
+          "Change a tenancy's parties, rent terms or dates (409 on an overlap)", grants=(_W, _AUDIT)),
+    Route("POST", "/v1/tenancies/{id}/end", "functions.api.tenancies.end", _PW, "properties",
+          "Set the tenancy's last day", grants=(_W, _AUDIT)),
+    Route("GET", "/v1/tenancies/{id}/ledger", "functions.api.tenancies.ledger", _TR, "properties",
+          "The rent ledger in posting order, with balance and arrears", grants=(_R, _KEY)),
+    Route("POST", "/v1/tenancies/{id}/charges", "functions.api.tenancies.charges", _PW, "properties",
+          "Post a charge to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+    Route("POST", "/v1/tenancies/{id}/payments", "functions.api.tenancies.payments", _PW, "properties",
+          "Record a payment on the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+    Route("POST", "/v1/tenancies/{id}/credits", "functions.api.tenancies.credits", _PW, "properties",
+          "Post a credit to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+    Route("POST", "/v1/tenancies/{id}/ledger/{entry_id}/reverse", "functions.api.tenancies.reverse", _PW,
+          "properties", "Reverse a ledger entry (once; 409 after)", grants=(_W, _AUDIT), status=201,
+          idempotent=True),
+    Route("GET", "/v1/users/{id}", "functions.api.users.get", _MANAGE, "identity",
+          "One user, with the properties they are limited to", grants=(_R,)),
+    Route("PUT", "/v1/users/{id}/properties", "functions.api.users.properties", _MANAGE, "identity",
+          "Limit a manager or property owner to these properties", grants=(_W, _AUDIT)),
+)

@@ -19,6 +19,10 @@ TABLE = {
     P.ASSETS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT},
     P.PLATFORM_ADMIN: {R.SUPER_ADMIN},
     P.AUTHENTICATED: set(R),
+    # Property operations (issue 11): which properties is shared.properties.scope's (tests/unit/test_scope.py).
+    P.PROPERTIES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.PROPERTY_OWNER},
+    P.PROPERTIES_WRITE: {R.ADMIN, R.MANAGER},
+    P.TENANCIES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.PROPERTY_OWNER, R.OWNER, R.TENANT},
 }
 
 
