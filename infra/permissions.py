@@ -27,6 +27,7 @@ from shared.spec.resources import (
     ASSET_UPLOADS,
     CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
+    RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
     UploadConsumer,
@@ -162,6 +163,7 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.ASSET_OBJECTS_UNTAG: lambda t: [_allow(OBJECT_UNTAG_ACTIONS, [t.objects_arn(ASSET_UPLOADS)])],
     Grant.IMPORT_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
     Grant.IMPORT_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
+    Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)

@@ -30,10 +30,13 @@ class Busy(Exception):
 
 
 def post_drafts(tenancy: Tenancy, make: Callable[[Tenancy], list[LedgerEntry]], *, today: date,
-                reversed_on: dict[str, date] | None = None) -> tuple[Tenancy, list[LedgerEntry]]:
+                reversed_on: dict[str, date] | None = None,
+                adjust: Callable[[Tenancy, list[LedgerEntry]], Tenancy] | None = None,
+                ) -> tuple[Tenancy, list[LedgerEntry]]:
     """Post what `make(tenancy)` drafts, re-reading the tenancy and drafting again after a lost race.
 
-    `make` may return nothing (e.g. rent already charged): then nothing is written.
+    `make` may return nothing (e.g. rent already charged): then nothing is written. `adjust` may
+    change the tenancy written with the entries (the rent job records `rent_charged_through`).
     """
     current: Tenancy | None = tenancy
     for _ in range(MAX_ATTEMPTS):
@@ -43,6 +46,8 @@ def post_drafts(tenancy: Tenancy, make: Callable[[Tenancy], list[LedgerEntry]], 
         if not drafts:
             return current, []
         updated, posted = ledger.apply(current, drafts, today=today, now=clock.iso(), reversed_on=reversed_on)
+        if adjust is not None:
+            updated = adjust(updated, posted)
         try:
             repository.post(current, updated, posted)
             return updated, posted

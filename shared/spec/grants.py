@@ -31,3 +31,6 @@ class Grant(StrEnum):
     # The worker neither untags nor deletes: a processed CSV expires with the pending tag (a day).
     IMPORT_OBJECTS_UPLOAD = "s3:imports:upload"  # PutObject + PutObjectTagging
     IMPORT_OBJECTS_READ = "s3:imports:read"  # GetObject (and so HeadObject and ranged GETs)
+    # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
+    # community's message fans out to one per property on the same queue.
+    RENT_QUEUE_SEND = "queue:rent:send"
