@@ -52,7 +52,8 @@ def rentals() -> dict[str, Any]:
 
 
 def assign(world: dict[str, Any], user_id: str, property_ids: list[str]) -> Any:
-    return call("PUT", f"/v1/users/{user_id}/properties", token=world["token"], json_body={"property_ids": property_ids})
+    return call("PUT", f"/v1/users/{user_id}/properties", token=world["token"],
+                json_body={"property_ids": property_ids})
 
 
 def reads(token: str, side: dict[str, Any]) -> list[int]:
