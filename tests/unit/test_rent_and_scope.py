@@ -19,7 +19,8 @@ pytestmark = pytest.mark.unit
 
 def lease(period: RentPeriod, due_day: int | None, *, start: str = "2026-01-15", end: str | None = None,
           rent_from: str = "2026-01-15", charged: str | None = None) -> Tenancy:
-    return Tenancy(id="T", community_id="C", property_id="P", unit_id="U", parties=(), start_on=date.fromisoformat(start),
+    return Tenancy(id="T", community_id="C", property_id="P", unit_id="U", parties=(),
+                   start_on=date.fromisoformat(start),
                    end_on=date.fromisoformat(end) if end else None, rent=Decimal("100.00"), rent_period=period,
                    rent_due_day=due_day, rent_from=date.fromisoformat(rent_from),
                    rent_charged_through=date.fromisoformat(charged) if charged else None, created_at="x",
