@@ -16,18 +16,18 @@ def ok(answer: Any, status: int = 200) -> Any:
 
 def new_property(token: str, name: str = "Riverside") -> dict[str, Any]:
     return ok(call("POST", "/v1/properties", token=token, json_body={"name": name, "kind": "rental",
-                                                                      "address": ADDRESS}), 201)  # type: ignore[no-any-return]
+                                                                      "address": ADDRESS}), 201)
 
 
 def new_unit(token: str, property_id: str, label: str) -> dict[str, Any]:
-    return ok(call("POST", f"/v1/properties/{property_id}/units", token=token,  # type: ignore[no-any-return]
+    return ok(call("POST", f"/v1/properties/{property_id}/units", token=token,
                    json_body={"label": label, "bedrooms": 2}), 201)
 
 
 def new_resident(token: str, first: str, email: str | None = None) -> dict[str, Any]:
     body = {"first_name": first, "last_name": "Tenant", "role": "tenant",
             "email": email or f"{first.lower()}@example.com"}
-    return ok(call("POST", "/v1/residents", token=token, json_body=body), 201)  # type: ignore[no-any-return]
+    return ok(call("POST", "/v1/residents", token=token, json_body=body), 201)
 
 
 def tenancy_body(unit_id: str, resident_ids: list[str], start_on: str, end_on: str | None = None,
@@ -42,5 +42,5 @@ def tenancy_body(unit_id: str, resident_ids: list[str], start_on: str, end_on: s
 
 def new_tenancy(token: str, unit_id: str, resident_ids: list[str], start_on: str, end_on: str | None = None,
                 **extra: Any) -> dict[str, Any]:
-    return ok(call("POST", "/v1/tenancies", token=token,  # type: ignore[no-any-return]
+    return ok(call("POST", "/v1/tenancies", token=token,
                    json_body=tenancy_body(unit_id, resident_ids, start_on, end_on, **extra)), 201)

@@ -18,10 +18,10 @@ def run_rent_job(aws_env: dict[str, Any]) -> dict[str, int]:
 
     sqs, url = boto3.client("sqs"), aws_env["queues"][RENT_QUEUE.logical_id]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    scheduled = job.handler({"source": "aws.events", "detail-type": "Scheduled Event"}, FakeContext())
+    scheduled = job.handler({"source": "aws.events", "detail-type": "Scheduled Event"}, FakeContext())  # type: ignore[arg-type]
     handled = 0
     while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        answer = worker.handler({"Records": [sqs_record(m, arn) for m in batch]}, FakeContext())
+        answer = worker.handler({"Records": [sqs_record(m, arn) for m in batch]}, FakeContext())  # type: ignore[arg-type]
         assert answer == {"batchItemFailures": []}, answer
         for message in batch:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -26,7 +26,7 @@ def tenancy() -> Tenancy:
 
 def draft(kind: EntryKind, amount: Decimal, on: date, **extra: object) -> LedgerEntry:
     return LedgerEntry(id="", tenancy_id="T1", kind=kind, amount=amount, on=on, description="d",
-                       balance_after=ZERO, posted_at="", **extra)  # type: ignore[arg-type]
+                       balance_after=ZERO, posted_at="", **extra)
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
