@@ -14,6 +14,7 @@ from shared.campaigns import demo as demo_content
 from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
+from shared.properties import demo as rental_demo
 
 log = logging.getLogger("infra.local.seed")
 
@@ -27,6 +28,9 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         demo = identity_seed.seed_demo_community()
         community = identity_repository.community_by_slug(demo.slug)
         campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
+        rentals = rental_demo.seed()  # issue 11: a rental community with properties, tenancies and ledgers
+    log.info("seeded rental community %s (%s): properties, tenancies, four months of rent ledgers",
+             rentals.name, rentals.slug)
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
     if campaign_id:
         log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
