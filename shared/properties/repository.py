@@ -115,12 +115,15 @@ def _property(item: PropertyItem) -> Property:
                     created_at=item.created_at, updated_at=item.updated_at)
 
 
-def create_property(prop: Property) -> None:
+def _property_item(prop: Property, unit_count: int = 0) -> PropertyItem:
     pk, sk = keys.property_item(prop.community_id, prop.id)
-    item = PropertyItem(pk, sk, id=prop.id, community_id=prop.community_id, name=prop.name, kind=str(prop.kind),
-                        address=prop.address.model_dump_json(exclude_none=True), unit_count=0,
+    return PropertyItem(pk, sk, id=prop.id, community_id=prop.community_id, name=prop.name, kind=str(prop.kind),
+                        address=prop.address.model_dump_json(exclude_none=True), unit_count=unit_count,
                         created_at=prop.created_at, updated_at=prop.updated_at)
-    _commit([_Action("put", item, PropertyItem.pk.does_not_exist(), EXISTS)])
+
+
+def create_property(prop: Property) -> None:
+    _commit([_Action("put", _property_item(prop), PropertyItem.pk.does_not_exist(), EXISTS)])
 
 
 def get_property(community_id: str, property_id: str) -> Property | None:
@@ -408,6 +411,10 @@ def post(old: Tenancy, new: Tenancy, entries: Iterable[LedgerEntry]) -> None:
     A reversal also claims `REVERSED#{entry}` (absent before): a second reversal of the same entry
     fails with `Conflict(ALREADY_REVERSED)`, whichever request gets there first.
     """
+    _commit(_post_actions(old, new, entries))
+
+
+def _post_actions(old: Tenancy, new: Tenancy, entries: Iterable[LedgerEntry]) -> list[_Action]:
     cid = old.community_id
     actions = [_Action("put", _tenancy_item(new), TenancyItem.version == old.version, STALE)]
     for entry in entries:
@@ -415,7 +422,24 @@ def post(old: Tenancy, new: Tenancy, entries: Iterable[LedgerEntry]) -> None:
         if entry.reverses:
             claim = ReversalClaimItem(*keys.ledger_reversal_claim(cid, old.id, entry.reverses), reversal_id=entry.id)
             actions.append(_Action("put", claim, ReversalClaimItem.pk.does_not_exist(), ALREADY_REVERSED))
-    _commit(actions)
+    return actions
+
+
+TRANSACTION_MAX_ACTIONS = 100  # DynamoDB's limit per TransactWriteItems
+
+
+def post_many(postings: list[tuple[Tenancy, Tenancy, list[LedgerEntry]]]) -> bool:
+    """Several tenancies' postings in one transaction (at most 100 actions: a tenancy's item and its
+    entries each). All or nothing: False when any condition failed or the transaction was cancelled
+    (nothing was written; the caller posts them one by one instead)."""
+    actions = [a for old, new, entries in postings for a in _post_actions(old, new, entries)]
+    if len(actions) > TRANSACTION_MAX_ACTIONS:
+        raise ValueError("too many actions for one transaction")
+    try:
+        _commit(actions)
+    except (Conflict, TransactWriteError):
+        return False
+    return True
 
 
 def get_entry(community_id: str, tenancy_id: str, entry_id: str) -> LedgerEntry | None:
