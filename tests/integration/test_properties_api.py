@@ -274,3 +274,32 @@ def test_a_tenants_delinquent_follows_the_ledger(admin: dict[str, Any]) -> None:
         "audience": {"filter": {"property_ids": [prop["id"]], "roles": ["tenant"]}}}), 422)
     assert campaign_preview["error"]["code"] == "VALIDATION_FAILED"  # the template, not the filter
     assert all(d["field"] != "audience.filter.property_ids" for d in campaign_preview["error"]["details"])
+
+
+def test_a_refused_pack_of_rent_postings_falls_back_one_by_one(admin: dict[str, Any],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rent job packs tenancies into one transaction; when one changed since it was read (a
+    payment came in), nothing of the pack is written and each tenancy is charged on its own, once."""
+    from shared.properties import rent_job
+
+    token = admin["access_token"]
+    cid = admin["community"]["id"]
+    prop = new_property(token)
+    today = days.today_in("UTC")
+    made = []
+    for label in ("1", "2", "3"):
+        unit = new_unit(token, prop["id"], label)
+        resident = new_resident(token, f"R{label}")
+        made.append(new_tenancy(token, unit["id"], [resident["id"]], (today - timedelta(days=5)).isoformat(),
+                                rent="20.00", rent_period="daily", rent_due_day=None))
+    stale = list(repository.open_tenancies(cid, prop["id"], today))
+    ok(post(token, f"/v1/tenancies/{made[1]['id']}/payments", {"amount": "5", "on": today.isoformat(),
+                                                                "method": "cash"}), 201)
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "open_tenancies", lambda *_: iter(stale))
+        outcome = rent_job.charge_property(cid, prop["id"], today)
+    assert (outcome.tenancies, outcome.charged, outcome.entries) == (3, 3, 3)
+    balances = [ok(call("GET", f"/v1/tenancies/{t['id']}", token=token))["balance"] for t in made]
+    assert balances == ["20.00", "15.00", "20.00"]
+    again = rent_job.charge_property(cid, prop["id"], today)
+    assert (again.tenancies, again.charged) == (3, 0)
