@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from shared.platform.context import Caller
-from shared.properties import days, facts, scope
+from shared.properties import days, facts, repository, scope
 from shared.properties.facts import TenancyFacts
 from shared.residents.models import Resident
 
@@ -45,3 +45,8 @@ def visible_ids(caller: Caller) -> set[str] | None:
     if not reach.scoped:
         return None
     return facts.parties_of(caller.community_id, reach.ordered_properties())
+
+
+def is_party(community_id: str, resident_id: str) -> bool:
+    """True when the resident is (or was) a party to a tenancy: its ledger names them."""
+    return bool(repository.resident_links(community_id, resident_id))

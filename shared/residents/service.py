@@ -206,6 +206,8 @@ def delete(caller: Caller, resident_id: str, meta: RequestMeta) -> None:
     """Delete the resident and free its email and phone; its consent history goes with it."""
     cid = caller.community_id
     old = _require_visible(caller, resident_id)
+    if tenancy_ledger.is_party(cid, resident_id):
+        raise Conflict("The resident is a party to a tenancy; remove them from it first.")
     try:
         repository.write(repository.Plan(old=old, new=None))
     except repository.Stale as stale:

@@ -120,6 +120,12 @@ def test_tenancies_validation_overlap_status_and_end(admin: dict[str, Any]) -> N
         {past["id"], current["id"], upcoming["id"]}
     links = repository.resident_links(admin["community"]["id"], ann["id"])
     assert {link.tenancy_id for link in links} == {past["id"], upcoming["id"]}
+    # A party to a tenancy cannot be deleted (the ledger names them); replacing the parties frees Ben's link.
+    assert ok(call("DELETE", f"/v1/residents/{ben['id']}", token=token), 409)["error"]["code"] == "CONFLICT"
+    ok(call("PATCH", f"/v1/tenancies/{past['id']}", token=token,
+            json_body={"parties": [{"resident_id": ann["id"], "lead": True}]}))
+    assert {link.tenancy_id for link in repository.resident_links(admin["community"]["id"], ben["id"])} == \
+        {current["id"]}
 
 
 def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
