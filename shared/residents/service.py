@@ -340,8 +340,13 @@ def marketing_opt_outs(community_id: str, resident_ids: Iterable[str], channel: 
 
 
 def get_many(community_id: str, resident_ids: Iterable[str]) -> dict[str, Resident]:
-    """This community's residents among `resident_ids` (BatchGetItem, 100 a call)."""
-    return repository.get_many(community_id, resident_ids)
+    """This community's residents among `resident_ids` (BatchGetItem, 100 a call), with balances from the
+    ledger where they are parties to an active tenancy (a campaign's explicit audience shows them)."""
+    found = repository.get_many(community_id, resident_ids)
+    if not found:
+        return found
+    known = tenancy_ledger.community_facts(community_id)
+    return {rid: tenancy_ledger.apply(r, known) for rid, r in found.items()}
 
 
 def opted_out(community_id: str, resident_id: str, channel: Channel) -> bool:

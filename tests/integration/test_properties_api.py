@@ -265,6 +265,10 @@ def test_a_tenants_delinquent_follows_the_ledger(admin: dict[str, Any]) -> None:
     delinquent = {r["id"] for r in ok(call("GET", "/v1/residents", token=token,
                                            query={"status": "delinquent"}))["items"]}
     assert delinquent == {ann["id"], hoa["id"]}  # the HOA owner keeps their typed balance
+    from shared.residents import service as residents  # a campaign's explicit audience, {{balance}}
+    chosen = residents.get_many(admin["community"]["id"], [ann["id"], hoa["id"]])
+    assert (str(chosen[ann["id"]].balance), str(chosen[hoa["id"]].balance)) == ("1200.00", "75.00")
+    assert residents.variables_for(admin["community"]["id"], ann["id"])["balance"] == "1200.00"  # type: ignore[index]
     ok(post(token, f"/v1/tenancies/{tenancy['id']}/payments", {"amount": "1200", "on": today.isoformat(),
                                                                "method": "pad"}), 201)
     shown = ok(call("GET", f"/v1/residents/{ann['id']}", token=token))
