@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+import botocore.client
 import pytest
 
 from shared.properties import days, repository
@@ -136,15 +137,22 @@ def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
     prop = new_property(token)
     unit = new_unit(token, prop["id"], "7")
     ann, ben = new_resident(token, "Ann"), new_resident(token, "Ben")
-    barrier, serial = threading.Barrier(2), threading.Lock()  # DynamoDB applies transactions one at a time
-    original, seen = repository.save_tenancy, threading.local()
+    # In-process moto is not thread-safe, while DynamoDB applies each request atomically: one lock
+    # around every AWS call models that. The race under test is ours (read the unit, decide, write).
+    serial, make_api_call = threading.Lock(), botocore.client.BaseClient._make_api_call
+
+    def one_call_at_a_time(client: Any, *args: Any, **kwargs: Any) -> Any:
+        with serial:
+            return make_api_call(client, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", one_call_at_a_time)
+    barrier, original, seen = threading.Barrier(2), repository.save_tenancy, threading.local()
 
     def racing(*args: Any, **kwargs: Any) -> None:
-        if not getattr(seen, "waited", False):
+        if not getattr(seen, "waited", False):  # both requests have read the unit before either writes
             seen.waited = True
-            barrier.wait(timeout=10)
-        with serial:
-            original(*args, **kwargs)
+            barrier.wait(timeout=120)
+        original(*args, **kwargs)
 
     monkeypatch.setattr(repository, "save_tenancy", racing)
     answers: list[Any] = []
@@ -156,7 +164,7 @@ def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=240)
     assert sorted(a.status for a in answers) == [201, 409], [a.body for a in answers]
     stored = repository.get_unit(admin["community"]["id"], unit["id"])
     assert stored is not None and len(stored.spans) == 1
