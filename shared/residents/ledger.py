@@ -50,3 +50,10 @@ def visible_ids(caller: Caller) -> set[str] | None:
 def is_party(community_id: str, resident_id: str) -> bool:
     """True when the resident is (or was) a party to a tenancy: its ledger names them."""
     return bool(repository.resident_links(community_id, resident_id))
+
+
+def unknown_properties(community_id: str, property_ids: Iterable[str]) -> list[str]:
+    """The ids among `property_ids` that are not properties of the community (one BatchGetItem per 100)."""
+    wanted = list(dict.fromkeys(property_ids))
+    found = repository.get_properties(community_id, wanted)
+    return [pid for pid in wanted if pid not in found]

@@ -26,13 +26,19 @@ SAMPLE_SIZE = 10
 
 
 def checked_filter(community_id: str, given: FilterIn) -> ResidentFilter:
-    """The filter, with every `custom` key naming a defined field (422 `filter.custom.{key}` otherwise)."""
+    """The filter, with every `custom` key naming a defined field (422 `filter.custom.{key}` otherwise) and
+    every `property_ids` entry a property of the community (422 `filter.property_ids`)."""
     flt = given.to_filter()
     definitions = repository.custom_fields(community_id) if flt.custom else {}
     unknown = [k for k in (flt.custom or {}) if k not in definitions]
     if unknown:
         raise ValidationFailed(details=[FieldError(f"filter.custom.{k}", "is not a custom field of this community")
                                         for k in unknown])
+    if flt.property_ids:
+        missing = tenancy_ledger.unknown_properties(community_id, flt.property_ids)
+        if missing:
+            raise ValidationFailed(details=[FieldError("filter.property_ids", f"no such property: {pid}")
+                                            for pid in missing[:10]])
     return flt
 
 

@@ -285,6 +285,9 @@ def test_a_tenants_delinquent_follows_the_ledger(admin: dict[str, Any]) -> None:
     # The audience filter `property_ids`: parties to an active tenancy in those properties.
     segment = ok(call("POST", "/v1/segments", token=token, json_body={
         "name": "Riverside tenants", "filter": {"property_ids": [prop["id"]]}}), 201)
+    unknown = ok(call("POST", "/v1/segments", token=token, json_body={
+        "name": "Nowhere", "filter": {"property_ids": ["01NOSUCHPROPERTY"]}}), 422)
+    assert unknown["error"]["details"][0]["field"] == "filter.property_ids"
     preview = ok(call("GET", f"/v1/segments/{segment['id']}/preview", token=token))
     assert preview["count"] == 1 and preview["sample"][0]["id"] == ann["id"]
     campaign_preview = ok(call("POST", "/v1/campaigns", token=token, json_body={
