@@ -18,7 +18,7 @@ from shared.identity import repository, tokens
 from shared.platform import clock
 from shared.platform.errors import ApiError
 from shared.platform.observability import logger
-from shared.properties import assignments
+from shared.properties import assigned
 
 _BEARER = "bearer "
 
@@ -34,7 +34,7 @@ def authorize(authorization: str | None) -> dict[str, Any]:
     session = repository.get_session(caller.community_id, caller.user_id, caller.session_id)
     if session is None or session.status != "active" or session.expires_at <= clock.epoch():
         return {"auth_error": "AUTH_TOKEN_INVALID"}
-    if assignments.scopable(caller.role) and assignments.is_scoped(caller.community_id, caller.user_id):
+    if assigned.scopable(caller.role) and assigned.is_scoped(caller.community_id, caller.user_id):
         caller = dataclasses.replace(caller, scoped=True)
     return caller.to_context(claims.expires_at)
 

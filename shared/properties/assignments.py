@@ -15,8 +15,7 @@ from shared.platform import clock
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import FieldError, NotFound, ValidationFailed
 from shared.properties import repository
-from shared.properties.scope import ASSIGNABLE_ROLES
-from shared.spec.permissions import Role
+from shared.properties.assigned import scopable
 
 MAX_ASSIGNED = 200
 
@@ -34,15 +33,6 @@ class AssignmentsOut(BaseModel):
 
 class UserDetail(UserOut):
     property_ids: list[str]  # the properties a manager or property owner is limited to (else empty)
-
-
-def scopable(role: Role | str) -> bool:
-    return role in ASSIGNABLE_ROLES
-
-
-def is_scoped(community_id: str, user_id: str) -> bool:
-    """True when the user has at least one assigned property (one GetItem)."""
-    return bool(repository.assigned_properties(community_id, user_id))
 
 
 def property_ids_of(community_id: str, user_id: str) -> list[str]:

@@ -20,6 +20,7 @@ from pynamodb.models import Condition
 from pynamodb.transactions import TransactWrite
 
 from shared.platform import db, keys
+from shared.properties import assigned
 from shared.properties.items import LedgerEntryItem as EntryItem
 from shared.properties.items import (
     PartyAttribute,
@@ -481,12 +482,7 @@ def entries(community_id: str, tenancy_id: str) -> Iterator[LedgerEntry]:
 
 def assigned_properties(community_id: str, user_id: str) -> list[str] | None:
     """The user's assigned property ids; None when they never had any (an empty list after a reset)."""
-    db.bind()
-    try:
-        item = PropertyScopeItem.get(*keys.property_scope(community_id, user_id))
-        return [str(p) for p in item.property_ids or []]
-    except DoesNotExist:
-        return None
+    return assigned.assigned_properties(community_id, user_id)
 
 
 def put_assignments(community_id: str, user_id: str, property_ids: list[str], at: str) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from shared.platform.context import Caller
 from shared.platform.errors import Forbidden, NotFound
-from shared.properties import repository
+from shared.properties import assigned, repository
 from shared.spec.permissions import Role
 
 
@@ -45,6 +45,8 @@ _RULES: dict[Role, _Rule] = {
     Role.TENANT: _Rule(unassigned_sees_all=False, assignable=False, write=False, party_only=True),
 }
 ASSIGNABLE_ROLES: frozenset[Role] = frozenset(r for r, rule in _RULES.items() if rule.assignable)
+if ASSIGNABLE_ROLES != assigned.ASSIGNABLE_ROLES:  # the authorizer reads shared.properties.assigned's
+    raise RuntimeError("shared.properties.assigned.ASSIGNABLE_ROLES disagrees with the scope rules")
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,11 @@ def scope_of(caller: Caller) -> Scope:
         resident_id = _resident_of(caller)
         return Scope(community_id=caller.community_id, properties=frozenset(), can_write=False,
                      resident_id=resident_id or "", contact_details=False)
-    assigned = repository.assigned_properties(caller.community_id, caller.user_id)
-    if not assigned:
+    property_ids = repository.assigned_properties(caller.community_id, caller.user_id)
+    if not property_ids:
         return Scope(community_id=caller.community_id, properties=None if rule.unassigned_sees_all else frozenset(),
                      can_write=rule.write, contact_details=rule.contact_details)
-    return Scope(community_id=caller.community_id, properties=frozenset(assigned), can_write=rule.write,
+    return Scope(community_id=caller.community_id, properties=frozenset(property_ids), can_write=rule.write,
                  contact_details=rule.contact_details)
 
 
