@@ -9,6 +9,7 @@ API Gateway's bare 403 (the SPA refreshes on 401). API Gateway caches each resul
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -17,6 +18,7 @@ from shared.identity import repository, tokens
 from shared.platform import clock
 from shared.platform.errors import ApiError
 from shared.platform.observability import logger
+from shared.properties import assigned
 
 _BEARER = "bearer "
 
@@ -32,6 +34,8 @@ def authorize(authorization: str | None) -> dict[str, Any]:
     session = repository.get_session(caller.community_id, caller.user_id, caller.session_id)
     if session is None or session.status != "active" or session.expires_at <= clock.epoch():
         return {"auth_error": "AUTH_TOKEN_INVALID"}
+    if assigned.scopable(caller.role) and assigned.is_scoped(caller.community_id, caller.user_id):
+        caller = dataclasses.replace(caller, scoped=True)
     return caller.to_context(claims.expires_at)
 
 

@@ -14,7 +14,7 @@ from shared.platform.errors import (
     TokenInvalid,
 )
 from shared.platform.keys import PLATFORM
-from shared.spec.permissions import Permission, Role, allows
+from shared.spec.permissions import UNSCOPED_ONLY, Permission, Role, allows
 
 SCOPE_FULL = "full"
 SCOPE_MFA_ENROLLMENT = "mfa_enrollment"  # role requires MFA, user not enrolled yet
@@ -35,6 +35,10 @@ class Caller:
     role: Role
     session_id: str
     scope: str = SCOPE_FULL
+    # A manager or property owner with property assignments (PUT /v1/users/{id}/properties), as the
+    # authorizer read them: scoped managers are refused `UNSCOPED_ONLY` permissions. Which properties
+    # they reach is read per request by shared.properties.scope, never taken from here.
+    scoped: bool = False
 
     @property
     def is_platform(self) -> bool:
@@ -48,6 +52,7 @@ class Caller:
             "role": str(self.role),
             "session_id": self.session_id,
             "scope": self.scope,
+            "scoped": self.scoped,
             "exp": expires_at,
         }
 
@@ -68,6 +73,7 @@ def from_authorizer(authorizer: dict[str, Any] | None) -> Caller:
             role=Role(str(authorizer["role"])),
             session_id=str(authorizer["session_id"]),
             scope=str(authorizer.get("scope", SCOPE_FULL)),
+            scoped=authorizer.get("scoped") in (True, "true", "True"),
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise TokenInvalid() from exc
@@ -81,6 +87,8 @@ def authorize(caller: Caller, permission: Permission, *, allow_pending_mfa: bool
         raise MfaEnrollmentRequired()
     if not allows(caller.role, permission):
         raise Forbidden()
+    if caller.scoped and permission in UNSCOPED_ONLY:
+        raise Forbidden("A property manager (with property assignments) cannot do this.")
 
 
 _current: ContextVar[Caller | None] = ContextVar("caller", default=None)
