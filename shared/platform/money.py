@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -52,6 +52,10 @@ def _positive(raw: object) -> Decimal:
 _AS_STRING = PlainSerializer(text, return_type=str, when_used="json")
 _SCHEMA = WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["125.50"]})
 
+# The bound stated as pydantic's own constraint too, so the HTTP layer sees every amount is bounded
+# (shared.platform.bodies refuses a body model with an unbounded Decimal): MAX_AMOUNT has 10 digits.
+_BOUNDED = Field(max_digits=12, decimal_places=2)
+
 # Request and response fields: parsed by the rules above, written as two-decimal strings.
-Amount = Annotated[Decimal, BeforeValidator(parse), _AS_STRING, _SCHEMA]
-PositiveAmount = Annotated[Decimal, BeforeValidator(_positive), _AS_STRING, _SCHEMA]
+Amount = Annotated[Decimal, BeforeValidator(parse), _BOUNDED, _AS_STRING, _SCHEMA]
+PositiveAmount = Annotated[Decimal, BeforeValidator(_positive), _BOUNDED, _AS_STRING, _SCHEMA]
