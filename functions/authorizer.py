@@ -9,7 +9,7 @@ caches each result for `AUTHORIZER_CACHE_TTL_S`: the bound on how long a revoked
 
 from __future__ import annotations
 
-from dataclasses import replace
+import dataclasses
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,6 +18,7 @@ from shared.identity import repository, tokens
 from shared.platform import clock
 from shared.platform.errors import ApiError
 from shared.platform.observability import logger
+from shared.properties import assigned
 
 _BEARER = "bearer "
 
@@ -33,11 +34,13 @@ def authorize(authorization: str | None) -> dict[str, Any]:
     session = repository.get_session(caller.community_id, caller.user_id, caller.session_id)
     if session is None or session.status != "active" or session.expires_at <= clock.epoch():
         return {"auth_error": "AUTH_TOKEN_INVALID"}
+    if assigned.scopable(caller.role) and assigned.is_scoped(caller.community_id, caller.user_id):
+        caller = dataclasses.replace(caller, scoped=True)
     # Whether the address is verified gates the privileged permissions (shared.spec.permissions,
     # VERIFIED_EMAIL_REQUIRED); read here, once per token per cache period, not in every handler.
     user = repository.get_user(caller.community_id, caller.user_id)
-    verified = replace(caller, email_verified=user is not None and user.email_verified)
-    return verified.to_context(claims.expires_at)
+    caller = dataclasses.replace(caller, email_verified=user is not None and user.email_verified)
+    return caller.to_context(claims.expires_at)
 
 
 @logger.inject_lambda_context

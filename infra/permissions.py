@@ -29,6 +29,7 @@ from shared.spec.resources import (
     ASSETS_BUCKET,
     CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
+    RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
     UploadConsumer,
@@ -175,6 +176,7 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.ACCOUNT_MAIL_QUEUE_SEND: lambda t: [
         _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(ACCOUNT_MAIL_QUEUE.logical_id)])],
     Grant.RAW_NOTIFICATIONS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.raw_notifications_arn])],
+    Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)

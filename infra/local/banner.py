@@ -7,6 +7,7 @@ import shlex
 
 from infra.local.config import REGION, SuperAdmin
 from infra.local.seeding import DemoCommunity
+from shared.properties import demo as rental_demo
 
 
 def login_command(api_url: str, demo: DemoCommunity) -> str:
@@ -58,6 +59,22 @@ def render(
             f"    code           {totp_command(demo.admin_totp_secret)}",
             f"    1. sign in     {login_command(api_url, demo)}",
             f"    2. MFA         {verify_command(api_url)}",
+            "",
+        ]
+        rentals = rental_demo.demo()
+        rental_login = DemoCommunity(name=rentals.name, slug=rentals.slug, admin_email=rentals.admin_email,
+                                     admin_password=rentals.admin_password)
+        owner_login = DemoCommunity(name=rentals.name, slug=rentals.slug, admin_email=rentals.owner_email,
+                                    admin_password=rentals.owner_password)
+        lines += [
+            f"  Rental community {rentals.name}  (slug {rentals.slug}): 2 properties, 10 units, rent ledgers",
+            f"    admin          {rentals.admin_email} / {rentals.admin_password}",
+            f"    TOTP secret    {rentals.admin_totp_secret}",
+            f"    code           {totp_command(rentals.admin_totp_secret)}",
+            f"    sign in        {login_command(api_url, rental_login)}   (then MFA as above)",
+            f"    property owner {rentals.owner_email} / {rentals.owner_password}   (read-only, Riverside Towers)",
+            f"    sign in        {login_command(api_url, owner_login)}",
+            f"    rent job now   curl -s -X POST {api_url}/_dev/jobs/ChargeRent",
             "",
         ]
     if demo is not None and demo.portal_email:

@@ -17,6 +17,7 @@ from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
 from shared.intake import demo as intake_demo
 from shared.portal import demo as portal_demo
+from shared.properties import demo as rental_demo
 
 log = logging.getLogger("infra.local.seed")
 
@@ -32,11 +33,17 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
         if community is not None:  # issue 12: a tenant whose magic-link mail lands in the dev mailbox
             demo = dataclasses.replace(demo, portal_email=portal_demo.seed(community.id, demo.admin_email))
-        application_id = intake_demo.seed(community.id) if community else None  # issue 15
+        rentals = rental_demo.seed()  # issue 11: a rental community with properties, tenancies and ledgers
+        rental_community = identity_repository.community_by_slug(rentals.slug)
+        # issue 15: a rental application, in the community that rents
+        application_id = intake_demo.seed(rental_community.id) if rental_community else None
+    log.info("seeded rental community %s (%s): properties, tenancies, four months of rent ledgers",
+             rentals.name, rentals.slug)
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
     if campaign_id:
         log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
                  "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
     if application_id:
-        log.info("a rental application on intake form version 1: GET /v1/applications/%s", application_id)
+        log.info("a rental application on intake form version 1 in %s: GET /v1/applications/%s", rentals.slug,
+                 application_id)
     return demo

@@ -96,20 +96,31 @@ def unbounded_decimals(model: type[BaseModel], prefix: str = "", seen: set[type]
     seen.add(model)
     found: list[str] = []
     for name, info in model.model_fields.items():
-        for kind in _leaf_types(info.annotation):
-            if kind is Decimal and not any(getattr(m, "max_digits", None) for m in info.metadata):
+        for kind, metadata in _leaf_types(info.annotation, tuple(info.metadata)):
+            if kind is Decimal and not any(_max_digits(m) for m in metadata):
                 found.append(prefix + name)
             elif isinstance(kind, type) and issubclass(kind, BaseModel):
                 found += unbounded_decimals(kind, f"{prefix}{name}.", seen)
     return found
 
 
-def _leaf_types(annotation: Any) -> list[Any]:
-    annotation = _unwrap(annotation)
+def _max_digits(metadata: Any) -> bool:
+    """A constraint with max_digits (pydantic's Field in an `Annotated` arm keeps it in `metadata`)."""
+    if getattr(metadata, "max_digits", None):
+        return True
+    return any(getattr(m, "max_digits", None) for m in getattr(metadata, "metadata", ()) or ())
+
+
+def _leaf_types(annotation: Any, metadata: tuple[Any, ...] = ()) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Each leaf type of an annotation with the constraints that apply to it (an `Annotated` arm's own
+    metadata travels with it, e.g. `PositiveAmount | None`)."""
+    if get_origin(annotation) is Annotated:
+        base, *extra = get_args(annotation)
+        return _leaf_types(base, metadata + tuple(extra))
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType, list, tuple, set, frozenset, dict):
-        return [leaf for arg in get_args(annotation) for leaf in _leaf_types(arg)]
-    return [annotation]
+        return [leaf for arg in get_args(annotation) for leaf in _leaf_types(arg, metadata)]
+    return [(annotation, metadata)]
 
 
 def _number(text: str, kind: type[int] | type[float]) -> int | float:

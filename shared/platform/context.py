@@ -15,7 +15,7 @@ from shared.platform.errors import (
     TokenInvalid,
 )
 from shared.platform.keys import PLATFORM
-from shared.spec.permissions import VERIFIED_EMAIL_REQUIRED, Permission, Role, allows
+from shared.spec.permissions import UNSCOPED_ONLY, VERIFIED_EMAIL_REQUIRED, Permission, Role, allows
 
 SCOPE_FULL = "full"
 SCOPE_MFA_ENROLLMENT = "mfa_enrollment"  # role requires MFA, user not enrolled yet
@@ -36,6 +36,10 @@ class Caller:
     role: Role
     session_id: str
     scope: str = SCOPE_FULL
+    # A manager or property owner with property assignments (PUT /v1/users/{id}/properties), as the
+    # authorizer read them: scoped managers are refused `UNSCOPED_ONLY` permissions. Which properties
+    # they reach is read per request by shared.properties.scope, never taken from here.
+    scoped: bool = False
     # Whether the user's email address is verified, as the authorizer read it (issue 12): the
     # permissions in VERIFIED_EMAIL_REQUIRED need it. False unless the authorizer said so.
     email_verified: bool = False
@@ -52,6 +56,7 @@ class Caller:
             "role": str(self.role),
             "session_id": self.session_id,
             "scope": self.scope,
+            "scoped": self.scoped,
             "email_verified": self.email_verified,
             "exp": expires_at,
         }
@@ -73,6 +78,7 @@ def from_authorizer(authorizer: dict[str, Any] | None) -> Caller:
             role=Role(str(authorizer["role"])),
             session_id=str(authorizer["session_id"]),
             scope=str(authorizer.get("scope", SCOPE_FULL)),
+            scoped=authorizer.get("scoped") in (True, "true", "True"),
             email_verified=authorizer.get("email_verified") in (True, "true", "True"),
         )
     except (KeyError, ValueError, TypeError) as exc:
@@ -87,6 +93,8 @@ def authorize(caller: Caller, permission: Permission, *, allow_pending_mfa: bool
         raise MfaEnrollmentRequired()
     if not allows(caller.role, permission):
         raise Forbidden()
+    if caller.scoped and permission in UNSCOPED_ONLY:
+        raise Forbidden("A property manager (with property assignments) cannot do this.")
     if permission in VERIFIED_EMAIL_REQUIRED and not caller.email_verified:
         raise EmailUnverified()
 

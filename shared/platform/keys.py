@@ -259,3 +259,72 @@ def onboarding(community_id: str) -> tuple[str, str]:
 # wrong tries tells nothing about existence. The subject (community key + email) arrives hashed.
 def phantom_login(subject_hash: str) -> tuple[str, str]:
     return f"PHANTOM#{subject_hash}", "LOGIN"
+
+
+# Property operations (issue 11): properties, units, tenancies, the rent ledger, property scopes.
+# Properties, units and tenancies live in the community's partition (GetItem by id); units and
+# tenancies are also listed per property on GSI1. A tenancy's ledger is its own partition, so its
+# entries page in posting order without touching anything else. See docs/properties.md.
+PROPERTY_PREFIX = "PROP#"
+UNIT_PREFIX = "UNIT#"
+TENANCY_PREFIX = "TENANCY#"
+LEDGER_ENTRY_PREFIX = "E#"
+OPEN_ENDED = "9999-12-31"  # gsi1sk of a tenancy without an end date sorts after every real date
+
+
+def property_item(community_id: str, property_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{PROPERTY_PREFIX}{property_id}"
+
+
+def unit(community_id: str, unit_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{UNIT_PREFIX}{unit_id}"
+
+
+def units_of_property(community_id: str, property_id: str) -> str:
+    """gsi1pk of a property's units (gsi1sk: `UNIT#{unit id}`, creation order)."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#UNITS"
+
+
+def unit_label(community_id: str, property_id: str, label: str) -> tuple[str, str]:
+    """A unit's claim on its label within its property (case-folded): labels are unique per property."""
+    return community_pk(community_id), f"UNITLABEL#{property_id}#{label.casefold()}"
+
+
+def tenancy(community_id: str, tenancy_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{TENANCY_PREFIX}{tenancy_id}"
+
+
+def tenancies_of_property(community_id: str, property_id: str) -> str:
+    """gsi1pk of a property's tenancies; gsi1sk `{end_on or OPEN_ENDED}#{tenancy id}`, so the
+    tenancies not ended by a date are one key range (`gsi1sk >= date`): the rent job and the
+    resident balances read only those, however many ended tenancies a property accumulates."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#TENANCIES"
+
+
+def tenancy_party(community_id: str, resident_id: str, tenancy_id: str) -> tuple[str, str]:
+    """A resident's link to a tenancy they are a party to (written with the tenancy)."""
+    return community_pk(community_id), f"RESTENANCY#{resident_id}#{tenancy_id}"
+
+
+def tenancies_of_resident(community_id: str, resident_id: str) -> tuple[str, str]:
+    """Partition and sort-key prefix of one resident's tenancy links."""
+    return community_pk(community_id), f"RESTENANCY#{resident_id}#"
+
+
+def ledger_pk(community_id: str, tenancy_id: str) -> str:
+    """One tenancy's rent ledger: entries `E#{entry id}` (ULIDs, strictly increasing per tenancy)."""
+    return f"{community_pk(community_id)}#TENANCY#{tenancy_id}#LEDGER"
+
+
+def ledger_entry(community_id: str, tenancy_id: str, entry_id: str) -> tuple[str, str]:
+    return ledger_pk(community_id, tenancy_id), f"{LEDGER_ENTRY_PREFIX}{entry_id}"
+
+
+def ledger_reversal_claim(community_id: str, tenancy_id: str, entry_id: str) -> tuple[str, str]:
+    """Written with the reversal of `entry_id`, on condition it does not exist: one reversal per entry."""
+    return ledger_pk(community_id, tenancy_id), f"REVERSED#{entry_id}"
+
+
+def property_scope(community_id: str, user_id: str) -> tuple[str, str]:
+    """The properties a manager or property owner is assigned (PUT /v1/users/{id}/properties)."""
+    return community_pk(community_id), f"PROPSCOPE#{user_id}"

@@ -68,6 +68,8 @@ def matches(resident: Resident, flt: ResidentFilter, *, threshold: Decimal) -> b
         unit = (resident.unit or "").casefold()
         if not unit or unit not in {u.strip().casefold() for u in flt.units}:
             return False
+    if flt.property_ids and resident.property_ids.isdisjoint(flt.property_ids):
+        return False
     return all(_custom_holds(resident, key, wanted) for key, wanted in (flt.custom or {}).items())
 
 

@@ -61,6 +61,9 @@ class Resident(BaseModel):
     version: int = 1  # +1 on every write: edits are conditional on the version read
     created_at: str
     updated_at: str
+    # Derived when read, never stored (shared.residents.ledger): the properties of the resident's active
+    # tenancies, which the filter's `property_ids` matches.
+    property_ids: frozenset[str] = frozenset()
 
     @property
     def full_name(self) -> str:
@@ -122,6 +125,7 @@ class ResidentFilter(BaseModel):
     statuses: list[ResidentStatus] | None = None
     tags: list[str] | None = None
     units: list[str] | None = None
+    property_ids: list[str] | None = None  # parties to an active tenancy in any of these properties
     custom: dict[str, Any] | None = None
 
 

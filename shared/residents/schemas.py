@@ -232,6 +232,8 @@ class FilterIn(_Request):
         default=None, max_length=100)
     units: list[Annotated[str, StringConstraints(min_length=1, max_length=50)]] | None = Field(
         default=None, max_length=500)
+    property_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] | None = Field(
+        default=None, max_length=200)
     custom: dict[str, Any] | None = Field(default=None, max_length=50)
 
     def to_filter(self) -> ResidentFilter:

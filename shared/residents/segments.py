@@ -1,7 +1,7 @@
 """Segments' use cases: a named filter over the community's residents, and its preview.
 
 The preview counts with the same evaluator (`filters.matches`) that the resident list and
-campaign audiences use, over every resident of the community (`repository.iter_community`).
+campaign audiences use, over every resident of the community with ledger balances (`service.audience`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller
 from shared.platform.errors import FieldError, NotFound, ValidationFailed
-from shared.residents import filters, repository, service
+from shared.residents import ledger as tenancy_ledger
+from shared.residents import repository, service
 from shared.residents.models import ResidentFilter, Segment
 from shared.residents.schemas import (
     FilterIn,
@@ -25,13 +26,19 @@ SAMPLE_SIZE = 10
 
 
 def checked_filter(community_id: str, given: FilterIn) -> ResidentFilter:
-    """The filter, with every `custom` key naming a defined field (422 `filter.custom.{key}` otherwise)."""
+    """The filter, with every `custom` key naming a defined field (422 `filter.custom.{key}` otherwise) and
+    every `property_ids` entry a property of the community (422 `filter.property_ids`)."""
     flt = given.to_filter()
     definitions = repository.custom_fields(community_id) if flt.custom else {}
     unknown = [k for k in (flt.custom or {}) if k not in definitions]
     if unknown:
         raise ValidationFailed(details=[FieldError(f"filter.custom.{k}", "is not a custom field of this community")
                                         for k in unknown])
+    if flt.property_ids:
+        missing = tenancy_ledger.unknown_properties(community_id, flt.property_ids)
+        if missing:
+            raise ValidationFailed(details=[FieldError("filter.property_ids", f"no such property: {pid}")
+                                            for pid in missing[:10]])
     return flt
 
 
@@ -88,8 +95,9 @@ def preview(caller: Caller, segment_id: str) -> SegmentPreview:
     segment = _require(caller.community_id, segment_id)
     settings = service.directory_settings(caller.community_id)
     count, sample = 0, list[ResidentOut]()
-    chosen = filters.select(repository.iter_community(caller.community_id), segment.filter,
-                            threshold=settings.threshold)
+    visible = tenancy_ledger.visible_ids(caller)  # a property manager counts only their residents
+    chosen = (r for r in service.audience(caller.community_id, segment.filter)
+              if visible is None or r.id in visible)
     for resident in chosen:
         count += 1
         if len(sample) < SAMPLE_SIZE:

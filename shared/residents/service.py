@@ -26,6 +26,7 @@ from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
 from shared.residents import custom_fields, filters, normalise, repository
+from shared.residents import ledger as tenancy_ledger
 from shared.residents.models import (
     Consent,
     ConsentChange,
@@ -157,6 +158,22 @@ def _require(community_id: str, resident_id: str) -> Resident:
     return resident
 
 
+def _require_visible(caller: Caller, resident_id: str) -> Resident:
+    """The stored resident, if the caller may see it: a property manager sees only the parties to
+    their properties' tenancies (anyone else is 404, as another community's)."""
+    resident = _require(caller.community_id, resident_id)
+    visible = tenancy_ledger.visible_ids(caller)
+    if visible is not None and resident_id not in visible:
+        raise NotFound("No such resident.")
+    return resident
+
+
+def _shown(resident: Resident, threshold: Decimal) -> ResidentOut:
+    """The answer for one resident: its balance from the ledger when it is a party to an active tenancy."""
+    known = tenancy_ledger.resident_facts(resident.community_id, resident.id)
+    return ResidentOut.of(tenancy_ledger.apply(resident, known), threshold)
+
+
 def create(caller: Caller, request: ResidentCreate, meta: RequestMeta) -> ResidentOut:
     cid = caller.community_id
     settings = directory_settings(cid)
@@ -170,13 +187,13 @@ def create(caller: Caller, request: ResidentCreate, meta: RequestMeta) -> Reside
 
 
 def detail(caller: Caller, resident_id: str) -> ResidentOut:
-    resident = _require(caller.community_id, resident_id)
-    return ResidentOut.of(resident, directory_settings(caller.community_id).threshold)
+    resident = _require_visible(caller, resident_id)
+    return _shown(resident, directory_settings(caller.community_id).threshold)
 
 
 def update(caller: Caller, resident_id: str, request: ResidentUpdate, meta: RequestMeta) -> ResidentOut:
     cid = caller.community_id
-    old = _require(cid, resident_id)
+    old = _require_visible(caller, resident_id)
     settings = directory_settings(cid)
     new = build(old, request, community_id=cid, settings=settings, definitions=repository.custom_fields(cid),
                 now=clock.iso())
@@ -184,13 +201,15 @@ def update(caller: Caller, resident_id: str, request: ResidentUpdate, meta: Requ
     _audit(cid, "resident.updated", resident_id, actor=caller.user_id, meta=meta,
            fields=sorted(request.model_fields_set))
     _audit_consent(new, changes, actor=caller.user_id, meta=meta)
-    return ResidentOut.of(new, settings.threshold)
+    return _shown(new, settings.threshold)
 
 
 def delete(caller: Caller, resident_id: str, meta: RequestMeta) -> None:
     """Delete the resident and free its email and phone; its consent history goes with it."""
     cid = caller.community_id
-    old = _require(cid, resident_id)
+    old = _require_visible(caller, resident_id)
+    if tenancy_ledger.is_party(cid, resident_id):
+        raise Conflict("The resident is a party to a tenancy; remove them from it first.")
     try:
         repository.write(repository.Plan(old=old, new=None))
     except repository.Stale as stale:
@@ -233,15 +252,46 @@ class ListQuery:
 def list_residents(caller: Caller, query: ListQuery, *, limit: int, after: str | None) -> ResidentList:
     """Oldest first (ids are time-ordered), so a cursor resumes exactly where the last page ended."""
     cid = caller.community_id
-    start = start_key(cid, after, keys.RESIDENT_PREFIX)
     threshold = directory_settings(cid).threshold
-    items, last = repository.page(cid, limit=limit, after=start, keep=query.predicate(threshold))
-    return ResidentList(items=[ResidentOut.of(r, threshold) for r in items], next_cursor=cursor.encode(cid, last))
+    known = tenancy_ledger.community_facts(cid)
+    wanted = query.predicate(threshold)
+    visible = tenancy_ledger.visible_ids(caller)
+    if visible is not None:
+        return _list_visible(cid, sorted(visible), known, wanted, threshold, limit=limit, after=after)
+    start = start_key(cid, after, keys.RESIDENT_PREFIX)
+    items, last = repository.page(cid, limit=limit, after=start,
+                                  keep=lambda r: wanted(tenancy_ledger.apply(r, known)))
+    return ResidentList(items=[ResidentOut.of(tenancy_ledger.apply(r, known), threshold) for r in items],
+                        next_cursor=cursor.encode(cid, last))
+
+
+def _list_visible(community_id: str, ids: list[str], known: tenancy_ledger.TenancyFacts,
+                  wanted: Callable[[Resident], bool], threshold: Decimal, *, limit: int,
+                  after: str | None) -> ResidentList:
+    """A property manager's list: their residents by id (BatchGetItem), never the directory filtered."""
+    start = cursor.decode(community_id, after)
+    position = ids.index(str(start["after"])) + 1 if start and start.get("after") in ids else 0
+    if start and position == 0:
+        raise InvalidCursor()
+    found: list[ResidentOut] = []
+    while position < len(ids) and len(found) < limit:
+        chunk = ids[position:position + repository.BATCH_GET_MAX_KEYS]
+        residents = repository.get_many(community_id, chunk)
+        for rid in chunk:
+            position += 1
+            resident = residents.get(rid)
+            if resident is not None and wanted(shown := tenancy_ledger.apply(resident, known)):
+                found.append(ResidentOut.of(shown, threshold))
+                if len(found) == limit:
+                    break
+    more = position < len(ids)
+    return ResidentList(items=found, next_cursor=cursor.encode(community_id, {"after": ids[position - 1]})
+                        if more else None)
 
 
 def consent_history(caller: Caller, resident_id: str, *, limit: int, after: str | None) -> ConsentHistory:
     cid = caller.community_id
-    _require(cid, resident_id)
+    _require_visible(caller, resident_id)
     start = start_key(cid, after, keys.consent_history_of(cid, resident_id)[1])
     items, last = repository.consent_history(cid, resident_id, limit=limit, after=start)
     return ConsentHistory(items=[ConsentChangeOut.of(c) for c in items], next_cursor=cursor.encode(cid, last))
@@ -251,22 +301,28 @@ def matching(community_id: str, query: ListQuery) -> tuple[Iterator[Resident], D
     """Every resident the list query selects (for the export), with the settings used."""
     settings = directory_settings(community_id)
     keep = query.predicate(settings.threshold)
-    return (r for r in repository.iter_community(community_id) if keep(r)), settings
+    known = tenancy_ledger.community_facts(community_id)
+    return (r for r in tenancy_ledger.applied(repository.iter_community(community_id), known) if keep(r)), settings
 
 
 # --- other domains' entry points ----------------------------------------------------------------
 
 
 def audience(community_id: str, flt: ResidentFilter) -> Iterator[Resident]:
-    """Every resident of the community matching `flt` (campaign audiences, segment previews)."""
+    """Every resident of the community matching `flt` (campaign audiences, segment previews), with
+    balances from the ledger where they are parties to an active tenancy (docs/residents.md)."""
     threshold = directory_settings(community_id).threshold
-    return filters.select(repository.iter_community(community_id), flt, threshold=threshold)
+    known = tenancy_ledger.community_facts(community_id)
+    return filters.select(tenancy_ledger.applied(repository.iter_community(community_id), known), flt,
+                          threshold=threshold)
 
 
 def variables_for(community_id: str, resident_id: str) -> dict[str, object] | None:
     """A resident's template variables (and `phone`, which addresses an SMS), or None."""
     resident = repository.get(community_id, resident_id)
-    return None if resident is None else variables_of(resident)
+    if resident is None:
+        return None
+    return variables_of(tenancy_ledger.apply(resident, tenancy_ledger.resident_facts(community_id, resident_id)))
 
 
 def variables_of(resident: Resident) -> dict[str, object]:
@@ -286,8 +342,13 @@ def marketing_opt_outs(community_id: str, resident_ids: Iterable[str], channel: 
 
 
 def get_many(community_id: str, resident_ids: Iterable[str]) -> dict[str, Resident]:
-    """This community's residents among `resident_ids` (BatchGetItem, 100 a call)."""
-    return repository.get_many(community_id, resident_ids)
+    """This community's residents among `resident_ids` (BatchGetItem, 100 a call), with balances from the
+    ledger where they are parties to an active tenancy (a campaign's explicit audience shows them)."""
+    found = repository.get_many(community_id, resident_ids)
+    if not found:
+        return found
+    known = tenancy_ledger.community_facts(community_id)
+    return {rid: tenancy_ledger.apply(r, known) for rid, r in found.items()}
 
 
 def opted_out(community_id: str, resident_id: str, channel: Channel) -> bool:

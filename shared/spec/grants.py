@@ -37,3 +37,6 @@ class Grant(StrEnum):
     ACCOUNT_MAIL_QUEUE_SEND = "queue:account-mail:send"  # magic-link / password-reset requests (issue 12)
     # PutObject under provider-notifications/* (the raw SES/SNS notifications the provider-events worker keeps).
     RAW_NOTIFICATIONS_WRITE = "s3:provider-notifications:write"
+    # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
+    # community's message fans out to one per property on the same queue.
+    RENT_QUEUE_SEND = "queue:rent:send"

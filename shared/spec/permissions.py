@@ -12,9 +12,11 @@ class Role(StrEnum):
     BOARD = "board"
     OWNER = "owner"
     TENANT = "tenant"
+    PROPERTY_OWNER = "property_owner"  # a rental property's owner-investor: read-only, assigned properties only
 
 
-COMMUNITY_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT)
+COMMUNITY_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT,
+                                     Role.PROPERTY_OWNER)
 STAFF_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD})
 
 
@@ -38,14 +40,19 @@ class Permission(StrEnum):
     PORTAL_INVITE = "residents.portal_invite"  # mail a resident a portal sign-in link
     # Work orders (issue 13): staff write, and owners/tenants create on their own units (the query scopes them).
     WORK_ORDERS_CREATE = "work_orders.create"
-
     INTAKE_MANAGE = "intake.manage"  # the rental intake form and its applications (issue 15)
+    # Property operations (issue 11). Which properties a caller reaches is data, not role: see
+    # shared/properties/scope.py, the one function every property-ops service asks.
+    PROPERTIES_READ = "properties.read"  # properties and units: staff and property owners (assigned only)
+    PROPERTIES_WRITE = "properties.write"  # properties, units, tenancies, ledgers, assignments' subjects
+    TENANCIES_READ = "tenancies.read"  # tenancies and ledgers: also owners/tenants (their own only)
 
 
-_ALL_COMMUNITY = frozenset(COMMUNITY_ROLES)
+# Residents and staff; a property owner is neither (the contract's table gives them property reads only).
+_ALL_COMMUNITY = frozenset(COMMUNITY_ROLES) - {Role.PROPERTY_OWNER}
 
 GRANTS: dict[Permission, frozenset[Role]] = {
-    Permission.AUTHENTICATED: _ALL_COMMUNITY | {Role.SUPER_ADMIN},
+    Permission.AUTHENTICATED: frozenset(COMMUNITY_ROLES) | {Role.SUPER_ADMIN},
     Permission.COMMUNITY_MANAGE: frozenset({Role.ADMIN}),
     Permission.RESIDENTS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
     Permission.RESIDENTS_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
@@ -64,8 +71,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PORTAL_INVITE: frozenset({Role.ADMIN, Role.MANAGER}),
     # "work orders read / write": admin ✓/✓, manager ✓/✓ ¹, board read only, owner/tenant create on their units.
     Permission.WORK_ORDERS_CREATE: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.TENANT}),
-
     Permission.INTAKE_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.PROPERTIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER}),
+    Permission.PROPERTIES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.TENANCIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER, Role.OWNER,
+                                          Role.TENANT}),
 }
 
 # The one statement of "verify your email first" (issue 12): holding one of these permissions is not
@@ -82,6 +92,10 @@ VERIFIED_EMAIL_REQUIRED: frozenset[Permission] = frozenset({
 
 # Roles a magic link may sign in (issue 12): residents only; staff use password + MFA.
 PORTAL_ROLES: frozenset[Role] = frozenset({Role.OWNER, Role.TENANT})
+
+# "templates, campaigns, send, retry: manager (unscoped only)": a manager with property assignments
+# (`Caller.scoped`, set by the authorizer) is refused these whatever their role grants.
+UNSCOPED_ONLY: frozenset[Permission] = frozenset({Permission.COMMS_MANAGE, Permission.COMMS_SEND})
 
 
 def allows(role: Role | str, permission: Permission) -> bool:

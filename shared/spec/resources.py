@@ -7,7 +7,7 @@ here, so a table index, a queue or a schedule cannot exist in one place and not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shared.spec.grants import Grant
 
@@ -416,3 +416,31 @@ DEFAULT_SPA_ORIGIN = "http://localhost:5173"
 # Authorizer results are cached by API Gateway for this long per Authorization header: it is
 # the upper bound on how long a revoked session's access token keeps working.
 AUTHORIZER_CACHE_TTL_S = 30
+
+
+# Property operations (issue 11): the rent job. A daily rule fires `ChargeRent`, which puts one message
+# per community on the rent queue; a community's message becomes one message per property; a property's
+# worker charges its active tenancies (shared.properties.rent_job). Appended so merges stay easy.
+RENT_QUEUE = QueueSpec(
+    logical_id="RentCharges",
+    env_var="RENT_QUEUE_URL",
+    worker="functions.workers.charge_rent",
+    grants=(Grant.TABLE_WRITE, Grant.RENT_QUEUE_SEND),  # ledger postings; community → property messages
+    visibility_timeout_s=720,  # worker timeout 120 s: a property of a few thousand units charged, with room
+    max_receive_count=5,  # charging is idempotent per tenancy per due date: a retry charges nothing twice
+    batch_size=5,
+    max_concurrency=4,  # rent day is DynamoDB-write heavy: leave capacity to the API
+)
+
+CHARGE_RENT = ScheduledJob(
+    logical_id="ChargeRent",
+    # 08:15 UTC is after local midnight in every Canadian and US mainland time zone (Newfoundland to
+    # Pacific), so a due date is charged on the day itself; a missed day is caught up by the next run.
+    schedule="cron(15 8 * * ? *)",
+    handler="functions.jobs.charge_rent",
+    description="Charge rent due today (community time) on every active tenancy: fan out by community",
+    grants=(Grant.TABLE_READ, Grant.RENT_QUEUE_SEND),
+    timeout_s=120,
+)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, RENT_QUEUE), jobs=(*RESOURCES.jobs, CHARGE_RENT))

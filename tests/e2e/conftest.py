@@ -33,7 +33,8 @@ import requests
 from tests.support.identity import make_ready
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT_S = 30.0
+# Provisioning plus the seeds (HOA demo, rental demo with its ledgers) on a busy 2-core CI box: give it room.
+STARTUP_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 15.0
 
 

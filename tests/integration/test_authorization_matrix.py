@@ -25,7 +25,9 @@ pytestmark = pytest.mark.integration
 
 ADMIN, MANAGER, BOARD, OWNER, TENANT, SUPER = (
     Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT, Role.SUPER_ADMIN)
-COMMUNITY = {ADMIN, MANAGER, BOARD, OWNER, TENANT}
+PROPERTY_OWNER = Role.PROPERTY_OWNER
+RESIDENTS_AND_STAFF = {ADMIN, MANAGER, BOARD, OWNER, TENANT}
+COMMUNITY = RESIDENTS_AND_STAFF | {PROPERTY_OWNER}
 STAFF_WRITE = {ADMIN, MANAGER}
 STAFF_READ = {ADMIN, MANAGER, BOARD}
 
@@ -60,11 +62,17 @@ RULES: tuple[Rule, ...] = (
     (lambda p, r: p.startswith(("/v1/templates", "/v1/suppressions")), STAFF_WRITE),
     (lambda p, r: p.startswith("/v1/campaigns") and r and _reporting(p), STAFF_READ),
     (lambda p, r: p.startswith("/v1/campaigns"), STAFF_WRITE),
-    (lambda p, r: p.startswith("/v1/messages") and r, COMMUNITY),  # owners/tenants read their own only
+    (lambda p, r: p.startswith("/v1/messages") and r, RESIDENTS_AND_STAFF),  # owners/tenants read their own only
     (lambda p, r: p.startswith("/v1/messages"), STAFF_WRITE),
     (lambda p, r: p.startswith("/v1/reports"), STAFF_READ),
-    (lambda p, r: p.startswith("/v1/assets") and r, COMMUNITY),  # reads filtered by role visibility
+    (lambda p, r: p.startswith("/v1/assets") and r, RESIDENTS_AND_STAFF),  # reads filtered by role visibility
     (lambda p, r: p.startswith("/v1/assets"), STAFF_WRITE),
+    # "properties, units, tenancies, ledgers read / write" (issue 11): owners and tenants read their own
+    # tenancies (and ledgers) only; property owners read their assigned properties. Scope: test_property_scope.
+    (lambda p, r: p.startswith(("/v1/properties", "/v1/units")) and r, STAFF_READ | {PROPERTY_OWNER}),
+    (lambda p, r: p.startswith(("/v1/properties", "/v1/units")), STAFF_WRITE),
+    (lambda p, r: p.startswith("/v1/tenancies") and r, COMMUNITY),
+    (lambda p, r: p.startswith("/v1/tenancies"), STAFF_WRITE),
     # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.
     (lambda p, r: p == "/v1/work-orders/triage", {ADMIN, MANAGER, OWNER, TENANT}),
     (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),  # admin and manager
@@ -140,3 +148,36 @@ def test_every_route_for_every_role() -> None:
             assert answer.status < 500, f"{route.route_key} as {role}: {answer.status} {answer.body}"
     assert not wrong, "\n".join(wrong)
     assert len(outcomes) == len([r for r in ROUTES if not r.public])
+
+
+# "templates, campaigns, send, retry: manager (unscoped only)": these are refused to a manager with
+# property assignments, whatever else a manager may do (issue 11).
+UNSCOPED_ONLY_PREFIXES = ("/v1/templates", "/v1/suppressions")
+
+
+def unscoped_only(route: Route) -> bool:
+    path, read = route.path, route.method == "GET"
+    if path.startswith(UNSCOPED_ONLY_PREFIXES):
+        return True
+    if path.startswith("/v1/campaigns"):
+        return not (read and path.endswith(("/report", "/recipients", "/recipients.csv")))
+    return path.startswith("/v1/messages") and not read
+
+
+def test_a_scoped_manager_is_a_manager_without_campaigns() -> None:
+    from shared.properties import repository as properties
+
+    community_id = signup(ready=False)["community"]["id"]
+    manager = _user(community_id, MANAGER)
+    properties.put_assignments(community_id, manager.id, ["01J0000000000000000000PROP"], clock.iso())
+    wrong: list[str] = []
+    for route in ROUTES:
+        if route.public or MANAGER not in expected(route):
+            continue
+        body: Any = {} if route.method in ("POST", "PATCH", "PUT") else None
+        answer = call(route.method, _path(route), token=_token(manager), json_body=body)
+        forbidden = answer.status == 403 and answer.body["error"]["code"] == "FORBIDDEN"
+        if forbidden != unscoped_only(route):
+            wrong.append(f"{route.route_key} as a scoped manager: {answer.status} {answer.body}")
+        assert answer.status < 500, f"{route.route_key}: {answer.status} {answer.body}"
+    assert not wrong, "\n".join(wrong)

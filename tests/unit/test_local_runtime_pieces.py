@@ -132,10 +132,13 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(seeding.demo_content, "seed", lambda cid, email: calls.append((cid, email)) or "campaign-1")
     monkeypatch.setattr(seeding.portal_demo, "seed",
                         lambda cid, email: calls.append(("portal", cid)) and "" or "tess@example.com")
+    monkeypatch.setattr(seeding.rental_demo, "seed",
+                        lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals"))
     monkeypatch.setattr(seeding.intake_demo, "seed", lambda cid: calls.append(("intake", cid)) or "application-1")
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw",
                                                           portal_email="tess@example.com")
     assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com"),  # + the demo content
                      ("portal", "id-demo"),  # + the portal's demo tenant (issue 12)
-                     ("intake", "id-demo")]  # + a rental application (issue 15)
+                     ("rentals",),  # + the rental community (issue 11)
+                     ("intake", "id-rentals")]  # + a rental application in it (issue 15)

@@ -30,6 +30,10 @@ TABLE = {
     P.COMMS_SEND: {R.ADMIN, R.MANAGER},
     P.PORTAL_INVITE: {R.ADMIN, R.MANAGER},
     P.WORK_ORDERS_CREATE: {R.ADMIN, R.MANAGER, R.OWNER, R.TENANT},  # board reads only; tenants on their units
+    # Property operations (issue 11): which properties is shared.properties.scope's (tests/unit/test_scope.py).
+    P.PROPERTIES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.PROPERTY_OWNER},
+    P.PROPERTIES_WRITE: {R.ADMIN, R.MANAGER},
+    P.TENANCIES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.PROPERTY_OWNER, R.OWNER, R.TENANT},
 }
 
 

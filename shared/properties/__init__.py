@@ -1,0 +1,1 @@
+"""Property operations: properties, units, tenancies, the rent ledger and property-scoped access."""
