@@ -1,26 +1,19 @@
-"""SEAM (issue 12 → the properties issue): a resident user's tenancies, for `GET /v1/me`.
+"""A resident user's tenancies, for `GET /v1/me`: the seam between the portal and property operations.
 
-The properties, units and tenancies domain is another branch's work and not on main yet, so this
-module is where it plugs in: `tenancies_of` answers every tenancy the resident is a party to. Until
-the properties domain is merged it has no tenancies to read and answers an empty list; wiring it
-is replacing `_no_tenancy_store_yet` with that domain's query (e.g. its tenancies-by-resident key).
+Issue 12 left this as a seam while the properties domain was on another branch; with it merged, the
+answer is that domain's own index of a resident's tenancy links (`shared.properties.repository.
+resident_links`, one Query), so the portal never re-implements tenancies. Which tenancies and ledgers
+a resident may open is still decided by `shared.properties.scope` on the tenancy routes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from shared.portal.schemas import TenancyRef
-
-TenancyLookup = Callable[[str, str], list[TenancyRef]]  # (community id, resident id) -> tenancies
-
-
-def _no_tenancy_store_yet(community_id: str, resident_id: str) -> list[TenancyRef]:
-    return []
-
-
-lookup: TenancyLookup = _no_tenancy_store_yet
 
 
 def tenancies_of(community_id: str, resident_id: str) -> list[TenancyRef]:
-    return lookup(community_id, resident_id)
+    """Every tenancy the resident is (or was) a party to: id, property, unit, and whether they lead it."""
+    from shared.properties import repository as properties  # only resident users' /v1/me pays for it
+
+    return [TenancyRef(id=link.tenancy_id, property_id=link.property_id, unit_id=link.unit_id, lead=link.lead)
+            for link in properties.resident_links(community_id, resident_id)]

@@ -11,12 +11,14 @@ import pytest
 from shared.identity import service as identity_service
 from shared.platform import aws
 from shared.platform.context import RequestMeta
+from shared.residents import repository as resident_records
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup
 from tests.integration.test_assets_api import PDF, upload
 from tests.integration.test_messages_api import template
 from tests.support.api import call
 from tests.support.portal import add_resident, add_resident_user
+from tests.support.properties import new_property, new_resident, new_tenancy, new_unit
 
 pytestmark = pytest.mark.integration
 
@@ -117,3 +119,20 @@ def test_a_resident_user_sees_the_assets_their_role_may(aws_env: dict[str, Any])
         assert {a["id"] for a in listed} == {ids[v] for v in visible}, role
         for visibility, asset_id in ids.items():
             assert call("GET", f"/v1/assets/{asset_id}", token=token).status == (200 if visibility in visible else 404)
+
+
+def test_me_lists_the_tenancies_the_resident_is_a_party_to() -> None:
+    admin = signup()
+    cid, staff = admin["community"]["id"], admin["access_token"]
+    prop = new_property(staff)
+    unit_a, unit_b = new_unit(staff, prop["id"], "1A"), new_unit(staff, prop["id"], "1B")
+    tia, roommate, other = (new_resident(staff, name) for name in ("Tia", "Rom", "Oth"))
+    lease = new_tenancy(staff, unit_a["id"], [roommate["id"], tia["id"]], "2026-01-01")  # Tia is not the lead
+    new_tenancy(staff, unit_b["id"], [other["id"]], "2026-01-01")
+    record = resident_records.get(cid, tia["id"])
+    assert record is not None
+    user = add_resident_user(cid, Role.TENANT, record)
+    token = identity_service.start_session(user, None, RequestMeta()).access_token
+    me = call("GET", "/v1/me", token=token).body
+    assert me["tenancies"] == [{"id": lease["id"], "property_id": prop["id"], "unit_id": unit_a["id"], "lead": False}]
+    assert call("GET", f"/v1/tenancies/{lease['id']}", token=token).status == 200  # the properties scope agrees

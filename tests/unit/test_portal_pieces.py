@@ -11,7 +11,7 @@ from infra.local.dev_endpoints import DevEndpoints
 from infra.local.mailbox import Mailbox
 from shared.identity.seed import DemoCommunity
 from shared.messaging.schemas import Related
-from shared.portal import signin, tenancies
+from shared.portal import signin
 from shared.portal.recovery import weakness
 from shared.portal.schemas import MagicLinkVerify
 
@@ -75,10 +75,6 @@ def test_related_things(text: str, key: str) -> None:
 def test_related_refuses_other_things(text: str) -> None:
     with pytest.raises(ValueError):
         Related.parse(text)
-
-
-def test_tenancies_are_a_seam_until_the_properties_domain_lands() -> None:
-    assert tenancies.tenancies_of("c", "r") == []
 
 
 def test_portal_url_is_a_context_value_defaulting_to_the_spas_portal() -> None:
