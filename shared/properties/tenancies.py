@@ -1,10 +1,11 @@
 """Tenancies: create, read, list, edit, end — the tenancy service other domains build on.
 
-`create_tenancy` is how anything makes a tenancy (the API, the demo seed, and later a rental
-application's conversion): parties must be residents of the community with exactly one lead, and
-the unit's dates must be free. The overlap check cannot race: the tenancy is written in one
-transaction with its unit, conditional on the unit's version as read, so of two requests for the
-same dates one commits and the other re-reads the unit, sees the overlap and gets 409.
+`create_tenancy` is how anything makes a tenancy (the API, the demo seed, and a rental
+application's conversion, which asks `check_lease` first): parties must be residents of the
+community with exactly one lead, and the unit's dates must be free. The overlap check cannot race:
+the tenancy is written in one transaction with its unit, conditional on the unit's version as read,
+so of two requests for the same dates one commits and the other re-reads the unit, sees the overlap
+and gets 409.
 
 A tenancy's `status` (upcoming / active / ended) and `arrears` are computed from its dates and
 "today" in the community's time zone when it is read; nothing rewrites tenancies at midnight.

@@ -36,7 +36,7 @@ def test_signup_starts_every_step_todo_in_the_contract_s_order() -> None:
 
 def test_real_writes_complete_their_steps_and_skipping_the_rest_completes_onboarding() -> None:
     admin = signup("Birch Court", "ann@example.com")
-    token, cid = admin["access_token"], admin["community"]["id"]
+    token = admin["access_token"]
     manager = call("POST", "/v1/users/invitations", token=token, json_body={"email": "m@example.com",
                                                                            "role": "manager"})
     assert manager.status == 201 and statuses(token)["invite_board"] == "todo"  # not a board member
