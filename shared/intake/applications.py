@@ -177,7 +177,8 @@ def _names(application: Application) -> tuple[str, str]:
     return " ".join(parts[:-1])[:100], parts[-1][:100]
 
 
-def tenant_resident(caller: Caller, application: Application, meta: RequestMeta) -> tuple[str, bool]:
+def tenant_resident(caller: Caller, application: Application, meta: RequestMeta,
+                    existing: str | None = None) -> tuple[str, bool]:
     """The applicant's resident record: the one already holding their email, or a new tenant.
     Returns (resident id, created). Retrying a conversion finds the resident made the first time."""
     from shared.residents import service as residents
@@ -185,7 +186,7 @@ def tenant_resident(caller: Caller, application: Application, meta: RequestMeta)
     from shared.residents.schemas import ResidentCreate
 
     email = application.applicant.email
-    existing = residents.resident_id_for_email(caller.community_id, email)
+    existing = existing or residents.resident_id_for_email(caller.community_id, email)
     if existing is not None:
         return existing, False
     first, last = _names(application)
@@ -208,18 +209,32 @@ def tenant_resident(caller: Caller, application: Application, meta: RequestMeta)
 
 
 def convert(caller: Caller, application_id: str, request: ApplicationConvert, meta: RequestMeta,
-            create_tenancy: TenancyCreator) -> Mapping[str, Any]:
+            tenancies: TenancyCreator) -> Mapping[str, Any]:
     """An approved application → its applicant as a tenant resident (deduplicated by email) and the lead
-    party of a new tenancy on the unit. The tenancy follows the properties domain's rules (404, 409)."""
+    party of a new tenancy on the unit. The tenancy follows the properties domain's rules (422, 403, 409).
+
+    Safe to retry: the unit and dates are checked before the resident is made (a refusal leaves nothing
+    behind); a retry after a failure between the tenancy and the application's update finds the resident
+    by email and the tenancy by its lead and start day, and finishes; a converted application is final (409).
+    """
+    from shared.residents import service as residents
+
     application = _require(caller.community_id, application_id)
     if application.status == ApplicationStatus.CONVERTED:
         raise Conflict("This application was already converted.")
     if application.status != ApplicationStatus.APPROVED:
         raise Conflict("Only an approved application can be converted; approve it first.")
-    resident_id, created = tenant_resident(caller, application, meta)
-    draft = TenancyDraft(unit_id=request.unit_id, start_on=request.start_on, rent=request.rent,
-                         rent_period=request.rent_period, rent_due_day=request.rent_due_day, resident_id=resident_id)
-    tenancy = create_tenancy(caller, draft, meta)
+    known = residents.resident_id_for_email(caller.community_id, application.applicant.email)
+    earlier = tenancies.check(caller, request.unit_id, request.start_on, known)
+    resident_id, created = tenant_resident(caller, application, meta, existing=known)
+    if earlier is not None:
+        tenancy = earlier
+        logger.info("conversion retried: the tenancy made the first time is kept")
+    else:
+        draft = TenancyDraft(unit_id=request.unit_id, start_on=request.start_on, rent=request.rent,
+                             rent_period=request.rent_period, rent_due_day=request.rent_due_day,
+                             resident_id=resident_id)
+        tenancy = tenancies(caller, draft, meta)
     converted = application.model_copy(update={
         "status": ApplicationStatus.CONVERTED, "resident_id": resident_id, "tenancy_id": str(tenancy["id"]),
         "reviewed_by": caller.user_id, "updated_at": clock.iso()})

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
 from shared.intake.models import Application, ApplicationStatus, FormVersion
 
@@ -132,4 +132,16 @@ class ApplicationConvert(_Request):
     start_on: date
     rent: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
     rent_period: Literal["monthly", "weekly", "daily"]
-    rent_due_day: int | None = Field(default=None, ge=1, le=28)  # 1–28 monthly, 1–7 weekly (properties checks)
+    rent_due_day: int | None = Field(default=None, ge=1, le=28, validate_default=True)  # 1–28 monthly, 1–7 weekly
+
+    @field_validator("rent_due_day")
+    @classmethod
+    def _due_day_fits_the_period(cls, day: int | None, info: ValidationInfo) -> int | None:
+        """The properties domain's rule, checked here so a misfit is a 422 on `rent_due_day` at the edge."""
+        from shared.properties.models import RentPeriod
+        from shared.properties.schemas import check_due_day
+
+        period = info.data.get("rent_period")
+        if period is not None:
+            check_due_day(RentPeriod(period), day)
+        return day

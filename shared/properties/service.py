@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.audit.events import AuditEvent, publish
+from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound
@@ -76,6 +77,7 @@ def create_property(caller: Caller, request: PropertyCreate, meta: RequestMeta) 
                     address=request.address, created_at=now, updated_at=now)
     repository.create_property(prop)
     audit(caller, "property.created", prop.id, meta, name=prop.name)
+    onboarding_hooks.property_created(caller.community_id)  # never raises: guidance, not part of the write
     return PropertyOut.of(prop)
 
 

@@ -1,10 +1,11 @@
 """Tenancies: create, read, list, edit, end — the tenancy service other domains build on.
 
-`create_tenancy` is how anything makes a tenancy (the API, the demo seed, and later a rental
-application's conversion): parties must be residents of the community with exactly one lead, and
-the unit's dates must be free. The overlap check cannot race: the tenancy is written in one
-transaction with its unit, conditional on the unit's version as read, so of two requests for the
-same dates one commits and the other re-reads the unit, sees the overlap and gets 409.
+`create_tenancy` is how anything makes a tenancy (the API, the demo seed, and a rental
+application's conversion, which asks `check_lease` first): parties must be residents of the
+community with exactly one lead, and the unit's dates must be free. The overlap check cannot race:
+the tenancy is written in one transaction with its unit, conditional on the unit's version as read,
+so of two requests for the same dates one commits and the other re-reads the unit, sees the overlap
+and gets 409.
 
 A tenancy's `status` (upcoming / active / ended) and `arrears` are computed from its dates and
 "today" in the community's time zone when it is read; nothing rewrites tenancies at midnight.
@@ -75,18 +76,43 @@ def view(tenancy: Tenancy, today: date) -> TenancyOut:
 # --- the service API (other domains call these) ---------------------------------------------------
 
 
+def _leasable_unit(caller: Caller, unit_id: str) -> Unit:
+    """The unit if the caller may lease it: out of reach reads as another community's unit (422 on
+    `unit_id`, as an unknown one), in reach but read-only is 403."""
+    unit = repository.get_unit(caller.community_id, unit_id)
+    reach = scope.scope_of(caller)
+    if unit is None or not reach.sees_property(unit.property_id) or reach.resident_id is not None:
+        raise ValidationFailed(details=[FieldError("unit_id", "is not a unit of this community")])
+    scope.authorize(caller, unit.property_id, write=True, scope=reach)
+    return unit
+
+
+def check_lease(caller: Caller, unit_id: str, start_on: date, *, lead_id: str | None = None) -> TenancyOut | None:
+    """What `create_tenancy` would refuse about an open-ended lease of the unit from `start_on`, checked
+    before the caller makes records of its own (a conversion's tenant resident): 422 unit, 403, 409 overlap.
+
+    The one clash that is not refused is the tenancy a retried request made the first time: it starts
+    on `start_on` with `lead_id` as its lead party, and it is returned so the retry can finish.
+    """
+    unit = _leasable_unit(caller, unit_id)
+    clash = unit.clashes(start_on, None)
+    if clash is None:
+        return None
+    if lead_id is not None and clash.start_on == start_on:
+        earlier = repository.get_tenancy(caller.community_id, clash.tenancy_id)
+        if earlier is not None and any(p.lead and p.resident_id == lead_id for p in earlier.parties):
+            return view(earlier, days.community_today(caller.community_id))
+    raise _overlap(clash)
+
+
 def create_tenancy(caller: Caller, request: TenancyCreate, meta: RequestMeta | None = None, *,
                    rent_from: date | None = None) -> TenancyOut:
     """A new tenancy of `request.unit_id`. `rent_from` (default: today) is the first day the rent job
     may charge; the demo seed backdates it to build a ledger history."""
     cid = caller.community_id
-    unit = repository.get_unit(cid, request.unit_id)
-    reach = scope.scope_of(caller)
-    if unit is None or not reach.sees_property(unit.property_id) or reach.resident_id is not None:
-        raise ValidationFailed(details=[FieldError("unit_id", "is not a unit of this community")])
+    unit = _leasable_unit(caller, request.unit_id)
     if request.property_id is not None and request.property_id != unit.property_id:
         raise ValidationFailed(details=[FieldError("property_id", "is not the unit's property")])
-    scope.authorize(caller, unit.property_id, write=True, scope=reach)
     _check_parties(cid, request.parties)
     today = days.community_today(cid)
     now = clock.iso()

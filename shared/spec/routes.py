@@ -314,8 +314,7 @@ ROUTES += (
 )
 
 # Intake forms, rental applications and onboarding (issue 15). Appended so merges stay easy.
-# `POST /v1/applications/{id}/convert` is not here yet: it needs the properties domain's tenancy creation
-# (see shared/intake/tenancies.py and docs/intake-forms.md); the service side is built and tested.
+# The conversion makes a tenancy through the properties domain (shared/intake/tenancies.py).
 _INTAKE = Permission.INTAKE_MANAGE
 
 ROUTES += (
@@ -337,6 +336,9 @@ ROUTES += (
           "One application with its answers and form version", grants=(_R,)),
     Route("PATCH", "/v1/applications/{id}", "functions.api.intake.applications_update", _INTAKE, "intake",
           "Move an application to reviewing, approved or declined (audited)", grants=(_W, _AUDIT)),
+    Route("POST", "/v1/applications/{id}/convert", "functions.api.intake.applications_convert", _INTAKE, "intake",
+          "Convert an approved application: its applicant a tenant resident, the lead party of a new tenancy",
+          grants=(_W, _AUDIT), status=201, idempotent=True),
     Route("GET", "/v1/onboarding", "functions.api.onboarding.get", _MANAGE, "onboarding",
           "The onboarding wizard's steps and whether every one is done or skipped", grants=(_R,)),
     Route("PATCH", "/v1/onboarding/steps/{key}", "functions.api.onboarding.step_update", _MANAGE, "onboarding",

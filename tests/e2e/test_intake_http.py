@@ -1,4 +1,5 @@
-"""Issue 15 over HTTP against the local runtime: intake form versions, public applications, onboarding."""
+"""Issue 15 over HTTP against the local runtime: intake form versions, public applications, their conversion
+into a tenant resident and a tenancy, onboarding."""
 
 from __future__ import annotations
 
@@ -85,6 +86,32 @@ def test_form_versions_applications_mail_and_limits(api: Api) -> None:
     reviewed = api.patch(f"/v1/applications/{detail['id']}", token=token, json={"status": "approved"})
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "approved"
 
+    # Convert: the applicant becomes a tenant resident and the lead party of a tenancy on the unit.
+    prop = api.post("/v1/properties", token=token, json={"name": "Maple House", "kind": "rental", "address": {
+        "line1": "12 River St", "city": "Toronto", "province": "ON", "postal_code": "M5V 2T6", "country": "CA"}})
+    assert prop.status_code == 201, prop.text
+    unit = api.post(f"/v1/properties/{prop.json()['id']}/units", token=token, json={"label": "101"})
+    assert unit.status_code == 201, unit.text
+    terms = {"unit_id": unit.json()["id"], "start_on": "2027-02-01", "rent": "1850.00", "rent_period": "monthly",
+             "rent_due_day": 1}
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    converted = api.post(f"/v1/applications/{detail['id']}/convert", token=token, headers=key, json=terms)
+    assert converted.status_code == 201, converted.text
+    tenancy = converted.json()
+    assert api.post(f"/v1/applications/{detail['id']}/convert", token=token, headers=key, json=terms
+                    ).json() == tenancy  # a retried request replays
+    assert api.post(f"/v1/applications/{detail['id']}/convert", token=token, json=terms).status_code == 409
+    [party] = tenancy["parties"]
+    resident = api.get(f"/v1/residents/{party['resident_id']}", token=token)
+    assert resident.status_code == 200 and party["lead"] is True, resident.text
+    assert (resident.json()["role"], resident.json()["email"]) == ("tenant", bea)
+    stored = api.get(f"/v1/tenancies/{tenancy['id']}", token=token)
+    assert stored.status_code == 200 and stored.json()["unit_id"] == unit.json()["id"], stored.text
+    assert (stored.json()["rent"], stored.json()["start_on"]) == ("1850.00", "2027-02-01")
+    after = api.get(f"/v1/applications/{detail['id']}", token=token).json()
+    assert (after["status"], after["tenancy_id"], after["resident_id"]) == (
+        "converted", tenancy["id"], party["resident_id"])
+
     # An anonymous client sending again and again for one address: refused once over the limit.
     limited = None
     for _ in range(400):
@@ -107,8 +134,11 @@ def test_onboarding_progress_follows_real_writes_and_survives_a_new_login(api: A
     assert invited.status_code == 201, invited.text
     created = api.post("/v1/residents", token=token, json={"first_name": "Al", "last_name": "Li", "role": "owner"})
     assert created.status_code == 201, created.text
+    prop = api.post("/v1/properties", token=token, json={"name": "Birch House", "kind": "rental", "address": {
+        "line1": "3 Birch Ave", "city": "Toronto", "province": "ON", "postal_code": "M4V 1H1", "country": "CA"}})
+    assert prop.status_code == 201, prop.text
     steps = {s["key"]: s["status"] for s in api.get("/v1/onboarding", token=token).json()["steps"]}
-    assert steps["invite_board"] == "done" and steps["residents"] == "done"
+    assert steps["invite_board"] == "done" and steps["residents"] == "done" and steps["first_property"] == "done"
     for key in [k for k, v in steps.items() if v == "todo"]:
         answer = api.patch(f"/v1/onboarding/steps/{key}", token=token, json={"status": "skipped"})
         assert answer.status_code == 200, answer.text

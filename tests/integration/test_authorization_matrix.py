@@ -75,7 +75,8 @@ RULES: tuple[Rule, ...] = (
     (lambda p, r: p.startswith("/v1/tenancies"), STAFF_WRITE),
     # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.
     (lambda p, r: p == "/v1/work-orders/triage", {ADMIN, MANAGER, OWNER, TENANT}),
-    (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),  # admin and manager
+    # "intake form, applications": admin and manager (a conversion's unit is then shared.properties.scope's)
+    (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),
     # setting the community up: community settings are the admin's
     (lambda p, r: p.startswith("/v1/onboarding"), {ADMIN}),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +156,16 @@ def test_review_lists_filters_and_changes_status(admin: dict[str, Any], aws_env:
 
 
 class FakeTenancies:
-    """Stands in for the properties domain's tenancy creation (not on this branch): records drafts."""
+    """Stands in for the properties domain's tenancies (the real adapter: test_intake_convert): records
+    drafts, and what was checked before the resident was made."""
 
     def __init__(self) -> None:
         self.drafts: list[TenancyDraft] = []
+        self.checked: list[tuple[str, str | None]] = []
+
+    def check(self, caller: Caller, unit_id: str, start_on: date, lead_id: str | None) -> Mapping[str, Any] | None:
+        self.checked.append((unit_id, lead_id))
+        return None
 
     def __call__(self, caller: Caller, draft: TenancyDraft, meta: RequestMeta) -> Mapping[str, Any]:
         self.drafts.append(draft)
@@ -199,6 +206,7 @@ def test_convert_makes_a_tenant_resident_once_and_hands_the_tenancy_to_propertie
     call("PATCH", f"/v1/applications/{again}", token=token, json_body={"status": "approved"})
     applications.convert(caller, again, CONVERT, meta, tenancies)
     assert tenancies.drafts[1].resident_id == draft.resident_id  # the same email: the same resident
+    assert tenancies.checked == [("U1", None), ("U1", draft.resident_id)]  # checked before any resident is made
     residents = call("GET", "/v1/residents", token=token).body["items"]
     assert [r["email"] for r in residents] == ["bea@example.com"]
 

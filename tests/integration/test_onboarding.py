@@ -12,6 +12,7 @@ from shared.residents import service as residents
 from shared.residents.schemas import ResidentFields
 from tests.integration.conftest import signup
 from tests.support.api import call
+from tests.support.properties import new_property
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +36,7 @@ def test_signup_starts_every_step_todo_in_the_contract_s_order() -> None:
 
 def test_real_writes_complete_their_steps_and_skipping_the_rest_completes_onboarding() -> None:
     admin = signup("Birch Court", "ann@example.com")
-    token, cid = admin["access_token"], admin["community"]["id"]
+    token = admin["access_token"]
     manager = call("POST", "/v1/users/invitations", token=token, json_body={"email": "m@example.com",
                                                                            "role": "manager"})
     assert manager.status == 201 and statuses(token)["invite_board"] == "todo"  # not a board member
@@ -47,7 +48,8 @@ def test_real_writes_complete_their_steps_and_skipping_the_rest_completes_onboar
     template = call("POST", "/v1/templates", token=token, json_body={
         "name": "Welcome", "channel": "email", "category": "transactional", "subject": "Hi", "text": "Hello"})
     assert template.status == 201, template.body
-    hooks.property_created(cid)  # what the properties domain calls when a property is created
+    assert statuses(token)["first_property"] == "todo"
+    new_property(token)
     done = statuses(token)
     assert [k for k, v in done.items() if v == "done"] == ["invite_board", "residents", "first_template",
                                                             "first_property"]
@@ -104,3 +106,21 @@ def test_a_failing_progress_update_never_fails_the_write_it_follows(monkeypatch:
     assert created.status == 201, created.body
     monkeypatch.undo()
     assert statuses(admin["access_token"])["residents"] == "todo"  # can still be marked by hand
+
+
+def test_creating_a_property_completes_first_property_and_never_fails_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = signup("Birch Court", "ann@example.com")
+    token = admin["access_token"]
+
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise RuntimeError("throttled")
+
+    monkeypatch.setattr(repository, "set_step", broken)
+    new_property(token, "First")  # 201 although onboarding could not be updated
+    monkeypatch.undo()
+    assert statuses(token)["first_property"] == "todo"
+    new_property(token, "Second")
+    assert statuses(token)["first_property"] == "done"
+    first_at = repository.read(admin["community"]["id"])[Step.FIRST_PROPERTY][1]
+    new_property(token, "Third")
+    assert repository.read(admin["community"]["id"])[Step.FIRST_PROPERTY][1] == first_at  # done stays as it was
