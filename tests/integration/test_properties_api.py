@@ -11,7 +11,11 @@ from typing import Any
 import botocore.client
 import pytest
 
-from shared.properties import days, repository
+from shared.platform.context import Caller
+from shared.platform.errors import Conflict
+from shared.properties import days, repository, tenancies
+from shared.properties.schemas import TenancyCreate
+from shared.spec.permissions import Role
 from tests.integration.conftest import signup
 from tests.support.api import call
 from tests.support.properties import (
@@ -132,11 +136,17 @@ def test_tenancies_validation_overlap_status_and_end(admin: dict[str, Any]) -> N
 def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Both requests read the unit (free) before either writes: the unit's version condition lets one
-    commit; the other re-reads, sees the overlap and answers 409."""
+    commit; the other re-reads, sees the overlap and answers 409.
+
+    The threads call the tenancy service the handler calls (one call, `tenancies.create_tenancy`), not the
+    handler itself: a Lambda serves one request per process, so the handler's resolver keeps per-request
+    state that two threads of one process would share. The race under test is the service's."""
     token = admin["access_token"]
     prop = new_property(token)
     unit = new_unit(token, prop["id"], "7")
     ann, ben = new_resident(token, "Ann"), new_resident(token, "Ben")
+    caller = Caller(user_id=admin["user"]["id"], community_id=admin["community"]["id"], role=Role.ADMIN,
+                    session_id="race", email_verified=True)
     # In-process moto is not thread-safe, while DynamoDB applies each request atomically: one lock
     # around every AWS call models that. The race under test is ours (read the unit, decide, write).
     serial, make_api_call = threading.Lock(), botocore.client.BaseClient._make_api_call
@@ -155,19 +165,26 @@ def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
         original(*args, **kwargs)
 
     monkeypatch.setattr(repository, "save_tenancy", racing)
-    answers: list[Any] = []
+    outcomes: list[str] = []
 
     def create(resident_id: str) -> None:
-        answers.append(post(token, "/v1/tenancies", tenancy_body(unit["id"], [resident_id], "2026-03-01")))
+        body = TenancyCreate.model_validate(tenancy_body(unit["id"], [resident_id], "2026-03-01"))
+        try:
+            outcomes.append(tenancies.create_tenancy(caller, body).id)
+        except Conflict:
+            outcomes.append("409")
 
     threads = [threading.Thread(target=create, args=(rid,)) for rid in (ann["id"], ben["id"])]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=240)
-    assert sorted(a.status for a in answers) == [201, 409], [a.body for a in answers]
+    assert len(outcomes) == 2 and outcomes.count("409") == 1, outcomes
     stored = repository.get_unit(admin["community"]["id"], unit["id"])
     assert stored is not None and len(stored.spans) == 1
+    monkeypatch.undo()  # the loser's overlap is also what HTTP answers
+    lost = post(token, "/v1/tenancies", tenancy_body(unit["id"], [ben["id"]], "2026-03-01"))
+    assert lost.status == 409 and lost.body["error"]["code"] == "CONFLICT"
 
 
 def test_ledger_matches_a_hand_computation(admin: dict[str, Any]) -> None:
