@@ -66,6 +66,8 @@ def render(
                                      admin_password=rentals.admin_password)
         owner_login = DemoCommunity(name=rentals.name, slug=rentals.slug, admin_email=rentals.owner_email,
                                     admin_password=rentals.owner_password)
+        tenant_portal = DemoCommunity(name=rentals.name, slug=rentals.slug, admin_email="", admin_password="",
+                                      portal_email=rentals.portal_tenant_email)
         lines += [
             f"  Rental community {rentals.name}  (slug {rentals.slug}): 2 properties, 10 units, rent ledgers",
             f"    admin          {rentals.admin_email} / {rentals.admin_password}",
@@ -75,6 +77,9 @@ def render(
             f"    property owner {rentals.owner_email} / {rentals.owner_password}   (read-only, Riverside Towers)",
             f"    sign in        {login_command(api_url, owner_login)}",
             f"    rent job now   curl -s -X POST {api_url}/_dev/jobs/ChargeRent",
+            f"    tenant portal  {rentals.portal_tenant_email} (in arrears, magic link + code):",
+            f"                   {magic_link_command(api_url, tenant_portal)}",
+            f"                   then {api_url}/_dev/portal: /v1/me lists her tenancy, GET /v1/tenancies/{{id}}/ledger",
             "",
         ]
     if demo is not None and demo.portal_email:

@@ -35,6 +35,10 @@ ADMIN_PASSWORD = "porchlight-rentals-admin"
 ADMIN_TOTP_SECRET = "RIVERSIDERENTALSADMINTOTPSECRET2"  # base32, 160 bits; dev only
 OWNER_EMAIL = "owner@riverside.example.com"
 OWNER_PASSWORD = "porchlight-rentals-owner"
+# The tenant in arrears signs in to the resident portal by magic link (issue 12): an ordinary address, so
+# her sign-in mail lands in the dev mailbox; the other tenants have SES simulator addresses.
+PORTAL_TENANT = "Sofia"
+PORTAL_TENANT_EMAIL = "sofia.marino@riverside.example.com"
 TIMEZONE = "America/Toronto"
 MONTHS_OF_HISTORY = 4
 _LOCAL = RequestMeta(ip="127.0.0.1", user_agent="porchlight-seed")
@@ -65,6 +69,7 @@ class RentalDemo:
     admin_totp_secret: str
     owner_email: str
     owner_password: str
+    portal_tenant_email: str = PORTAL_TENANT_EMAIL
 
 
 def demo() -> RentalDemo:
@@ -111,9 +116,10 @@ def _fill(caller: Caller) -> None:
     _owner(caller, property_ids[0])
     today = days.community_today(cid)
     start = (today.replace(day=1) - timedelta(days=31 * MONTHS_OF_HISTORY)).replace(day=1)
-    rows = [ResidentFields.model_validate({"first_name": first, "last_name": last, "role": "tenant",
-                                           "email": f"success+{first.lower()}@simulator.amazonses.com"})
-            for first, last, *_ in TENANTS]
+    rows = [ResidentFields.model_validate({
+        "first_name": first, "last_name": last, "role": "tenant", "unit": label,
+        "email": PORTAL_TENANT_EMAIL if first == PORTAL_TENANT else f"success+{first.lower()}@simulator.amazonses.com"})
+        for first, last, _, label, *_ in TENANTS]
     made = residents.upsert_many(cid, rows, source="demo-seed", actor_id=caller.user_id)
     for (_, _, prop_index, label, monthly, pays_in_full), result in zip(TENANTS, made, strict=True):
         assert result.resident_id is not None

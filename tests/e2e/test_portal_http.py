@@ -158,3 +158,23 @@ def test_the_demo_tenant_gets_her_link_in_the_dev_mailbox(api: Api, local_runtim
     assert signed_in.status_code == 200, signed_in.text
     listed = api.get("/v1/messages", token=signed_in.json()["access_token"]).json()["items"]
     assert len(listed) == 1 and listed[0]["related"] == {"type": "tenancy", "id": "demo-201B"}
+
+
+def test_the_rental_demo_tenant_sees_her_tenancy_and_ledger(api: Api) -> None:
+    """make dev's Riverside Rentals: the tenant in arrears signs in by magic link (her mail lands in the dev
+    mailbox) and sees her own tenancy and its ledger, and nobody else's."""
+    from shared.properties import demo as rental_demo
+
+    rentals = rental_demo.demo()
+    _ask(api, rentals.slug, rentals.portal_tenant_email)
+    token = mailbox_token(api, rentals.portal_tenant_email, "/_dev/portal")
+    signed_in = api.post("/v1/auth/magic-link/verify", json={"token": token})
+    assert signed_in.status_code == 200, signed_in.text
+    access = signed_in.json()["access_token"]
+    me = api.get("/v1/me", token=access).json()
+    assert me["resident"]["first_name"] == "Sofia" and len(me["tenancies"]) == 1
+    tenancy_id = me["tenancies"][0]["id"]
+    ledger = api.get(f"/v1/tenancies/{tenancy_id}/ledger", token=access)
+    assert ledger.status_code == 200 and float(ledger.json()["arrears"]) > 0, ledger.text
+    listed = api.get("/v1/tenancies", token=access).json()["items"]
+    assert [t["id"] for t in listed] == [tenancy_id]
