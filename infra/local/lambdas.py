@@ -4,7 +4,11 @@ All invocations (HTTP routes, the authorizer, queue workers, jobs) go through on
 which holds a single lock: in AWS every sandbox runs one event at a time, and the handlers'
 process-wide state (powertools logger keys, the metrics buffer, cached clients) assumes it.
 Running them concurrently in one process would mix one request's log keys and metrics into
-another's, so the local runtime serialises them instead.
+another's, so the local runtime serialises them instead. The exception is `own_lock`: functions
+(the runtime names its queue workers) that run beside everything else, one invocation at a time
+each, as their own sandboxes would: a campaign chunk paced at SES's rate holds the outbox worker for
+seconds, and neither the API nor the priority lane may wait for it. They share no per-invocation
+state with the API beyond the logger's keys (local logs may show another invocation's request id).
 """
 
 from __future__ import annotations
@@ -80,6 +84,13 @@ class Invoker:
     enforce_timeouts: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
     clock: Callable[[], float] = time.monotonic  # monotonic seconds; tests pass a fake
+    own_lock: frozenset[str] = frozenset()  # function names that do not take `lock` but their own
+    _own_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+
+    def lock_of(self, name: str) -> threading.Lock:
+        if name not in self.own_lock:
+            return self.lock
+        return self._own_locks.setdefault(name, threading.Lock())
 
     def invoke(self, function: FunctionSpec, event: Any, *, request_id: str | None = None) -> Any:
         """Run the function's handler on `event`; raise `InvocationError` if it fails."""
@@ -92,7 +103,7 @@ class Invoker:
         except Exception as error:  # an import-time crash is the function's error, as in Lambda
             log.exception("%s: importing %s failed", function.name, function.handler)
             raise InvocationError(str(error)) from error
-        with self.lock:
+        with self.lock_of(function.name):
             started = self.clock()
             context = LambdaContext(
                 function_name=function.name,

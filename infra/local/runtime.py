@@ -40,7 +40,7 @@ from infra.local.provision import Provisioned, provision
 from infra.local.routing import Router
 from infra.local.schedulers import OneTimeSchedules, RuleClock
 from infra.local.seeding import DemoCommunity, seed
-from infra.local.ses_simulator import SesSimulator
+from infra.local.ses_simulator import SendRateLimit, SesSimulator
 from infra.local.sqs_poller import QueuePoller
 
 log = logging.getLogger("infra.local.runtime")
@@ -69,6 +69,11 @@ class Runtime:
     _aws: EmbeddedAws
     _previous_env: dict[str, str | None]
     _stopped: bool = field(default=False)
+
+    @property
+    def send_limit(self) -> SendRateLimit:
+        """The embedded SES's send rate limit: what it accepted and throttled."""
+        return self._aws.send_limit
 
     def describe(self) -> dict[str, Any]:
         """What the ready file holds: URLs and sign-in data."""
@@ -131,7 +136,10 @@ def start(config: LocalConfig | None = None) -> Runtime:
         provisioned = provision(clients, config)
         mailbox = Mailbox()
         mailbox.install_clock()
-        invoker = Invoker(enforce_timeouts=config.enforce_timeouts)
+        # Queue workers run beside the API and each other, as in AWS (see lambdas.Invoker): a campaign's
+        # paced chunks, or the provider events they cause, never hold up a request or the priority lane.
+        invoker = Invoker(enforce_timeouts=config.enforce_timeouts,
+                          own_lock=frozenset(for_worker(queue).name for queue in config.resources.queues))
         rule_clock = (
             RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop, tick_s=config.schedule_poll_s)
             if config.resources.jobs
@@ -162,6 +170,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
                 invoker,
                 stop,
                 wait_s=config.queue_wait_s,
+                fair=info.spec.fair and config.outbox_routing == "lanes",
             )
             for info in provisioned.queues.values()
         ]
@@ -179,7 +188,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
                     poll_s=config.schedule_poll_s,
                 )
             )
-        if provisioned.ses_configuration_set:
+        if provisioned.ses_configuration_set and config.ses_events:
             threads.append(SesSimulator(mailbox, clients("sns"), provisioned.ses_configuration_set, stop))
         for thread in threads:
             thread.start()

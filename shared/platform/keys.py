@@ -189,3 +189,12 @@ IMPORT_PREFIX = "IMPORT#"
 
 def resident_import(community_id: str, import_id: str) -> tuple[str, str]:
     return community_pk(community_id), f"{IMPORT_PREFIX}{import_id}"
+
+
+# --- outbox lanes (issue 16) ----------------------------------------------------------------------
+
+
+def send_ledger() -> tuple[str, str]:
+    """The platform-wide count of priority-lane sends, which bulk workers yield to (shared.messaging.pacing).
+    Global, not tenant-owned: it holds one number and no community's data."""
+    return "PACING#SES", "PRIORITY_SENDS"
