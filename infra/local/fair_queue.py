@@ -31,7 +31,7 @@ def order(messages: list[Any], served: Mapping[str | None, int] | None = None) -
     served = served or {}
     in_flight = Counter(m.group_id for m in messages if not m.visible and not m.delayed)
     placed: Counter[str | None] = Counter()
-    ranked: list[tuple[int, int, Any]] = []
+    ranked: list[tuple[int, int, int, Any]] = []
     others: list[Any] = []
     for index, message in enumerate(messages):
         if message.visible and not message.delayed:
