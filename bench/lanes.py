@@ -134,7 +134,7 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
         for community in (first, second):
             sent = api.post(f"/v1/campaigns/{community['campaign_id']}/send", token=community["token"], json={})
             assert sent.status_code == 202, sent.text
-        started = time.time()
+        started, cpu_started = time.time(), time.process_time()
         poster = threading.Thread(target=post_one_offs, name="one-offs")
         poster.start()
         deadline = time.monotonic() + timeout_s
@@ -142,6 +142,8 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
             time.sleep(1.0)
         poster.join(timeout=60)
         elapsed = time.time() - started
+        result.figures["cpu_s"] = time.process_time() - cpu_started
+        result.figures["wall_s"] = elapsed
         result.figures["throttles"] = runtime.send_limit.throttled - throttled_before
         mail = [m for m in runtime.mailbox.mail() if _epoch(m["sent_at"]) >= started - 1]
     finally:
@@ -221,7 +223,8 @@ def main() -> None:
     print(f"configured_rate: {args.rate:g}")
     for result in results:
         prefix = "" if result.mode == "lanes" else f"{result.mode}_"
-        for name in ("rate_efficiency", "throttles", "transactional_p95_s", "fairness_ratio", "campaign_s"):
+        for name in ("rate_efficiency", "throttles", "transactional_p95_s", "fairness_ratio", "campaign_s",
+                     "wall_s", "cpu_s"):
             value = result.figures[name]
             print(f"{prefix}{name}: {value:.0f}" if name == "throttles" else f"{prefix}{name}: {value:.3f}")
         for note in result.notes:

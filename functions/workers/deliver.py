@@ -56,11 +56,15 @@ def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
     return handle
 
 
-# Report every failure per item, even when all fail: a fully throttled batch is backoff, not an error.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+def processor() -> BatchProcessor:
+    """A processor per invocation (it holds the batch's state; the local runtime runs a lane's workers in
+    one process). Every failure is reported per item, even when all fail: a throttled batch is backoff."""
+    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
 _record = record_handler(OUTBOX_QUEUE)
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=_record, processor=processor(), context=context)

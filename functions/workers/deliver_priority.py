@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.workers.deliver import record_handler
+from functions.workers.deliver import processor, record_handler
 from shared.platform.observability import logger
 from shared.spec.resources import PRIORITY_OUTBOX_QUEUE
 
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 _record = record_handler(PRIORITY_OUTBOX_QUEUE)
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=_record, processor=processor(), context=context)

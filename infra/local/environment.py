@@ -45,7 +45,8 @@ def handler_environment(
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_DEV": "true",
         "OUTBOX_ROUTING": config.outbox_routing,
-        "OUTBOX_WORKERS": "1",  # one poller per outbox lane: its worker has the lane's whole budget
+        # A lane's local workers run in this one process and share one token bucket: the lane's whole budget.
+        "OUTBOX_WORKERS": "1",
     }
     env.update(
         function_environment(

@@ -5,10 +5,11 @@ which holds a single lock: in AWS every sandbox runs one event at a time, and th
 process-wide state (powertools logger keys, the metrics buffer, cached clients) assumes it.
 Running them concurrently in one process would mix one request's log keys and metrics into
 another's, so the local runtime serialises them instead. The exception is `own_lock`: functions
-(the runtime names its queue workers) that run beside everything else, one invocation at a time
-each, as their own sandboxes would: a campaign chunk paced at SES's rate holds the outbox worker for
-seconds, and neither the API nor the priority lane may wait for it. They share no per-invocation
-state with the API beyond the logger's keys (local logs may show another invocation's request id).
+(the runtime names its queue workers) that run beside everything else, as their own sandboxes
+would, `concurrency` invocations at a time (default one): a campaign chunk paced at SES's rate holds
+the outbox worker for seconds, and neither the API nor the priority lane may wait for it. They share
+no per-invocation state with the API beyond the logger's keys (local logs may show another
+invocation's request id); a worker run more than once at a time keeps its batch state per invocation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,12 +86,17 @@ class Invoker:
     lock: threading.Lock = field(default_factory=threading.Lock)
     clock: Callable[[], float] = time.monotonic  # monotonic seconds; tests pass a fake
     own_lock: frozenset[str] = frozenset()  # function names that do not take `lock` but their own
-    _own_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    concurrency: Mapping[str, int] = field(default_factory=dict)  # of an `own_lock` function (default 1)
+    _own_locks: dict[str, threading.BoundedSemaphore] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def lock_of(self, name: str) -> threading.Lock:
+    def lock_of(self, name: str) -> threading.Lock | threading.BoundedSemaphore:
         if name not in self.own_lock:
             return self.lock
-        return self._own_locks.setdefault(name, threading.Lock())
+        with self._guard:
+            if name not in self._own_locks:
+                self._own_locks[name] = threading.BoundedSemaphore(self.concurrency.get(name, 1))
+            return self._own_locks[name]
 
     def invoke(self, function: FunctionSpec, event: Any, *, request_id: str | None = None) -> Any:
         """Run the function's handler on `event`; raise `InvocationError` if it fails."""

@@ -42,6 +42,7 @@ from infra.local.schedulers import OneTimeSchedules, RuleClock
 from infra.local.seeding import DemoCommunity, seed
 from infra.local.ses_simulator import SendRateLimit, SesSimulator
 from infra.local.sqs_poller import QueuePoller
+from shared.spec.resources import OUTBOX_LANES, QueueSpec
 
 log = logging.getLogger("infra.local.runtime")
 
@@ -120,6 +121,13 @@ class Runtime:
         self.stop()
 
 
+def _pollers_of(spec: QueueSpec) -> int:
+    """The outbox lanes run as many workers at once as their event source mapping allows (their handlers
+    keep no batch state between invocations; together they pace by one bucket per lane: OUTBOX_WORKERS=1),
+    so one chunk's claim and settle overlap another's sends; every other queue has one worker."""
+    return spec.max_concurrency if spec.logical_id in {lane.logical_id for lane in OUTBOX_LANES} else 1
+
+
 def start(config: LocalConfig | None = None) -> Runtime:
     """Start everything in the background and return once the API answers (see module doc)."""
     config = config or LocalConfig()
@@ -139,7 +147,8 @@ def start(config: LocalConfig | None = None) -> Runtime:
         # Queue workers run beside the API and each other, as in AWS (see lambdas.Invoker): a campaign's
         # paced chunks, or the provider events they cause, never hold up a request or the priority lane.
         invoker = Invoker(enforce_timeouts=config.enforce_timeouts,
-                          own_lock=frozenset(for_worker(queue).name for queue in config.resources.queues))
+                          own_lock=frozenset(for_worker(queue).name for queue in config.resources.queues),
+                          concurrency={for_worker(q).name: _pollers_of(q) for q in config.resources.queues})
         rule_clock = (
             RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop, tick_s=config.schedule_poll_s)
             if config.resources.jobs
@@ -160,6 +169,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
         )
         demo = seed(config.super_admin, invoker.lock) if config.seed else None
 
+        served: dict[str, dict[str | None, int]] = {}  # a fair queue's pollers share its groups' turns
         pollers = [
             QueuePoller(
                 info.spec,
@@ -171,8 +181,10 @@ def start(config: LocalConfig | None = None) -> Runtime:
                 stop,
                 wait_s=config.queue_wait_s,
                 fair=info.spec.fair and config.outbox_routing == "lanes",
+                served=served.setdefault(info.spec.logical_id, {}),
             )
             for info in provisioned.queues.values()
+            for _ in range(_pollers_of(info.spec))
         ]
         threads = [*pollers, *([rule_clock] if rule_clock else [])]
         if provisioned.schedule_group:

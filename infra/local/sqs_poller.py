@@ -11,6 +11,7 @@ the message groups with the fewest messages in flight first, as SQS fair queues 
 from __future__ import annotations
 
 import base64
+import itertools
 import logging
 import threading
 import time
@@ -29,6 +30,7 @@ from shared.spec.resources import QueueSpec
 log = logging.getLogger("infra.local.sqs")
 
 _MAX_BATCH = 10  # ReceiveMessage's limit
+_TURNS = itertools.count(1)  # increasing turn numbers for fair queues' "served least recently"
 
 
 def _attribute(value: dict[str, Any]) -> dict[str, Any]:
@@ -100,6 +102,7 @@ class QueuePoller(Background):
         stop: threading.Event,
         wait_s: int = 1,
         fair: bool = False,
+        served: dict[str | None, int] | None = None,
     ) -> None:
         super().__init__(name=f"sqs-{spec.logical_id}")
         self.spec = spec
@@ -111,8 +114,8 @@ class QueuePoller(Background):
         self._stopping = stop
         self._wait_s = wait_s
         self.fair = fair
-        self._served: dict[str | None, int] = {}  # fair queues: each message group's last turn
-        self._turn = 0
+        # Fair queues: each message group's last turn (shared by the pollers of one queue).
+        self._served: dict[str | None, int] = served if served is not None else {}
         self.stats = PollStats()
 
     def run(self) -> None:
@@ -138,8 +141,7 @@ class QueuePoller(Background):
         )
         messages: list[dict[str, Any]] = answer.get("Messages", [])
         for message in messages:
-            self._turn += 1
-            self._served[message.get("Attributes", {}).get("MessageGroupId")] = self._turn
+            self._served[message.get("Attributes", {}).get("MessageGroupId")] = next(_TURNS)
         if messages:
             self._process(messages)
         return len(messages)

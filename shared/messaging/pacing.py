@@ -134,7 +134,9 @@ class PriorityLedger:
 
     def charge_bulk(self, bucket: TokenBucket) -> None:
         """Take this worker's share of the priority sends made since the last look out of `bucket`."""
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            return  # another send thread is looking: this one just waits for its token
+        try:
             now = time.monotonic()
             if now - self._read_at < LEDGER_POLL_S:
                 return
@@ -145,6 +147,8 @@ class PriorityLedger:
                 logger.warning("priority ledger unreadable; pacing without it", exc_info=True)
                 return
             seen, self._seen = self._seen, total
+        finally:
+            self._lock.release()
         if seen is not None and total > seen:
             bucket.charge((total - seen) / workers(OUTBOX_QUEUE))
 

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # The local SES simulator enforces the same number (infra/local/ses_simulator.py).
     ses_max_send_rate: float = Field(default=14.0, gt=0, alias="SES_MAX_SEND_RATE")
     # How many workers of one outbox lane run at once, when it is not the event source mapping's cap
-    # (QueueSpec.max_concurrency): the local runtime runs one per lane and sets 1.
+    # (QueueSpec.max_concurrency): the local runtime sets 1 (its workers of a lane share one process, one bucket).
     outbox_workers: int | None = Field(default=None, ge=1, alias="OUTBOX_WORKERS")
     ses_configuration_set: str = Field(default="", alias="SES_CONFIGURATION_SET")
     mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
