@@ -118,6 +118,7 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
         base = len(backend.sent_messages)
         throttled_before = runtime.send_limit.throttled
         posted: dict[str, float] = {}
+        answered: list[float] = []  # the POSTs' own response times
 
         def post_one_offs() -> None:
             spacing = (2 * recipients / rate) / (transactional + 4)
@@ -129,6 +130,7 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
                     "variables": {"code": f"{100000 + i}"}})
                 assert answer.status_code == 202, answer.text
                 posted[answer.json()["id"]] = at
+                answered.append(time.time() - at)
                 time.sleep(spacing)
 
         for community in (first, second):
@@ -173,6 +175,8 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
     result.figures["rate_efficiency"] = in_window / max(1e-9, high - low) / rate
     latencies = [accepted[m] - posted[m] for m in accepted]
     result.figures["transactional_p95_s"] = _percentile(latencies, 0.95) if latencies else float("inf")
+    result.figures["transactional_p50_s"] = _percentile(latencies, 0.5) if latencies else float("inf")
+    result.figures["post_p95_s"] = _percentile(answered, 0.95) if answered else float("inf")
     finished = {cid: max(times) for cid, times in by_community.items() if times}
     fast = min(finished, key=lambda cid: finished[cid])
     slow = next(cid for cid in by_community if cid != fast)
@@ -223,8 +227,8 @@ def main() -> None:
     print(f"configured_rate: {args.rate:g}")
     for result in results:
         prefix = "" if result.mode == "lanes" else f"{result.mode}_"
-        for name in ("rate_efficiency", "throttles", "transactional_p95_s", "fairness_ratio", "campaign_s",
-                     "wall_s", "cpu_s"):
+        for name in ("rate_efficiency", "throttles", "transactional_p95_s", "fairness_ratio", "transactional_p50_s",
+                     "post_p95_s", "campaign_s", "wall_s", "cpu_s"):
             value = result.figures[name]
             print(f"{prefix}{name}: {value:.0f}" if name == "throttles" else f"{prefix}{name}: {value:.3f}")
         for note in result.notes:

@@ -57,18 +57,38 @@ def local_secret(access_key: str) -> str | None:
 
 class DynamoDbOneAtATime:
     """WSGI middleware: one DynamoDB request at a time. DynamoDB applies each write (a conditional
-    UpdateItem, a transaction) atomically; moto's backend does not lock, so two threads (the delivery
-    workers run beside the API, see `lambdas.Invoker`) could both pass one condition."""
+    UpdateItem, a transaction) atomically; moto's backend does not lock, so two threads (the queue
+    workers run beside the API, see `lambdas.Invoker`) could both pass one condition, or a Query could
+    iterate a partition another request is adding to. Waiting single-item requests go before waiting
+    batches and transactions: DynamoDB would not make a GetItem wait for an unrelated 100-item
+    transaction, and here it waits for at most the one running."""
+
+    SINGLE_ITEM = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._lock = threading.Lock()
+        self._turn = threading.Condition()
+        self._busy = False
+        self._singles_waiting = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if not target.startswith("DynamoDB_"):
             return self.app(environ, start_response)
-        with self._lock:
+        single = target.rpartition(".")[2] in self.SINGLE_ITEM
+        with self._turn:
+            self._singles_waiting += single
+            try:
+                self._turn.wait_for(lambda: not self._busy and (single or not self._singles_waiting))
+            finally:
+                self._singles_waiting -= single
+            self._busy = True
+        try:
             return list(self.app(environ, start_response))
+        finally:
+            with self._turn:
+                self._busy = False
+                self._turn.notify_all()
 
 
 class _MotoServer(ThreadedMotoServer):

@@ -121,11 +121,14 @@ class Runtime:
         self.stop()
 
 
+_CONCURRENT_WORKERS = frozenset(lane.logical_id for lane in OUTBOX_LANES)
+
+
 def _pollers_of(spec: QueueSpec) -> int:
-    """The outbox lanes run as many workers at once as their event source mapping allows (their handlers
-    keep no batch state between invocations; together they pace by one bucket per lane: OUTBOX_WORKERS=1),
-    so one chunk's claim and settle overlap another's sends; every other queue has one worker."""
-    return spec.max_concurrency if spec.logical_id in {lane.logical_id for lane in OUTBOX_LANES} else 1
+    """The outbox lanes run as many workers at once as their event source mapping allows, as in AWS (their
+    handlers keep no batch state between invocations; a lane's workers pace by one bucket: OUTBOX_WORKERS=1),
+    so one chunk's claim and settle overlap another's sends. Every other queue has one worker."""
+    return spec.max_concurrency if spec.logical_id in _CONCURRENT_WORKERS else 1
 
 
 def start(config: LocalConfig | None = None) -> Runtime:
