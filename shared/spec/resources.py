@@ -205,9 +205,10 @@ AUDIT_QUEUE = QueueSpec(
 # The outbox has two lanes (shared.messaging.outbox routes each message once, at enqueue):
 # - the bulk lane (`Outbox`): campaign chunks, each carrying its community as MessageGroupId on this fair
 #   queue, so two communities' campaigns progress side by side. It sends with what the priority lane
-#   leaves of the SES/SNS budget (shared.messaging.pacing). Batches are two chunks: fairness is decided
-#   per receive, so a batch of ten (980 recipients) would hand one community a minute of the rate. A chunk
-#   of 98 takes 98 / (rate / 2) seconds; two must fit the worker's 60 s timeout: at SES's 14/s, 28 s.
+#   leaves of the SES/SNS budget (shared.messaging.pacing). One chunk per batch: fairness is decided per
+#   receive, and what a community's first receives take before another's chunks arrive is its head start
+#   (a batch of ten, 980 recipients, would hand it a minute of the rate). A chunk of 98 takes
+#   98 / (rate / 2) seconds and must fit the worker's 60 s timeout: at SES's 14/s, 14 s.
 # - the priority lane (`PriorityOutbox`): everything else (verification, invitations, resets, one-off
 #   POST /v1/messages, notices, reminders): small batches, no batching window, precedence in the budget.
 OUTBOX_QUEUE = QueueSpec(
@@ -215,9 +216,9 @@ OUTBOX_QUEUE = QueueSpec(
     env_var="OUTBOX_QUEUE_URL",
     worker="functions.workers.deliver",
     grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND, Grant.OUTBOX_VISIBILITY),
-    visibility_timeout_s=360,  # worker timeout 60 s: two paced chunks (see above)
+    visibility_timeout_s=360,  # worker timeout 60 s: a paced chunk with room (see above)
     max_receive_count=8,  # throttling backs off through the visibility timeout; then the DLQ
-    batch_size=2,
+    batch_size=1,
     max_concurrency=2,  # each worker paces at half the bulk budget; fairness is the queue's job
     fair=True,
 )

@@ -5,7 +5,9 @@ above SES_MAX_SEND_RATE as SES does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -96,6 +98,17 @@ def test_a_throttled_priority_send_pauses_comes_back_and_is_sent_once(
     stored = repository.get(CID, message.id)
     assert stored is not None and stored.status == MessageStatus.SENT and stored.attempts == 2
     assert provider.sends == 1 and ledger_count() == 1  # sent once; one priority send for bulk to pay back
+
+
+def test_the_priority_lane_sample_event(aws_env: dict[str, Any], provider: Provider, fresh_pacing: None) -> None:
+    """events/sqs-priority-outbox-message.json, pointed at a real message: delivered once, the record done."""
+    message = make()
+    event = json.loads(Path("events/sqs-priority-outbox-message.json").read_text())
+    event["Records"][0]["body"] = json.dumps({"community_id": CID, "message_id": message.id})
+    assert deliver_priority.handler(event, FakeContext()) == {"batchItemFailures": []}
+    assert deliver_priority.handler(event, FakeContext()) == {"batchItemFailures": []}  # redelivered: skipped
+    stored = repository.get(CID, message.id)
+    assert stored is not None and stored.status == MessageStatus.SENT and provider.sends == 1
 
 
 def test_the_embedded_ses_throttles_above_the_configured_rate(monkeypatch: pytest.MonkeyPatch) -> None:
