@@ -33,7 +33,7 @@ from shared.platform.settings import settings
 from shared.spec.resources import OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE, QueueSpec
 
 BULK_HEADROOM = 0.03  # of the rate, left to the jitter between our clocks and SES's
-BURST_S = 0.75  # a bucket stores at most 0.75 s of its rate: SES allows 1 s; the rest absorbs arrival jitter
+BURST_S = 0.5  # a bucket stores at most half a second of its rate (SES allows 1 s): the rest absorbs jitter
 LEDGER_POLL_S = 1.0
 THROTTLE_PAUSE_S = 1.0
 _EPSILON = 1e-9
