@@ -10,7 +10,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install dev dev-reset test test-fast test-fuzz coverage-notices lint layer synth deploy clean bench-cold-start \
-	bench-import bench bench-ledger
+	bench-import bench bench-ledger bench-lanes
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench-ledger: install
 ## per operation, throughput, cost (a benchmark, not a test). E.g. BENCH_ARGS="--recipients 2000".
 bench: install
 	$(PY) bench/campaign.py $(BENCH_ARGS)
+
+## Outbox lanes through the local runtime at an enforced SES rate of 20/s, vs the single-queue design:
+## rate_efficiency, throttles, transactional_p95_s, fairness_ratio (2 x 1,000 recipients, a few minutes).
+bench-lanes: install
+	$(PY) bench/lanes.py $(BENCH_ARGS)
 
 ## The dependency layer for arm64 Lambda, built with pip (no Docker).
 layer: install

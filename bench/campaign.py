@@ -402,7 +402,9 @@ def real_campaign(n: int) -> tuple[Run, dict[str, Any]]:
         "audience": {"filter": {"roles": ["owner"]}}})
     assert made.status == 201, made.body
     campaign_id = made.body["id"]
-    drain(names["queues"]["Outbox"], deliver_worker.handler)  # the signup mail is not the campaign's
+    from functions.workers import deliver_priority
+
+    drain(names["queues"]["PriorityOutbox"], deliver_priority.handler)  # the signup mail is not the campaign's
     print(f"setup: {n} residents, template, campaign in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
     outbox, starts = names["queues"]["Outbox"], names["queues"]["Campaigns"]

@@ -77,7 +77,7 @@ class WorkQueue(Construct):
     def add_worker(self, defaults: FunctionDefaults) -> PorchlightFunction:
         """The worker needs the function defaults, which need every queue's URL: so it comes second."""
         spec = self.spec
-        batching_window = Duration.seconds(spec.max_batching_window_s) if spec.max_batching_window_s else None
+        batching_window = Duration.seconds(spec.max_batching_window_s)  # 0: a record is handed over at once
         worker = PorchlightFunction(
             self,
             "Worker",

@@ -29,6 +29,7 @@ from shared.spec.resources import (
     ASSETS_BUCKET,
     CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
+    PRIORITY_OUTBOX_QUEUE,
     RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
@@ -77,6 +78,7 @@ RAW_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)  # no tags: the lifecycle
 
 AUDIT_QUEUE_ID = "Audit"
 OUTBOX_QUEUE_ID = OUTBOX_QUEUE.logical_id
+PRIORITY_OUTBOX_QUEUE_ID = PRIORITY_OUTBOX_QUEUE.logical_id
 SMS_WILDCARD_REASON = (
     "SMS: sns:Publish to a phone number has no resource ARN, so it is allowed on '*'; the same role denies "
     "sns:Publish on every SNS ARN (arn:<partition>:sns:*:*:*), so the grant reaches phone numbers only, "
@@ -157,7 +159,13 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.AUDIT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(AUDIT_QUEUE_ID)])],
     Grant.OUTBOX_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
     Grant.OUTBOX_VISIBILITY: lambda t: [_allow(QUEUE_VISIBILITY_ACTIONS, [t.queue_arn(OUTBOX_QUEUE_ID)])],
-    Grant.OUTBOX_DLQ_REDRIVE: lambda t: [_allow(DLQ_REDRIVE_ACTIONS, [t.dlq_arn(OUTBOX_QUEUE_ID)])],
+    Grant.OUTBOX_DLQ_REDRIVE: lambda t: [
+        _allow(DLQ_REDRIVE_ACTIONS, [t.dlq_arn(OUTBOX_QUEUE_ID), t.dlq_arn(PRIORITY_OUTBOX_QUEUE_ID)])
+    ],
+    Grant.PRIORITY_OUTBOX_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(PRIORITY_OUTBOX_QUEUE_ID)])],
+    Grant.PRIORITY_OUTBOX_VISIBILITY: lambda t: [
+        _allow(QUEUE_VISIBILITY_ACTIONS, [t.queue_arn(PRIORITY_OUTBOX_QUEUE_ID)])
+    ],
     Grant.CAMPAIGNS_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(CAMPAIGNS_QUEUE.logical_id)])],
     Grant.SCHEDULES_MANAGE: lambda t: [
         _allow(SCHEDULE_ACTIONS, [t.schedules_arn]),

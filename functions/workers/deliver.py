@@ -1,11 +1,14 @@
-"""Outbox worker: deliver each message once; back off throttled ones through SQS visibility.
+"""Outbox worker (both lanes): deliver each message once; back off throttled ones through SQS visibility.
 
 A record is either one message (`{"community_id", "message_id"}`) or a campaign chunk of up to
-`chunks.CHUNK_SIZE` message ids; both follow the same rules (`shared.messaging.delivery`).
+`chunks.CHUNK_SIZE` message ids; both follow the same rules (`shared.messaging.delivery`). This
+module drains the bulk lane (`Outbox`); `deliver_priority` drains the priority lane with the same
+code, its own queue and its own pacing budget (`shared.messaging.pacing`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -13,46 +16,56 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.messaging import chunks, delivery
+from shared.messaging import chunks, delivery, outbox
 from shared.platform import aws
 from shared.platform.observability import logger, metrics
-from shared.platform.settings import settings
-
-# Report every failure per item, even when all fail: a fully throttled batch is backoff, not an error.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+from shared.spec.resources import OUTBOX_QUEUE, QueueSpec
 
 
-def _come_back(record: SQSRecord, delay_s: int) -> None:
-    """Make the record reappear after `delay_s` without holding a Lambda (no sleeping)."""
-    aws.client("sqs").change_message_visibility(
-        QueueUrl=settings().require("outbox_queue_url"), ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay_s,
-    )
+def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
+    """The per-record work of the worker draining `lane`."""
+
+    def come_back(record: SQSRecord, delay_s: int) -> None:
+        """Make the record reappear after `delay_s` without holding a Lambda (no sleeping)."""
+        aws.client("sqs").change_message_visibility(
+            QueueUrl=outbox.queue_url(lane), ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay_s,
+        )
+
+    def handle(record: SQSRecord) -> None:
+        try:
+            chunk = chunks.parse(record.body)
+            single = None if chunk is not None else delivery.parse_body(record.body)
+        except (ValueError, KeyError, TypeError):
+            logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
+            return
+        if chunk is not None:
+            delay = delivery.deliver_chunk(chunk, lane=lane.logical_id)
+            if delay is not None:
+                come_back(record, delay)
+                raise delivery.Retry("part of the chunk was deferred by the provider", delay)
+            return
+        assert single is not None
+        community_id, message_id = single
+        try:
+            outcome = delivery.deliver(community_id, message_id, lane=lane.logical_id)
+        except delivery.Retry as retry:
+            come_back(record, retry.delay_s)
+            raise
+        logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
+
+    return handle
 
 
-def _record(record: SQSRecord) -> None:
-    try:
-        chunk = chunks.parse(record.body)
-        single = None if chunk is not None else delivery.parse_body(record.body)
-    except (ValueError, KeyError, TypeError):
-        logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
-        return
-    if chunk is not None:
-        delay = delivery.deliver_chunk(chunk)
-        if delay is not None:
-            _come_back(record, delay)
-            raise delivery.Retry("part of the chunk was deferred by the provider", delay)
-        return
-    assert single is not None
-    community_id, message_id = single
-    try:
-        outcome = delivery.deliver(community_id, message_id)
-    except delivery.Retry as retry:
-        _come_back(record, retry.delay_s)
-        raise
-    logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
+def processor() -> BatchProcessor:
+    """A processor per invocation (it holds the batch's state; the local runtime runs a lane's workers in
+    one process). Every failure is reported per item, even when all fail: a throttled batch is backoff."""
+    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+_record = record_handler(OUTBOX_QUEUE)
 
 
 @metrics.log_metrics  # failures.record counts messages failed for a technical reason
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=_record, processor=processor(), context=context)

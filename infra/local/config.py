@@ -127,6 +127,15 @@ class LocalConfig:
     # Fail an invocation that ran longer than its function's timeout, as Lambda would.
     enforce_timeouts: bool = True
     seed: bool = True
+    # SES_MAX_SEND_RATE of the handlers, which the embedded SES also enforces (answering `Throttling`
+    # above it): high by default so a demo never waits; `make bench-lanes` runs at 20/s.
+    ses_max_send_rate: float = 500.0
+    # "lanes" (priority and bulk outbox lanes, fair bulk queue) or "single": the design before lanes,
+    # everything on one queue served oldest first (shared.messaging.outbox), for comparison.
+    outbox_routing: str = "lanes"
+    # Publish SES's events (Send, Delivery, Bounce, ...) for each mail (ses_simulator). `make bench-lanes`
+    # turns it off: it measures sending, and on two shared cores the events' processing would take the CPU.
+    ses_events: bool = True
     super_admin: SuperAdmin = field(default_factory=SuperAdmin)
     log_level: str = "INFO"
     ready_file: Path | None = None  # JSON with URLs and seed data, written once ready

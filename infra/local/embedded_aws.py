@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from infra.local import moto_transactions
 from infra.local.config import REGION
 from infra.local.s3_post_policy import PostPolicyGate
+from infra.local.ses_simulator import SendRateLimit, SesRateGate
 
 log = logging.getLogger("infra.local.aws")
 
@@ -54,16 +55,57 @@ def local_secret(access_key: str) -> str | None:
     return FAKE_SECRET_KEY if access_key == FAKE_ACCESS_KEY else None
 
 
+class DynamoDbOneAtATime:
+    """WSGI middleware: one DynamoDB request at a time. DynamoDB applies each write (a conditional
+    UpdateItem, a transaction) atomically; moto's backend does not lock, so two threads (the queue
+    workers run beside the API, see `lambdas.Invoker`) could both pass one condition, or a Query could
+    iterate a partition another request is adding to. Waiting single-item requests go before waiting
+    batches and transactions: DynamoDB would not make a GetItem wait for an unrelated 100-item
+    transaction, and here it waits for at most the one running."""
+
+    SINGLE_ITEM = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._turn = threading.Condition()
+        self._busy = False
+        self._singles_waiting = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if not target.startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        single = target.rpartition(".")[2] in self.SINGLE_ITEM
+        with self._turn:
+            self._singles_waiting += single
+            try:
+                self._turn.wait_for(lambda: not self._busy and (single or not self._singles_waiting))
+            finally:
+                self._singles_waiting -= single
+            self._busy = True
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self._turn:
+                self._busy = False
+                self._turn.notify_all()
+
+
 class _MotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer that reports a failure to listen instead of waiting for it forever, and
-    checks S3 POST-upload policies as S3 does (moto stores any POST: see s3_post_policy)."""
+    """ThreadedMotoServer that reports a failure to listen instead of waiting for it forever,
+    checks S3 POST-upload policies as S3 does (moto stores any POST: see s3_post_policy), enforces
+    SES's maximum send rate (see ses_simulator) and applies DynamoDB requests one at a time."""
 
     error: BaseException | None = None
     cors_origins: tuple[str, ...] = ()
+    send_limit: SendRateLimit | None = None
 
     def _server_entry(self) -> None:
         try:
-            app = PostPolicyGate(DomainDispatcherApplication(create_backend_app), local_secret, self.cors_origins)
+            app: Any = DynamoDbOneAtATime(DomainDispatcherApplication(create_backend_app))
+            if self.send_limit is not None:
+                app = SesRateGate(app, self.send_limit)
+            app = PostPolicyGate(app, local_secret, self.cors_origins)
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
             self._server_ready_event.set()
             self._server.serve_forever()
@@ -78,6 +120,8 @@ class EmbeddedAws:
     def __init__(self, host: str, port: int, cors_origins: tuple[str, ...] = ()) -> None:
         self._server = _MotoServer(ip_address=host, port=port, verbose=False)
         self._server.cors_origins = cors_origins  # the SPA origins of the bucket's CORS rule
+        self.send_limit = SendRateLimit()  # SES_MAX_SEND_RATE, as the handlers' settings say
+        self._server.send_limit = self.send_limit
         self._address = f"{host}:{port}"
         self.url = ""
 

@@ -32,9 +32,6 @@ _REMOVED = (
 )
 
 
-LOCAL_SES_RATE = 500.0  # the embedded SES has no rate; keep pacing on, but out of a demo's way
-
-
 def handler_environment(
     config: LocalConfig, aws_url: str, provisioned: Provisioned, public_api_url: str = ""
 ) -> dict[str, str]:
@@ -47,6 +44,9 @@ def handler_environment(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_DEV": "true",
+        "OUTBOX_ROUTING": config.outbox_routing,
+        # A lane's local workers run in this one process and share one token bucket: the lane's whole budget.
+        "OUTBOX_WORKERS": "1",
     }
     env.update(
         function_environment(
@@ -65,7 +65,7 @@ def handler_environment(
             public_api_url=public_api_url,
             app_url=config.spa_origins[0],
             log_level=config.log_level,
-            ses_max_send_rate=LOCAL_SES_RATE,
+            ses_max_send_rate=config.ses_max_send_rate,
             # Magic links open the local server's own page, which shows the token and the code (issue 12).
             portal_url=f"{public_api_url.rstrip('/')}/_dev/portal" if public_api_url else "",
         )

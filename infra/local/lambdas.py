@@ -4,7 +4,12 @@ All invocations (HTTP routes, the authorizer, queue workers, jobs) go through on
 which holds a single lock: in AWS every sandbox runs one event at a time, and the handlers'
 process-wide state (powertools logger keys, the metrics buffer, cached clients) assumes it.
 Running them concurrently in one process would mix one request's log keys and metrics into
-another's, so the local runtime serialises them instead.
+another's, so the local runtime serialises them instead. The exception is `own_lock`: functions
+(the runtime names its queue workers) that run beside everything else, as their own sandboxes
+would, `concurrency` invocations at a time (default one): a campaign chunk paced at SES's rate holds
+the outbox worker for seconds, and neither the API nor the priority lane may wait for it. They share
+no per-invocation state with the API beyond the logger's keys (local logs may show another
+invocation's request id); a worker run more than once at a time keeps its batch state per invocation.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +85,18 @@ class Invoker:
     enforce_timeouts: bool = True
     lock: threading.Lock = field(default_factory=threading.Lock)
     clock: Callable[[], float] = time.monotonic  # monotonic seconds; tests pass a fake
+    own_lock: frozenset[str] = frozenset()  # function names that do not take `lock` but their own
+    concurrency: Mapping[str, int] = field(default_factory=dict)  # of an `own_lock` function (default 1)
+    _own_locks: dict[str, threading.BoundedSemaphore] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def lock_of(self, name: str) -> threading.Lock | threading.BoundedSemaphore:
+        if name not in self.own_lock:
+            return self.lock
+        with self._guard:
+            if name not in self._own_locks:
+                self._own_locks[name] = threading.BoundedSemaphore(self.concurrency.get(name, 1))
+            return self._own_locks[name]
 
     def invoke(self, function: FunctionSpec, event: Any, *, request_id: str | None = None) -> Any:
         """Run the function's handler on `event`; raise `InvocationError` if it fails."""
@@ -92,7 +109,7 @@ class Invoker:
         except Exception as error:  # an import-time crash is the function's error, as in Lambda
             log.exception("%s: importing %s failed", function.name, function.handler)
             raise InvocationError(str(error)) from error
-        with self.lock:
+        with self.lock_of(function.name):
             started = self.clock()
             context = LambdaContext(
                 function_name=function.name,

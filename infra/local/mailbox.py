@@ -130,13 +130,18 @@ class Mailbox:
 
     def mail(self) -> list[dict[str, Any]]:
         """Every mail sent, oldest first, as `{id, to, from, subject, html, text, headers, sent_at}`."""
+        return self.mail_from(0)[0]
+
+    def mail_from(self, start: int) -> tuple[list[dict[str, Any]], int]:
+        """The mail sent since moto's `start`-th send (all of it if moto's record was cleared since), and
+        where the next look starts: so a watcher parses each mail once, not the whole record every time."""
         backend = self._ses()
         messages = list(backend.sent_messages)
         stamps: dict[int, float] = getattr(backend.sent_messages, "stamps", {})
         items: list[dict[str, Any]] = []
-        for message in messages:
+        for message in messages[start if start <= len(messages) else 0:]:
             items.extend(self._mail_items(backend, message, stamps))
-        return items
+        return items, len(messages)
 
     def _mail_items(self, backend: SESBackend, message: Any, stamps: dict[int, float]) -> list[dict[str, Any]]:
         if isinstance(message, RawMessage):

@@ -41,8 +41,9 @@ from infra.local.provision import Provisioned, provision
 from infra.local.routing import Router
 from infra.local.schedulers import OneTimeSchedules, RuleClock
 from infra.local.seeding import DemoCommunity, seed
-from infra.local.ses_simulator import SesSimulator
+from infra.local.ses_simulator import SendRateLimit, SesSimulator
 from infra.local.sqs_poller import QueuePoller
+from shared.spec.resources import OUTBOX_LANES, QueueSpec
 
 log = logging.getLogger("infra.local.runtime")
 
@@ -72,6 +73,11 @@ class Runtime:
     _state: DevState | None = None
     _lock: threading.Lock | None = None
     _stopped: bool = field(default=False)
+
+    @property
+    def send_limit(self) -> SendRateLimit:
+        """The embedded SES's send rate limit: what it accepted and throttled."""
+        return self._aws.send_limit
 
     def describe(self) -> dict[str, Any]:
         """What the ready file holds: URLs and sign-in data."""
@@ -133,6 +139,16 @@ def _restore_state(state: DevState | None, provisioned: Provisioned) -> Provisio
     return replace(provisioned, mfa_key_id=restored.mfa_key_id) if restored.mfa_key_id else provisioned
 
 
+_CONCURRENT_WORKERS = frozenset(lane.logical_id for lane in OUTBOX_LANES)
+
+
+def _pollers_of(spec: QueueSpec) -> int:
+    """The outbox lanes run as many workers at once as their event source mapping allows, as in AWS (their
+    handlers keep no batch state between invocations; a lane's workers pace by one bucket: OUTBOX_WORKERS=1),
+    so one chunk's claim and settle overlap another's sends. Every other queue has one worker."""
+    return spec.max_concurrency if spec.logical_id in _CONCURRENT_WORKERS else 1
+
+
 def start(config: LocalConfig | None = None) -> Runtime:
     """Start everything in the background and return once the API answers (see module doc)."""
     config = config or LocalConfig()
@@ -151,7 +167,11 @@ def start(config: LocalConfig | None = None) -> Runtime:
         provisioned = _restore_state(state, provisioned)
         mailbox = Mailbox()
         mailbox.install_clock()
-        invoker = Invoker(enforce_timeouts=config.enforce_timeouts)
+        # Queue workers run beside the API and each other, as in AWS (see lambdas.Invoker): a campaign's
+        # paced chunks, or the provider events they cause, never hold up a request or the priority lane.
+        invoker = Invoker(enforce_timeouts=config.enforce_timeouts,
+                          own_lock=frozenset(for_worker(queue).name for queue in config.resources.queues),
+                          concurrency={for_worker(q).name: _pollers_of(q) for q in config.resources.queues})
         rule_clock = (
             RuleClock(config.resources.jobs, config.names.rule_arn, invoker, stop, tick_s=config.schedule_poll_s)
             if config.resources.jobs
@@ -172,6 +192,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
         )
         demo = seed(config.super_admin, invoker.lock) if config.seed else None
 
+        served: dict[str, dict[str | None, int]] = {}  # a fair queue's pollers share its groups' turns
         pollers = [
             QueuePoller(
                 info.spec,
@@ -182,8 +203,11 @@ def start(config: LocalConfig | None = None) -> Runtime:
                 invoker,
                 stop,
                 wait_s=config.queue_wait_s,
+                fair=info.spec.fair and config.outbox_routing == "lanes",
+                served=served.setdefault(info.spec.logical_id, {}),
             )
             for info in provisioned.queues.values()
+            for _ in range(_pollers_of(info.spec))
         ]
         threads = [*pollers, *([rule_clock] if rule_clock else [])]
         if provisioned.schedule_group:
@@ -199,7 +223,7 @@ def start(config: LocalConfig | None = None) -> Runtime:
                     poll_s=config.schedule_poll_s,
                 )
             )
-        if provisioned.ses_configuration_set:
+        if provisioned.ses_configuration_set and config.ses_events:
             threads.append(SesSimulator(mailbox, clients("sns"), provisioned.ses_configuration_set, stop))
         if state is not None:
             threads.append(DevStateSaver(state, invoker.lock, stop, config.state_save_s))

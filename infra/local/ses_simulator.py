@@ -16,16 +16,23 @@ Which configuration set: the `X-SES-CONFIGURATION-SET` header, else the domain i
 drops the `Tags` and `ConfigurationSetName` parameters of SendRawEmail — the outbox's own
 `X-Porchlight-Community` / `X-Porchlight-Message` headers become the `community_id` /
 `message_id` tags the sender passes in AWS.
+
+SES's maximum send rate, which moto does not have, is enforced in front of moto by `SesRateGate`:
+a send above `SES_MAX_SEND_RATE` (the same setting the workers pace by) is answered
+`Throttling: Maximum sending rate exceeded.` and not recorded, as SES answers it. SES tolerates
+short bursts; so does the gate (a token bucket holding one second of the rate).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -192,6 +199,7 @@ class SesSimulator(Background):
         self._clock = clock
         self._seen: set[str] = set()
         self._recorded = -1  # moto's sent-message count at the last look: unchanged, nothing to do
+        self._next = 0  # where the mail not handled yet starts in moto's record
         self.published = 0
 
     def run(self) -> None:
@@ -218,12 +226,13 @@ class SesSimulator(Background):
         if recorded == self._recorded:
             return 0
         published = 0
-        for mail in self._mailbox.mail():
+        mails, upto = self._mailbox.mail_from(self._next)
+        for mail in mails:
             if mail["id"] in self._seen:
                 continue
             published += self._publish(mail)
             self._seen.add(mail["id"])  # only once all its events are out: a failure retries the mail
-        self._recorded = recorded
+        self._recorded, self._next = recorded, upto
         self.published += published
         return published
 
@@ -239,3 +248,91 @@ class SesSimulator(Background):
             self._sns.publish(TopicArn=topic, Message=json.dumps(event))
         log.info("SES events for %s: %s", mail["id"], ", ".join(e["eventType"] for e in events) or "none")
         return len(events)
+
+
+# --- SES's maximum send rate ------------------------------------------------------------------------
+
+SEND_ACTIONS = frozenset({"SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail"})
+SESV2_SEND_PATH = "/v2/email/outbound-emails"
+THROTTLING_MESSAGE = "Maximum sending rate exceeded."
+_ACTION = re.compile(r"(?:^|&)Action=(\w+)")
+BURST_S = 1.0  # SES: "you can exceed this quota for short bursts, but not for a sustained period"
+
+
+def _configured_rate() -> float:
+    from shared.platform.settings import settings  # the handlers' setting, read at each check (env may change)
+
+    return float(settings().ses_max_send_rate)
+
+
+class SendRateLimit:
+    """A token bucket at `rate()` sends per second holding `BURST_S` of them; counts what it let through."""
+
+    def __init__(self, rate: Callable[[], float] = _configured_rate,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._rate = rate
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current: float | None = None
+        self._tokens = 0.0
+        self._last = 0.0
+        self.accepted = 0
+        self.throttled = 0
+
+    def allow(self) -> bool:
+        """Take a send's token: False (a throttle) when the rate is used up."""
+        with self._lock:
+            rate, now = self._rate(), self._clock()
+            if rate != self._current:  # first use, or the setting changed: start full
+                self._current, self._tokens, self._last = rate, rate * BURST_S, now
+            self._tokens = min(rate * BURST_S, self._tokens + (now - self._last) * rate)
+            self._last = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                self.accepted += 1
+                return True
+            self.throttled += 1
+            return False
+
+
+def _is_send(environ: dict[str, Any]) -> bool:
+    """An SES send (v1 query API or v2 REST), told by the request's SigV4 scope and action."""
+    if "/ses/aws4_request" not in str(environ.get("HTTP_AUTHORIZATION", "")):
+        return False
+    if str(environ.get("PATH_INFO", "")).startswith(SESV2_SEND_PATH):
+        return True
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)  # moto reads the same bytes again
+    action = _ACTION.search(body[:4096].decode("utf-8", "replace"))
+    return action is not None and action.group(1) in SEND_ACTIONS
+
+
+def throttling_response(v2: bool) -> tuple[str, list[tuple[str, str]], bytes]:
+    """SES's answer to a send over the rate: HTTP 400, code `Throttling`."""
+    request_id = str(uuid.uuid4())
+    if v2:
+        body = json.dumps({"message": THROTTLING_MESSAGE}).encode()
+        return "400 Bad Request", [("Content-Type", "application/json"),
+                                   ("x-amzn-ErrorType", "TooManyRequestsException"),
+                                   ("x-amzn-RequestId", request_id)], body
+    body = (f'<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>'
+            f"<Code>Throttling</Code><Message>{THROTTLING_MESSAGE}</Message></Error>"
+            f"<RequestId>{request_id}</RequestId></ErrorResponse>").encode()
+    return "400 Bad Request", [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)], body
+
+
+class SesRateGate:
+    """WSGI middleware in front of moto: SES sends over `limit` get SES's `Throttling` error."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], limit: SendRateLimit) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST" or not _is_send(environ) or self.limit.allow():
+            return self.app(environ, start_response)
+        status, headers, body = throttling_response(str(environ.get("PATH_INFO", "")).startswith(SESV2_SEND_PATH))
+        log.info("SES send throttled (over %g/s)", self.limit._current or 0)  # noqa: SLF001
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]

@@ -4,12 +4,14 @@ It does what Lambda's poller does with ReportBatchItemFailures on: receive a bat
 worker a real SQS event, delete the records that succeeded, and leave the failed ones (all of
 them if the worker raised) to come back after the visibility timeout. Nothing is re-sent or
 moved by hand: the queue's RedrivePolicy makes moto move a message to the DLQ once it has been
-received `max_receive_count` times, as SQS does.
+received `max_receive_count` times, as SQS does. On a fair queue (`fair=True`) each receive serves
+the message groups with the fewest messages in flight first, as SQS fair queues do (`fair_queue`).
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import logging
 import threading
 import time
@@ -20,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from infra.local.background import Background
 from infra.local.config import REGION
+from infra.local.fair_queue import prioritise
 from infra.local.functions import FunctionSpec
 from infra.local.lambdas import InvocationError, Invoker
 from shared.spec.resources import QueueSpec
@@ -27,6 +30,7 @@ from shared.spec.resources import QueueSpec
 log = logging.getLogger("infra.local.sqs")
 
 _MAX_BATCH = 10  # ReceiveMessage's limit
+_TURNS = itertools.count(1)  # increasing turn numbers for fair queues' "served least recently"
 
 
 def _attribute(value: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +101,8 @@ class QueuePoller(Background):
         invoker: Invoker,
         stop: threading.Event,
         wait_s: int = 1,
+        fair: bool = False,
+        served: dict[str | None, int] | None = None,
     ) -> None:
         super().__init__(name=f"sqs-{spec.logical_id}")
         self.spec = spec
@@ -107,6 +113,9 @@ class QueuePoller(Background):
         self._invoker = invoker
         self._stopping = stop
         self._wait_s = wait_s
+        self.fair = fair
+        # Fair queues: each message group's last turn (shared by the pollers of one queue).
+        self._served: dict[str | None, int] = served if served is not None else {}
         self.stats = PollStats()
 
     def run(self) -> None:
@@ -121,6 +130,8 @@ class QueuePoller(Background):
 
     def poll_once(self) -> int:
         """Receive one batch and process it; the number of messages received."""
+        if self.fair:
+            prioritise(self.queue_url, self._served)
         answer = self._sqs.receive_message(
             QueueUrl=self.queue_url,
             MaxNumberOfMessages=min(self.spec.batch_size, _MAX_BATCH),
@@ -129,6 +140,8 @@ class QueuePoller(Background):
             MessageAttributeNames=["All"],
         )
         messages: list[dict[str, Any]] = answer.get("Messages", [])
+        for message in messages:
+            self._served[message.get("Attributes", {}).get("MessageGroupId")] = next(_TURNS)
         if messages:
             self._process(messages)
         return len(messages)

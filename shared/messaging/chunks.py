@@ -1,6 +1,6 @@
 """Outbox chunks: one SQS message carries up to `CHUNK_SIZE` message ids of one community.
 
-Campaign fan-out puts its recipients on the outbox queue this way, so 20,000 recipients are 200
+Campaign fan-out puts its recipients on the outbox's bulk lane this way, so 20,000 recipients are 200
 SQS messages (20 SendMessageBatch calls), not 20,000. The delivery worker claims, sends and marks
 a chunk's messages in batches. Body: `{"kind": "chunk", "community_id", "campaign_id", "message_ids"}`;
 single-message bodies (`{"community_id", "message_id"}`, see `outbox.body`) stay valid.
@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.messaging.outbox import SQS_BATCH, EnqueueFailed
-from shared.platform import aws
-from shared.platform.settings import settings
+from shared.messaging import outbox
 
 CHUNK_SIZE = 98  # ids per SQS message: one transaction claims them, one settles them with 2 counter items
 KIND = "chunk"
@@ -50,18 +48,6 @@ def split(community_id: str, campaign_id: str | None, message_ids: Sequence[str]
 
 
 def enqueue(chunks: Sequence[Chunk], *, delay_s: int = 0) -> None:
-    """Put chunks on the outbox queue, 10 per SendMessageBatch; `EnqueueFailed` names the ids not queued."""
-    queue_url = settings().require("outbox_queue_url")
-    sqs = aws.client("sqs")
-    failed: list[str] = []
-    for start in range(0, len(chunks), SQS_BATCH):
-        batch = chunks[start:start + SQS_BATCH]
-        entries: list[dict[str, Any]] = [{"Id": str(i), "MessageBody": c.body()} for i, c in enumerate(batch)]
-        if delay_s:
-            for entry in entries:
-                entry["DelaySeconds"] = min(delay_s, 900)
-        answer = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
-        for entry in answer.get("Failed", []):
-            failed += batch[int(entry["Id"])].message_ids
-    if failed:
-        raise EnqueueFailed(failed)
+    """Put chunks on their lane (`outbox.lane`), 10 per SendMessageBatch; `EnqueueFailed` names the ids not queued."""
+    outbox.put([outbox.Pointer(c.community_id, c.campaign_id, c.body(), c.message_ids) for c in chunks],
+               delay_s=delay_s)

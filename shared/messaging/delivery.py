@@ -61,6 +61,7 @@ from shared.platform.masking import mask_address
 from shared.platform.observability import logger
 from shared.platform.settings import settings
 from shared.residents import service as residents
+from shared.spec.resources import OUTBOX_QUEUE
 from shared.suppression import service as suppression
 from shared.templates import service as templates
 from shared.templates.render import Prepared
@@ -77,6 +78,9 @@ RETRYABLE_CODES = frozenset({
     "InternalError", "InternalErrorException", "SendingPausedException", "AccountSendingPausedException",
     "KMSThrottlingException",
 })
+
+
+THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException"})
 
 
 class Retry(Exception):
@@ -231,18 +235,21 @@ def _opted_out(message: Message) -> bool:
     return residents.opted_out(message.community_id, message.resident_id, message.channel)
 
 
-def deliver(community_id: str, message_id: str) -> Outcome:
+BULK = OUTBOX_QUEUE.logical_id  # the lane (pacing budget) a worker sends from; see `pacing`
+
+
+def deliver(community_id: str, message_id: str, *, lane: str = BULK) -> Outcome:
     """Deliver one message if it is still due. Raises `Retry` when the provider said "later"."""
     message = repository.get(community_id, message_id)
     if message is None or message.status != MessageStatus.QUEUED:
         return Outcome("skipped", "not queued" if message else "unknown message")
-    outcome = _deliver(message)
+    outcome = _deliver(message, lane)
     if message.campaign_id and outcome.status in ("sent", "failed", "suppressed"):
         campaigns.complete(community_id, message.campaign_id)  # a retried recipient may be the last one
     return outcome
 
 
-def _deliver(message: Message) -> Outcome:
+def _deliver(message: Message, lane: str = BULK) -> Outcome:
     community_id = message.community_id
     if message.attempts >= MAX_ATTEMPTS:
         repository.finish(message, MessageStatus.FAILED, _exhausted(message), from_statuses=(MessageStatus.QUEUED,))
@@ -267,7 +274,7 @@ def _deliver(message: Message) -> Outcome:
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
-    settle = _send_one(message, community)
+    settle = _send_one(message, community, lane)
     if settle is None:
         return Outcome("unknown", "the provider's answer was lost")
     if settle.status == MessageStatus.QUEUED:
@@ -283,16 +290,18 @@ def _deliver(message: Message) -> Outcome:
     return Outcome("sent", settle.detail)
 
 
-def _provider_send(message: Message, community: Community | None) -> str:
+def _provider_send(message: Message, community: Community | None, lane: str = BULK) -> str:
     parts = email_parts(message, community) if message.channel == Channel.EMAIL else None  # before a rate token
-    pacing.send_bucket().acquire()
-    return _send_email(message, parts) if parts is not None else _send_sms(message, community)
+    pacing.before_send(lane)
+    provider_id = _send_email(message, parts) if parts is not None else _send_sms(message, community)
+    pacing.after_send(lane)
+    return provider_id
 
 
 # --- campaign chunks ------------------------------------------------------------------------------
 
 
-def _send_one(message: Message, community: Community | None) -> Settle | None:
+def _send_one(message: Message, community: Community | None, lane: str = BULK) -> Settle | None:
     """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`).
 
     Throttled / 5xx / unreachable → back to `queued` with a backoff; another provider error →
@@ -300,12 +309,14 @@ def _send_one(message: Message, community: Community | None) -> Settle | None:
     an email that cannot be built → `failed` at once, nothing sent."""
     attempt = message.attempts + 1
     try:
-        provider_id = _provider_send(message, community)
+        provider_id = _provider_send(message, community, lane)
     except Unrenderable as error:
         return Settle(message, MessageStatus.FAILED, _unsendable(message, error))
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "Error")
         text = f"{code}: {error.response.get('Error', {}).get('Message', '')}"[:300]
+        if code in THROTTLE_CODES:
+            pacing.throttled(lane)  # over the rate: this worker pauses; the message comes back later
         if _is_retryable(error):
             return Settle(message, MessageStatus.QUEUED, text, retry_in_s=backoff_s(attempt))
         return Settle(message, MessageStatus.FAILED, text)
@@ -352,7 +363,7 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
     return sendable, ends
 
 
-def deliver_chunk(chunk: Chunk) -> int | None:
+def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> int | None:
     """Deliver a chunk's due messages; seconds after which the chunk must come back for the ones
     the provider deferred (throttling, 5xx), or None when nothing is left for this chunk."""
     found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
@@ -370,7 +381,7 @@ def deliver_chunk(chunk: Chunk) -> int | None:
     claim_id = ids.new_id()
     claimed = repository.claim_many(rendered, claim_id) if rendered else []
     with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:
-        sent = [s for s in pool.map(lambda m: _send_one(m, community), claimed) if s is not None]
+        sent = [s for s in pool.map(lambda m: _send_one(m, community, lane), claimed) if s is not None]
     repository.settle_many(ends + sent, claim_id)
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),

@@ -23,6 +23,7 @@ from shared.messaging.models import MessageStatus
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
+from shared.spec.resources import OUTBOX_LANES
 
 SQS_BATCH = 10
 MAX_DEAD_LETTER_ROUNDS = 3  # hourly: three more hours of SQS retries before a record's messages fail
@@ -78,9 +79,15 @@ def dead_letter_url(sqs: Any, queue_url: str) -> str:
 
 
 def requeue_dead_letters(limit: int = 5_000) -> int:
-    """Move up to `limit` messages from the outbox DLQ to the outbox; return how many moved."""
+    """Move up to `limit` messages from each outbox lane's DLQ back to its lane; return how many moved."""
+    moved = 0
+    for lane in OUTBOX_LANES:
+        moved += _requeue_lane(settings().require(lane.env_var.lower()), limit - moved)
+    return moved
+
+
+def _requeue_lane(queue_url: str, limit: int) -> int:
     sqs = aws.client("sqs")
-    queue_url = settings().require("outbox_queue_url")
     dlq_url = dead_letter_url(sqs, queue_url)
     moved = 0
     by_community: Counter[str] = Counter()

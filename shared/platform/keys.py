@@ -328,3 +328,12 @@ def ledger_reversal_claim(community_id: str, tenancy_id: str, entry_id: str) -> 
 def property_scope(community_id: str, user_id: str) -> tuple[str, str]:
     """The properties a manager or property owner is assigned (PUT /v1/users/{id}/properties)."""
     return community_pk(community_id), f"PROPSCOPE#{user_id}"
+
+
+# --- outbox lanes (issue 16) ----------------------------------------------------------------------
+
+
+def send_ledger() -> tuple[str, str]:
+    """The platform-wide count of priority-lane sends, which bulk workers yield to (shared.messaging.pacing).
+    Global, not tenant-owned: it holds one number and no community's data."""
+    return "PACING#SES", "PRIORITY_SENDS"

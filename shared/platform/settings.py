@@ -22,13 +22,22 @@ class Settings(BaseSettings):
     assets_bucket: str = Field(default="", alias="ASSETS_BUCKET")
     schedule_group: str = Field(default="", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
-    outbox_queue_url: str = Field(default="", alias="OUTBOX_QUEUE_URL")
+    outbox_queue_url: str = Field(default="", alias="OUTBOX_QUEUE_URL")  # the bulk lane
+    priority_outbox_queue_url: str = Field(default="", alias="PRIORITY_OUTBOX_QUEUE_URL")
+    # "lanes": campaign chunks on the bulk lane, everything else on the priority lane (shared.messaging.outbox).
+    # "single": the design before lanes (every message on the bulk queue, no message groups): kept so
+    # `make bench-lanes` can measure both in one run; never set in AWS.
+    outbox_routing: str = Field(default="lanes", pattern="^(lanes|single)$", alias="OUTBOX_ROUTING")
     campaigns_queue_url: str = Field(default="", alias="CAMPAIGNS_QUEUE_URL")
     campaigns_queue_arn: str = Field(default="", alias="CAMPAIGNS_QUEUE_ARN")  # target of campaign schedules
     rent_queue_url: str = Field(default="", alias="RENT_QUEUE_URL")  # the rent job's fan-out (issue 11)
     # The account's SES maximum send rate (messages/s); each outbox worker paces itself to its share
     # of it (shared.messaging.pacing). SES's sandbox default is 1; a production account's is higher.
+    # The local SES simulator enforces the same number (infra/local/ses_simulator.py).
     ses_max_send_rate: float = Field(default=14.0, gt=0, alias="SES_MAX_SEND_RATE")
+    # How many workers of one outbox lane run at once, when it is not the event source mapping's cap
+    # (QueueSpec.max_concurrency): the local runtime sets 1 (its workers of a lane share one process, one bucket).
+    outbox_workers: int | None = Field(default=None, ge=1, alias="OUTBOX_WORKERS")
     ses_configuration_set: str = Field(default="", alias="SES_CONFIGURATION_SET")
     mail_from_domain: str = Field(default="", alias="MAIL_FROM_DOMAIN")
     public_api_url: str = Field(default="", alias="PUBLIC_API_URL")

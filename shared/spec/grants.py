@@ -12,9 +12,11 @@ class Grant(StrEnum):
     SIGNING_KEY_ROTATE = "signing-key:rotate"
     MFA_KEY_USE = "mfa-key:use"  # kms:Encrypt / kms:Decrypt of TOTP secrets
     AUDIT_QUEUE_SEND = "queue:audit:send"
-    OUTBOX_QUEUE_SEND = "queue:outbox:send"
+    OUTBOX_QUEUE_SEND = "queue:outbox:send"  # the bulk lane (campaign chunks)
     OUTBOX_VISIBILITY = "queue:outbox:visibility"  # the delivery worker backs off by itself
-    OUTBOX_DLQ_REDRIVE = "queue:outbox-dlq:redrive"  # receive + delete on the DLQ, send to the queue
+    OUTBOX_DLQ_REDRIVE = "queue:outbox-dlq:redrive"  # receive + delete on both lanes' DLQs
+    PRIORITY_OUTBOX_SEND = "queue:priority-outbox:send"  # the priority lane (system, transactional, one-offs)
+    PRIORITY_OUTBOX_VISIBILITY = "queue:priority-outbox:visibility"
     CAMPAIGNS_QUEUE_SEND = "queue:campaigns:send"  # start a campaign's fan-out now
     # Create/update/delete one-time schedules in the Scheduler group, passing them the Scheduler role
     # (whose only permission is sending to the campaigns queue).

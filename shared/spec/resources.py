@@ -51,6 +51,10 @@ class QueueSpec:
     fifo: bool = False
     arn_env_var: str | None = None  # also give functions the queue's ARN (e.g. a schedule target)
     memory_mb: int = 256  # of the worker (Lambda gives CPU in proportion)
+    # An SQS fair queue: a standard queue whose messages carry a `MessageGroupId` (here the community),
+    # so SQS serves the groups with the fewest messages in flight first (no queue attribute needed);
+    # the local runtime's poller emulates it (infra/local/fair_queue.py).
+    fair: bool = False
 
     @property
     def worker_timeout_s(self) -> int:
@@ -204,16 +208,41 @@ AUDIT_QUEUE = QueueSpec(
     batch_size=10,
 )
 
+# The outbox has two lanes (shared.messaging.outbox routes each message once, at enqueue):
+# - the bulk lane (`Outbox`): campaign chunks, each carrying its community as MessageGroupId on this fair
+#   queue, so two communities' campaigns progress side by side. It sends with what the priority lane
+#   leaves of the SES/SNS budget (shared.messaging.pacing). One chunk per batch: fairness is decided per
+#   receive, and what a community's first receives take before another's chunks arrive is its head start
+#   (a batch of ten, 980 recipients, would hand it a minute of the rate). A chunk of 98 takes
+#   98 / (rate / 2) seconds and must fit the worker's 60 s timeout: at SES's 14/s, 14 s.
+# - the priority lane (`PriorityOutbox`): everything else (verification, invitations, resets, one-off
+#   POST /v1/messages, notices, reminders): small batches, no batching window, precedence in the budget.
 OUTBOX_QUEUE = QueueSpec(
     logical_id="Outbox",
     env_var="OUTBOX_QUEUE_URL",
     worker="functions.workers.deliver",
     grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND, Grant.OUTBOX_VISIBILITY),
-    visibility_timeout_s=60,
+    visibility_timeout_s=360,  # worker timeout 60 s: a paced chunk with room (see above)
     max_receive_count=8,  # throttling backs off through the visibility timeout; then the DLQ
-    batch_size=10,
-    max_concurrency=5,  # with SES's send rate, the cap on provider calls in flight
+    batch_size=1,
+    max_concurrency=2,  # each worker paces at half the bulk budget; fairness is the queue's job
+    fair=True,
 )
+
+PRIORITY_OUTBOX_QUEUE = QueueSpec(
+    logical_id="PriorityOutbox",
+    env_var="PRIORITY_OUTBOX_QUEUE_URL",
+    worker="functions.workers.deliver_priority",
+    grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND,
+            Grant.PRIORITY_OUTBOX_VISIBILITY),
+    visibility_timeout_s=60,
+    max_receive_count=8,
+    batch_size=10,
+    max_batching_window_s=0,  # a password reset does not wait for a batch to fill
+    max_concurrency=2,
+)
+
+OUTBOX_LANES: tuple[QueueSpec, ...] = (PRIORITY_OUTBOX_QUEUE, OUTBOX_QUEUE)
 
 PROVIDER_EVENTS_QUEUE = QueueSpec(
     logical_id="ProviderEvents",
@@ -243,7 +272,7 @@ CAMPAIGNS_QUEUE = QueueSpec(
     env_var="CAMPAIGNS_QUEUE_URL",
     arn_env_var="CAMPAIGNS_QUEUE_ARN",
     worker="functions.workers.fanout",
-    # Resolve the audience, write the recipients' messages, put chunks on the outbox, close the campaign.
+    # Resolve the audience, write the recipients' messages, put chunks on the bulk lane, close the campaign.
     grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND),
     visibility_timeout_s=900,  # worker timeout 150 s: 100,000 recipients written and enqueued, with room
     max_receive_count=5,  # a crashed fan-out resumes from its checkpoint on the next receive
@@ -290,9 +319,10 @@ REQUEUE_DEAD_LETTERS = ScheduledJob(
     logical_id="RequeueOutboxDeadLetters",
     schedule="rate(1 hour)",
     handler="functions.jobs.requeue_dead_letters",
-    description="Move outbox dead letters back to the queue; fail the messages of one moved back too often",
+    description="Move both outbox lanes' dead letters back; fail the messages of one moved back too often",
     # The table: a record moved back MAX_DEAD_LETTER_ROUNDS times fails its queued messages (issue 17).
-    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND, Grant.TABLE_WRITE),
+    grants=(Grant.OUTBOX_DLQ_REDRIVE, Grant.OUTBOX_QUEUE_SEND, Grant.PRIORITY_OUTBOX_SEND, Grant.AUDIT_QUEUE_SEND,
+            Grant.TABLE_WRITE),
 )
 
 RELEASE_STALE_SENDS = ScheduledJob(
@@ -300,7 +330,7 @@ RELEASE_STALE_SENDS = ScheduledJob(
     schedule="rate(15 minutes)",
     handler="functions.jobs.release_stale_sends",
     description="Requeue messages a crash left sending with no provider record (never accepted by SES)",
-    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND),
+    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND, Grant.PRIORITY_OUTBOX_SEND),  # a message goes to its lane
     timeout_s=300,
 )
 
@@ -320,7 +350,7 @@ ACCOUNT_MAIL_QUEUE = QueueSpec(
     logical_id="AccountMail",
     env_var="ACCOUNT_MAIL_QUEUE_URL",
     worker="functions.workers.account_mail",
-    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND, Grant.AUDIT_QUEUE_SEND),
+    grants=(Grant.TABLE_WRITE, Grant.PRIORITY_OUTBOX_SEND, Grant.AUDIT_QUEUE_SEND),  # account mail: priority lane
     visibility_timeout_s=60,
     max_receive_count=5,
     batch_size=10,
@@ -331,8 +361,8 @@ RESOURCES = Resources(
     signing_key=SIGNING_KEY,
     bucket=ASSETS_BUCKET,
     mfa_key=MFA_KEY,
-    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE, CAMPAIGNS_QUEUE,
-            RESIDENT_IMPORTS_QUEUE, ACCOUNT_MAIL_QUEUE),
+    queues=(AUDIT_QUEUE, OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE, PROVIDER_EVENTS_QUEUE, ASSET_UPLOADS_QUEUE,
+            CAMPAIGNS_QUEUE, RESIDENT_IMPORTS_QUEUE, ACCOUNT_MAIL_QUEUE),
     topics=(SES_EVENTS_TOPIC, SMS_INBOUND_TOPIC),
     jobs=(ROTATE_SIGNING_KEY, REQUEUE_DEAD_LETTERS, RELEASE_STALE_SENDS),
     scheduler_group=SCHEDULER_GROUP,

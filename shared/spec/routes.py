@@ -50,7 +50,8 @@ _R = Grant.TABLE_READ
 _W = Grant.TABLE_WRITE
 _KEY = Grant.SIGNING_KEY_READ
 _AUDIT = Grant.AUDIT_QUEUE_SEND
-_OUTBOX = Grant.OUTBOX_QUEUE_SEND
+_PRIORITY = Grant.PRIORITY_OUTBOX_SEND  # system mail and one-off messages (issue 16: outbox lanes)
+_LANES = (Grant.PRIORITY_OUTBOX_SEND, Grant.OUTBOX_QUEUE_SEND)  # retries: a campaign's messages go to bulk
 _COMMS = Permission.COMMS_MANAGE
 _MANAGE = Permission.COMMUNITY_MANAGE
 _ANY = Permission.AUTHENTICATED
@@ -71,7 +72,7 @@ ROUTES: tuple[Route, ...] = (
           "This API's OpenAPI 3.1 document", public=True),
     Route("POST", "/v1/auth/signup", "functions.api.auth.signup", None, "identity",
           "Create a community and its first admin (a verification mail goes out)",
-          grants=(_W, _KEY, _AUDIT, _OUTBOX), status=201, public=True, idempotent=True, memory_mb=1024),
+          grants=(_W, _KEY, _AUDIT, _PRIORITY), status=201, public=True, idempotent=True, memory_mb=1024),
     Route("POST", "/v1/auth/login", "functions.api.auth.login", None, "identity",
           "Sign in with community slug, email and password (then MFA when enrolled)", grants=(_W, _KEY, _AUDIT),
           public=True, memory_mb=1024),
@@ -91,7 +92,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/auth/verify-email", "functions.api.auth.verify_email", None, "identity",
           "Confirm an email address with the mailed token", grants=(_W, _AUDIT), public=True),
     Route("POST", "/v1/auth/verify-email/resend", "functions.api.auth.verify_email_resend", _ANY, "identity",
-          "Mail a new verification link", grants=(_W, _KEY, _AUDIT, _OUTBOX), status=204,
+          "Mail a new verification link", grants=(_W, _KEY, _AUDIT, _PRIORITY), status=204,
           allow_pending_mfa=True),
     Route("POST", "/v1/auth/invitations/accept", "functions.api.auth.invitation_accept", None, "identity",
           "Accept an invitation: create the account and sign in", grants=(_W, _KEY, _AUDIT), public=True,
@@ -112,13 +113,13 @@ ROUTES: tuple[Route, ...] = (
     Route("PATCH", "/v1/community", "functions.api.community.update", _MANAGE, "identity",
           "Change name, time zone, MFA policy, sender or branding", grants=(_W, _AUDIT)),
     Route("POST", "/v1/users/invitations", "functions.api.users.invite", Permission.USERS_INVITE, "identity",
-          "Invite someone with a role (mails a 7-day link)", grants=(_W, _KEY, _AUDIT, _OUTBOX), status=201,
+          "Invite someone with a role (mails a 7-day link)", grants=(_W, _KEY, _AUDIT, _PRIORITY), status=201,
           idempotent=True),
     Route("GET", "/v1/users/invitations", "functions.api.users.invitations_list", _MANAGE, "identity",
           "The community's invitations", grants=(_R, _KEY)),
     Route("POST", "/v1/users/invitations/{id}/resend", "functions.api.users.invitation_resend",
           Permission.USERS_INVITE,
-          "identity", "Resend an invitation with a new link", grants=(_W, _KEY, _AUDIT, _OUTBOX)),
+          "identity", "Resend an invitation with a new link", grants=(_W, _KEY, _AUDIT, _PRIORITY)),
     Route("DELETE", "/v1/users/invitations/{id}", "functions.api.users.invitation_revoke", _MANAGE, "identity",
           "Withdraw a pending invitation", grants=(_W, _AUDIT), status=204),
     Route("GET", "/v1/users", "functions.api.users.list", _MANAGE, "identity",
@@ -147,15 +148,15 @@ ROUTES: tuple[Route, ...] = (
           "Render a template with variables or a resident", grants=(_R,)),
     # Messages (the outbox)
     Route("POST", "/v1/messages", "functions.api.messages.create", Permission.COMMS_SEND, "messaging",
-          "Queue one email or SMS", grants=(_W, _KEY, _OUTBOX, _AUDIT), status=202, idempotent=True),
+          "Queue one email or SMS", grants=(_W, _KEY, _PRIORITY, _AUDIT), status=202, idempotent=True),
     Route("GET", "/v1/messages", "functions.api.messages.list", Permission.MESSAGES_READ, "messaging",
           "List messages by status, channel or campaign", grants=(_R, _KEY)),
     Route("GET", "/v1/messages/{id}", "functions.api.messages.get", Permission.MESSAGES_READ, "messaging",
           "One message with its events", grants=(_R,)),
     Route("POST", "/v1/messages/{id}/retry", "functions.api.messages.retry", _COMMS, "messaging",
-          "Requeue a failed message", grants=(_W, _OUTBOX, _AUDIT), status=202),
+          "Requeue a failed message", grants=(_W, *_LANES, _AUDIT), status=202),
     Route("POST", "/v1/messages/retry-failed", "functions.api.messages.retry_failed", _COMMS, "messaging",
-          "Requeue every failed message (of a campaign)", grants=(_W, _OUTBOX, _AUDIT), status=202),
+          "Requeue every failed message (of a campaign)", grants=(_W, *_LANES, _AUDIT), status=202),
     # Campaigns and reports
     Route("POST", "/v1/campaigns", "functions.api.campaigns.create", _COMMS, "campaigns",
           "Create a draft campaign", grants=(_W,), status=201, idempotent=True),
@@ -179,7 +180,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/campaigns/{id}/recipients.csv", "functions.api.campaigns.recipients_csv", _REPORTS,
           "campaigns", "The recipients log as CSV", grants=(_R,), timeout_s=29, memory_mb=512, media_type="text/csv"),
     Route("POST", "/v1/campaigns/{id}/retry-failed", "functions.api.campaigns.retry_failed", _COMMS, "campaigns",
-          "Requeue the campaign's failed messages", grants=(_W, _OUTBOX, _AUDIT), status=202),
+          "Requeue the campaign's failed messages", grants=(_W, *_LANES, _AUDIT), status=202),
     Route("GET", "/v1/campaigns/{id}/report", "functions.api.campaigns.report", _REPORTS, "campaigns",
           "Unique per-recipient counts", grants=(_R,)),
     Route("GET", "/v1/reports/communications", "functions.api.reports.communications", _REPORTS, "campaigns",
@@ -188,10 +189,10 @@ ROUTES: tuple[Route, ...] = (
           "campaigns", "A community's messages, e.g. the failed ones (super admin)", grants=(_R, _KEY)),
     Route("POST", "/v1/admin/communities/{id}/messages/retry-failed", "functions.api.admin.retry_failed",
           Permission.PLATFORM_ADMIN, "campaigns", "Requeue a community's failed messages (super admin)",
-          grants=(_W, _OUTBOX, _AUDIT), status=202),
+          grants=(_W, *_LANES, _AUDIT), status=202),
     Route("POST", "/v1/admin/communities/{id}/messages/{mid}/retry", "functions.api.admin.retry",
           Permission.PLATFORM_ADMIN, "campaigns", "Requeue one failed message of a community (super admin)",
-          grants=(_W, _OUTBOX, _AUDIT), status=202),
+          grants=(_W, *_LANES, _AUDIT), status=202),
     # Suppressions
     Route("GET", "/v1/suppressions", "functions.api.suppressions.list", _COMMS, "messaging",
           "Addresses that will not be sent to", grants=(_R, _KEY)),
@@ -329,7 +330,7 @@ ROUTES += (
           "The community's current intake form, for applicants", grants=(_W,), public=True),
     Route("POST", "/v1/public/{slug}/applications", "functions.api.intake.public_apply", None, "intake",
           "Submit a rental application on a form version (limits per IP and per address)",
-          grants=(_W, _AUDIT, _OUTBOX), status=201, public=True, idempotent=True, memory_mb=512),
+          grants=(_W, _AUDIT, _PRIORITY), status=201, public=True, idempotent=True, memory_mb=512),
     Route("GET", "/v1/applications", "functions.api.intake.applications_list", _INTAKE, "intake",
           "The community's applications, newest first, by status", grants=(_R, _KEY)),
     Route("GET", "/v1/applications/{id}", "functions.api.intake.applications_get", _INTAKE, "intake",

@@ -14,6 +14,7 @@ from shared.spec.resources import (
     AUTHORIZER_HANDLER,
     CAMPAIGNS_QUEUE,
     OUTBOX_QUEUE,
+    PRIORITY_OUTBOX_QUEUE,
     RESOURCES,
     SES_EVENTS_TOPIC,
     SMS_INBOUND_TOPIC,
@@ -161,15 +162,18 @@ def test_sms_reaches_phone_numbers_only(dev: Synth, handler: str) -> None:
 
 def test_outbox_grants_name_the_outbox_and_its_dlq(dev: Synth) -> None:
     outbox, outbox_dlq = queue_ids(dev, OUTBOX_QUEUE)
+    priority, priority_dlq = queue_ids(dev, PRIORITY_OUTBOX_QUEUE)
     worker = role_of(dev, OUTBOX_QUEUE.worker)
-    assert {"Fn::GetAtt": [outbox, "Arn"]} in allowed_on(worker, "sqs:ChangeMessageVisibility")
+    assert allowed_on(worker, "sqs:ChangeMessageVisibility") == [{"Fn::GetAtt": [outbox, "Arn"]}]
     (job,) = [j for j in RESOURCES.jobs if j.logical_id == "RequeueOutboxDeadLetters"]
     redrive = role_of(dev, job.handler)
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
-        assert allowed_on(redrive, action) == [{"Fn::GetAtt": [outbox_dlq, "Arn"]}], action
+        assert sorted(allowed_on(redrive, action), key=str) == sorted(
+            [{"Fn::GetAtt": [outbox_dlq, "Arn"]}, {"Fn::GetAtt": [priority_dlq, "Arn"]}], key=str), action
     audit, _ = queue_ids(dev, AUDIT_QUEUE)  # every requeue is audited in its community's trail
     assert sorted(allowed_on(redrive, "sqs:SendMessage"), key=str) == sorted(
-        [{"Fn::GetAtt": [outbox, "Arn"]}, {"Fn::GetAtt": [audit, "Arn"]}], key=str)
+        [{"Fn::GetAtt": [outbox, "Arn"]}, {"Fn::GetAtt": [priority, "Arn"]}, {"Fn::GetAtt": [audit, "Arn"]}],
+        key=str)
     assert not allowed_on(role_of(dev, AUTHORIZER_HANDLER), "sqs:SendMessage")
 
 

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from functions.jobs import requeue_dead_letters
-from functions.workers import deliver as deliver_worker
+from functions.workers import deliver_priority as deliver_worker  # one-off messages: the priority lane
 from shared.messaging import delivery, outbox, repository
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.platform import aws, clock, ids
@@ -107,7 +107,7 @@ def test_the_same_sqs_message_twice_sends_once(aws_env: dict[str, Any], provider
     message = make()
     outbox.enqueue([message])
     outbox.enqueue([message])  # a duplicate, as at-least-once delivery may produce
-    event = sqs_event(aws_env["queues"]["Outbox"])
+    event = sqs_event(aws_env["queues"]["PriorityOutbox"])
     assert len(event["Records"]) == 2
     assert deliver_worker.handler(event, FakeContext()) == {"batchItemFailures": []}
     assert deliver_worker.handler(event, FakeContext()) == {"batchItemFailures": []}  # Lambda retry
@@ -124,12 +124,12 @@ def test_a_crash_after_the_provider_accepted_never_sends_twice(
         raise RuntimeError("Lambda died between the provider's answer and our write")
 
     monkeypatch.setattr(repository, "mark_sent", crash)
-    first = deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"], visibility=0), FakeContext())
+    first = deliver_worker.handler(sqs_event(aws_env["queues"]["PriorityOutbox"], visibility=0), FakeContext())
     assert len(first["batchItemFailures"]) == 1 and provider.sends == 1
     monkeypatch.undo()
     monkeypatch.setattr(delivery, "aws", SimpleNamespace(client=provider.client))
     # SQS redelivers; the message is still `sending` (outcome settled by the provider's notification).
-    second = deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"]), FakeContext())
+    second = deliver_worker.handler(sqs_event(aws_env["queues"]["PriorityOutbox"]), FakeContext())
     assert second == {"batchItemFailures": []} and provider.sends == 1
     stored = repository.get(CID, message.id)
     assert stored is not None and stored.status == MessageStatus.SENDING
@@ -164,10 +164,10 @@ def test_throttling_pushes_the_sqs_message_out_instead_of_sleeping(aws_env: dict
     message = make()
     outbox.enqueue([message])
     provider.failures = [throttled()]
-    event = sqs_event(aws_env["queues"]["Outbox"])
+    event = sqs_event(aws_env["queues"]["PriorityOutbox"])
     answer = deliver_worker.handler(event, FakeContext())
     assert answer == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
-    assert sqs_event(aws_env["queues"]["Outbox"])["Records"] == []  # hidden for the backoff delay
+    assert sqs_event(aws_env["queues"]["PriorityOutbox"])["Records"] == []  # hidden for the backoff delay
 
 
 def test_backoff_grows_and_is_capped() -> None:
@@ -209,8 +209,8 @@ def test_exhausted_attempts_land_in_the_dlq_and_the_requeue_path_drains_it(
     outbox.enqueue([poison])
     sqs = boto3.client("sqs")
     for _ in range(10):  # every receive counts; moto redrives past maxReceiveCount
-        sqs.receive_message(QueueUrl=aws_env["queues"]["Outbox"], VisibilityTimeout=0)
-    dlq = aws_env["queues"]["OutboxDlq"]
+        sqs.receive_message(QueueUrl=aws_env["queues"]["PriorityOutbox"], VisibilityTimeout=0)
+    dlq = aws_env["queues"]["PriorityOutboxDlq"]
     assert int(sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"])
                ["Attributes"]["ApproximateNumberOfMessages"]) == 1
     assert requeue_dead_letters.handler({}, FakeContext()) == {"moved": 1}
@@ -218,7 +218,8 @@ def test_exhausted_attempts_land_in_the_dlq_and_the_requeue_path_drains_it(
                ["Attributes"]["ApproximateNumberOfMessages"]) == 0  # drained
     (requeued,) = [e for e in audit_events(aws_env) if e.action == "messages.dead_letters_requeued"]
     assert requeued.community_id == CID and requeued.detail == {"records": 1}
-    assert deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"]), FakeContext()) == {"batchItemFailures": []}
+    event = sqs_event(aws_env["queues"]["PriorityOutbox"])
+    assert deliver_worker.handler(event, FakeContext()) == {"batchItemFailures": []}
     stored = repository.get(CID, poison.id)
     assert stored is not None and stored.status == MessageStatus.FAILED
     assert "gave up" in (stored.last_error or "") and provider.sends == 0

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from functions.workers import deliver as deliver_worker
+from functions.workers import deliver_priority as deliver_worker  # one-off messages: the priority lane
 from shared.messaging import delivery
 from shared.platform import aws
 from tests.integration.conftest import signup
@@ -27,7 +27,7 @@ def template(token: str, **overrides: Any) -> dict[str, Any]:
 
 
 def run_worker(aws_env: dict[str, Any]) -> dict[str, Any]:
-    return deliver_worker.handler(sqs_event(aws_env["queues"]["Outbox"]), FakeContext())  # type: ignore[no-any-return]
+    return deliver_worker.handler(sqs_event(aws_env["queues"]["PriorityOutbox"]), FakeContext())  # type: ignore[no-any-return]
 
 
 def test_queue_deliver_and_read_a_message(aws_env: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from shared.platform import keys
 pytestmark = pytest.mark.unit
 
 # Documented global items (see docs/data-model.md).
-GLOBAL_KEY_BUILDERS = {"slug", "sms_route", "sms_route_pk", "rate_limit", "phantom_login"}
+GLOBAL_KEY_BUILDERS = {"slug", "sms_route", "sms_route_pk", "rate_limit", "phantom_login", "send_ledger"}
 
 
 def tenant_builders() -> list[tuple[str, object]]:
