@@ -98,7 +98,7 @@ def require_notice(caller: Caller, notice_id: str, *, write: bool = False) -> No
     return notice
 
 
-def _tenancy_of(notice: Notice) -> Tenancy:
+def tenancy_of(notice: Notice) -> Tenancy:
     tenancy = properties.get_tenancy(notice.community_id, notice.tenancy_id)
     if tenancy is None:  # tenancies are never deleted; a notice cannot outlive its tenancy
         raise Conflict("The notice's tenancy no longer exists.")
@@ -124,13 +124,13 @@ def _check_details(kind: NoticeType, details: DetailsIn) -> None:
         raise ValidationFailed(details=wrong)
 
 
-def _signed_on(details: dict[str, Any], name: str) -> date | None:
+def signed_on(details: dict[str, Any], name: str) -> date | None:
     value = details.get(name)
     return date.fromisoformat(value) if value else None
 
 
-def _snapshot(notice_type: NoticeType, tenancy: Tenancy, details: dict[str, Any]) -> RulesTenancy:
-    signed = _signed_on(details, "tenant_signed_on") if notice_type == NoticeType.N11 else None
+def snapshot(notice_type: NoticeType, tenancy: Tenancy, details: dict[str, Any]) -> RulesTenancy:
+    signed = signed_on(details, "tenant_signed_on") if notice_type == NoticeType.N11 else None
     return facts.snapshot(tenancy, signed_on=signed)
 
 
@@ -155,8 +155,8 @@ def _details_in(notice: Notice) -> DetailsIn:
     if notice.type == NoticeType.N1:
         return DetailsIn(new_rent=d["new_rent"])
     if notice.type == NoticeType.N11:
-        return DetailsIn(tenant_signed_on=_signed_on(d, "tenant_signed_on"),
-                         landlord_signed_on=_signed_on(d, "landlord_signed_on"))
+        return DetailsIn(tenant_signed_on=signed_on(d, "tenant_signed_on"),
+                         landlord_signed_on=signed_on(d, "landlord_signed_on"))
     return DetailsIn()
 
 
@@ -248,7 +248,7 @@ def update(caller: Caller, notice_id: str, request: NoticeUpdate, meta: RequestM
     _check_details(old.type, details_in)
     today = days.community_today(caller.community_id)
     with rules_answer():
-        details = compute_details(old.type, _tenancy_of(old), details_in, effective_on, today)
+        details = compute_details(old.type, tenancy_of(old), details_in, effective_on, today)
     documents = tuple(request.documents) if request.documents is not None else old.documents
     new = old.model_copy(update={"effective_on": effective_on, "details": details, "documents": documents,
                                  "version": old.version + 1, "updated_at": clock.iso()})
@@ -345,12 +345,12 @@ def serve(caller: Caller, notice_id: str, request: ServeIn, meta: RequestMeta | 
     """Re-check every rule against this service; refuse (422 NOTICE_RULE_FAILED) or mark it served, with its
     reminders and the marker of its date of effect, in one transaction on the version read."""
     old = _draft(caller, notice_id)
-    tenancy = _tenancy_of(old)
+    tenancy = tenancy_of(old)
     today = days.community_today(caller.community_id)
     details_in = _details_in(old)
     landlord_signed_on = details_in.landlord_signed_on
     with rules_answer():
-        rules_tenancy = _snapshot(old.type, tenancy, old.details)
+        rules_tenancy = snapshot(old.type, tenancy, old.details)
         ledger = facts.ledger(tenancy.community_id, tenancy.id) if old.type == NoticeType.N4 else []
         effective_on = old.effective_on or evaluate.earliest_effective_on(
             old.type, rules_tenancy, request.served_on, request.service_method,

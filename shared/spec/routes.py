@@ -406,3 +406,8 @@ ROUTES += (
     Route("GET", "/v1/reminders", "functions.api.notices.reminders", Permission.REMINDERS_READ, "notices",
           "The reminder centre: notices' reminders in due order, by status and due date", grants=(_R, _KEY)),
 )
+ROUTES += (
+    Route("GET", "/v1/notices/{id}/document.pdf", "functions.api.notices.document", _NR, "notices",
+          "The notice's particulars as a PDF and, once served, its certificate of service", grants=(_R,),
+          memory_mb=512, timeout_s=29, media_type="application/pdf"),
+)

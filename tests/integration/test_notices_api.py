@@ -177,3 +177,29 @@ def test_scope_and_roles(world: dict[str, Any]) -> None:
     # Another community's notice is 404 too.
     stranger = signup("Elm Court", "eve@example.com")["access_token"]
     assert ok(call("GET", f"/v1/notices/{draft['id']}", token=stranger), 404)
+
+
+def pdf_text(answer: Any) -> str:
+    import base64
+    import io
+
+    from pypdf import PdfReader
+
+    assert answer.status == 200, answer.body
+    assert answer.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(base64.b64decode(answer.body)))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_document_pdf_has_particulars_and_certificate_once_served(world: dict[str, Any]) -> None:
+    token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
+    notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
+    draft = pdf_text(call("GET", f"/v1/notices/{notice['id']}/document.pdf", token=token))
+    assert "Ann Tenant" in draft and "2,500.00" in draft.replace("2500.00", "2,500.00")
+    assert "Certificate of Service" not in draft
+    ok(post(token, f"/v1/notices/{notice['id']}/serve", {"served_on": m.isoformat(), "service_method": "mail"}))
+    served = pdf_text(call("GET", f"/v1/notices/{notice['id']}/document.pdf", token=token))
+    assert "Certificate of Service" in served and (m + timedelta(days=5)).isoformat() in served
+    assert "Ann Admin" in served  # served by
+    stranger = signup("Elm Court", "eve@example.com")["access_token"]
+    assert ok(call("GET", f"/v1/notices/{notice['id']}/document.pdf", token=stranger), 404)
