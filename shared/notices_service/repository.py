@@ -225,9 +225,29 @@ def _effect_item(notice: Notice) -> NoticeEffectItem:
     return NoticeEffectItem(pk, sk, notice_id=notice.id, effective_on=effective_on)
 
 
-def due_effects(community_id: str, today: date) -> list[str]:
-    """Ids of served notices whose date of effect has come (a key range of markers)."""
+def due_effects(community_id: str, today: date) -> list[tuple[str, date]]:
+    """(id, date of effect) of the served notices whose date has come (a key range of markers)."""
     db.bind()
     lower, upper = keys.NOTICE_EFFECT_PREFIX, f"{keys.NOTICE_EFFECT_PREFIX}{today.isoformat()}#~"
-    return [i.notice_id for i in NoticeEffectItem.query(keys.community_pk(community_id),
-                                                        NoticeEffectItem.sk.between(lower, upper))]
+    return [(i.notice_id, date.fromisoformat(i.effective_on))
+            for i in NoticeEffectItem.query(keys.community_pk(community_id), NoticeEffectItem.sk.between(lower, upper))]
+
+
+def reset_reminder(reminder: StoredReminder) -> None:
+    """Back to pending after a failed send (only if it is still the `sent` this run set)."""
+    db.bind()
+    item = _reminder_item(reminder)
+    try:
+        item.update(actions=[ReminderItem.status.set(str(ReminderStatus.PENDING)), ReminderItem.sent_at.remove(),
+                             ReminderItem.gsi1sk.set(_index_sk(ReminderStatus.PENDING, reminder.due_on.isoformat(),
+                                                               reminder.notice_id, reminder.key))],
+                    condition=ReminderItem.status == str(ReminderStatus.SENT))
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def drop_effect(community_id: str, notice_id: str, effective_on: date) -> None:
+    db.bind()
+    pk, sk = keys.notice_effect(community_id, effective_on.isoformat(), notice_id)
+    NoticeEffectItem(pk, sk).delete()

@@ -39,3 +39,5 @@ class Grant(StrEnum):
     # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
     # community's message fans out to one per property on the same queue.
     RENT_QUEUE_SEND = "queue:rent:send"
+    # The notice reminder job (issue 14): the schedule puts one message per community on its queue.
+    NOTICE_QUEUE_SEND = "queue:notice-reminders:send"
