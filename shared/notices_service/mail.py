@@ -7,7 +7,7 @@ from shared.identity import repository as identity
 from shared.identity.mail import app_link
 from shared.messaging import system
 from shared.messaging.system import SystemMail
-from shared.notices_service.models import StoredReminder
+from shared.notices_service.models import Notice, StoredReminder
 from shared.properties import assigned
 from shared.spec.permissions import Role
 
@@ -50,3 +50,25 @@ def send_reminder(reminder: StoredReminder) -> list[str]:
                                     "due_on": reminder.due_on.isoformat(),
                                     "link": app_link("/notices", id=reminder.notice_id)}
     return [system.send(reminder.community_id, to, REMINDER, variables) for to in recipients(reminder)]
+
+
+PAID = SystemMail(
+    kind="notice_void_paid",
+    subject="N4 void: the arrears were paid",
+    html=(
+        "<p>The arrears of the tenancy of the N4 {{ notice_id }} were paid in full, so the notice is void "
+        "(RTA s.59(3)) and its reminders are cancelled.</p>"
+        '<p><a href="{{ link }}">Open the notice</a></p>'
+    ),
+    text="The arrears of the tenancy of the N4 {{ notice_id }} were paid in full, so the notice is void "
+         "(RTA s.59(3)) and its reminders are cancelled.\n\nOpen the notice: {{ link }}\n",
+)
+
+
+def send_paid(notice: Notice) -> list[str]:
+    """Tell the notice's creator (if still active) that a payment voided it."""
+    creator = identity.get_user(notice.community_id, notice.created_by)
+    if creator is None or creator.status != "active":
+        return []
+    return [system.send(notice.community_id, creator.email, PAID,
+                        {"notice_id": notice.id, "link": app_link("/notices", id=notice.id)})]

@@ -41,3 +41,5 @@ class Grant(StrEnum):
     RENT_QUEUE_SEND = "queue:rent:send"
     # The notice reminder job (issue 14): the schedule puts one message per community on its queue.
     NOTICE_QUEUE_SEND = "queue:notice-reminders:send"
+    # Ledger postings that lower what is owed tell the LedgerEvents queue (issue 14: N4 voided by payment).
+    LEDGER_EVENTS_SEND = "queue:ledger-events:send"

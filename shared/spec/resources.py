@@ -449,3 +449,16 @@ NOTICE_REMINDERS = ScheduledJob(
 )
 
 RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, NOTICE_QUEUE), jobs=(*RESOURCES.jobs, NOTICE_REMINDERS))
+
+# Ledger events (issue 14): a payment, credit or reversed charge puts one message here; the notices
+# service voids an open N4 whose tenancy's arrears reached 0.00 (RTA s.59(3)) and tells its creator.
+LEDGER_EVENTS_QUEUE = QueueSpec(
+    logical_id="LedgerEvents",
+    env_var="LEDGER_EVENTS_QUEUE_URL",
+    worker="functions.workers.ledger_events",
+    grants=(Grant.TABLE_WRITE, Grant.OUTBOX_QUEUE_SEND),  # the notice and its reminders; the creator's mail
+    visibility_timeout_s=180,
+    max_receive_count=5,  # voiding is conditional on the notice's version: a retry voids nothing twice
+)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, LEDGER_EVENTS_QUEUE))

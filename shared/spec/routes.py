@@ -325,6 +325,7 @@ ROUTES += (
 _PR = Permission.PROPERTIES_READ
 _PW = Permission.PROPERTIES_WRITE
 _TR = Permission.TENANCIES_READ
+_LEDGER = Grant.LEDGER_EVENTS_SEND  # postings that lower what is owed tell the notices (issue 14)
 
 ROUTES += (
     Route("POST", "/v1/properties", "functions.api.properties.create", _PW, "properties",
@@ -364,11 +365,11 @@ ROUTES += (
     Route("POST", "/v1/tenancies/{id}/charges", "functions.api.tenancies.charges", _PW, "properties",
           "Post a charge to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/payments", "functions.api.tenancies.payments", _PW, "properties",
-          "Record a payment on the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+          "Record a payment on the ledger", grants=(_W, _AUDIT, _LEDGER), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/credits", "functions.api.tenancies.credits", _PW, "properties",
-          "Post a credit to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+          "Post a credit to the ledger", grants=(_W, _AUDIT, _LEDGER), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/ledger/{entry_id}/reverse", "functions.api.tenancies.reverse", _PW,
-          "properties", "Reverse a ledger entry (once; 409 after)", grants=(_W, _AUDIT), status=201,
+          "properties", "Reverse a ledger entry (once; 409 after)", grants=(_W, _AUDIT, _LEDGER), status=201,
           idempotent=True),
     Route("GET", "/v1/users/{id}", "functions.api.users.get", _MANAGE, "identity",
           "One user, with the properties they are limited to", grants=(_R,)),

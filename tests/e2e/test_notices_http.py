@@ -1,7 +1,7 @@
 """Issue 14 over HTTP against the local runtime: an N4 for a tenancy two months in arrears (periods and
 total), served by mail on a Monday (+5 is a Saturday: deemed date and earliest termination), a termination
-one day too early refused naming s.59, the PDF read back with pypdf, and the reminder job run twice on the
-due day mailing once.
+one day too early refused naming s.59, the PDF read back with pypdf, the reminder job run twice on the
+due day mailing once, and a payment of the full arrears voiding the N4 and cancelling its reminders.
 
 Not here: "the tenant sees the served N4 in the portal and never a draft" needs portal users linked to
 residents, which main does not have yet (a tenant without a linked resident reaches no notice at all: see
@@ -119,3 +119,36 @@ def test_n4_dates_rules_pdf_and_reminders(api: Api) -> None:
     assert {r["kind"]: r["status"] for r in again["reminders"]}["l1_window"] == "sent"
     # Both notices' termination dates have passed: the job turned them effective.
     assert again["status"] == "effective"
+
+
+def test_paying_the_arrears_voids_the_n4_and_cancels_its_reminders(api: Api) -> None:
+    admin = signup_ready(api, f"Paid {uuid.uuid4().hex[:6]}")
+    token = admin["access_token"]
+    today = datetime.now(UTC).date()
+    prop = created(api.post("/v1/properties", token=token, json={"name": "Elm", "kind": "rental",
+                                                                 "address": ADDRESS}))
+    unit = created(api.post(f"/v1/properties/{prop['id']}/units", token=token, json={"label": "2"}))
+    bo = created(api.post("/v1/residents", token=token, json={
+        "first_name": "Bo", "last_name": "Renter", "role": "tenant", "email": f"bo.{uuid.uuid4().hex[:6]}@x.com"}))
+    due = today - timedelta(days=3)
+    tenancy = created(api.post("/v1/tenancies", token=token, json={
+        "unit_id": unit["id"], "parties": [{"resident_id": bo["id"], "lead": True}],
+        "start_on": (due - timedelta(days=400)).isoformat(), "rent": "900.00", "rent_period": "monthly",
+        "rent_due_day": 1}))
+    created(api.post(f"/v1/tenancies/{tenancy['id']}/charges", token=token, json={
+        "amount": "900.00", "on": due.isoformat(), "category": "rent", "description": "Rent"}))
+    notice = created(api.post("/v1/notices", token=token, json={"type": "n4", "tenancy_id": tenancy["id"]}))
+    served = created(api.post(f"/v1/notices/{notice['id']}/serve", token=token, json={
+        "served_on": today.isoformat(), "service_method": "hand"}), 200)
+    assert served["status"] == "served" and {r["status"] for r in served["reminders"]} == {"pending"}
+    created(api.post(f"/v1/tenancies/{tenancy['id']}/payments", token=token, json={
+        "amount": "900.00", "on": today.isoformat(), "method": "etransfer"}))
+
+    def voided() -> dict[str, Any] | None:
+        body = api.get(f"/v1/notices/{notice['id']}", token=token).json()
+        return body if body["status"] == "void" else None
+
+    body = wait_for(voided, timeout_s=30)
+    assert body["void_reason"] == "paid" and {r["status"] for r in body["reminders"]} == {"cancelled"}
+    wait_for(lambda: [x for x in api.get("/_dev/mailbox").json()["items"]
+                      if admin["email"] in (x["to"] or "") and "N4 void" in x["subject"]] or None)
