@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.notices.models import Check, NoticeType, ServiceMethod
 from shared.notices_service.models import Notice, NoticeStatus, ReminderStatus, StoredReminder
-from shared.platform.money import PositiveAmount
+from shared.platform.money import Amount, PositiveAmount
 from shared.platform.patching import PatchBody, not_null
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -131,3 +131,23 @@ class NoticeOut(BaseModel):
 class NoticeList(BaseModel):
     items: list[NoticeOut]
     next_cursor: str | None = None
+
+
+class ServeByOut(BaseModel):
+    hand: date
+    mail: date | None = None
+
+
+class PlanRowOut(BaseModel):
+    tenancy_id: str
+    unit_id: str
+    current_rent: Amount
+    next_eligible_on: date
+    guideline_pct: str
+    max_rent: Amount | None = None
+    exempt: bool
+    serve_by: ServeByOut
+
+
+class PlanOut(BaseModel):
+    items: list[PlanRowOut]

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     NOTICES_READ = "notices.read"  # owners/tenants: served notices on their own tenancies only (the query's)
     NOTICES_WRITE = "notices.write"
     REMINDERS_READ = "reminders.read"  # the reminder centre: staff
+    RENT_PLAN_READ = "rent_plan.read"  # the rent-increase plan: staff
 
 
 # Residents and staff; a property owner is neither (the contract's table gives them property reads only).
@@ -70,6 +71,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.NOTICES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT}),
     Permission.NOTICES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.REMINDERS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
+    Permission.RENT_PLAN_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
 }
 
 # "templates, campaigns, send, retry: manager (unscoped only)": a manager with property assignments

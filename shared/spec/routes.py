@@ -412,3 +412,8 @@ ROUTES += (
           "The notice's particulars as a PDF and, once served, its certificate of service", grants=(_R,),
           memory_mb=512, timeout_s=29, media_type="application/pdf"),
 )
+ROUTES += (
+    Route("GET", "/v1/tenancies/rent-increase-plan", "functions.api.notices.rent_plan", Permission.RENT_PLAN_READ,
+          "notices", "Per active tenancy in the caller's reach: next increase date, guideline, highest rent, serve-by",
+          grants=(_R,), timeout_s=29),
+)

@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
     (lambda p, r: p.startswith(("/v1/properties", "/v1/units")), STAFF_WRITE),
     # "notices read / write" (issue 14): owners and tenants read served notices on their own tenancies
     # (the query's); the reminder centre is the staff's. Scope and drafts: test_notices_api.
-    (lambda p, r: p == "/v1/reminders", STAFF_READ),
+    (lambda p, r: p in ("/v1/reminders", "/v1/tenancies/rent-increase-plan"), STAFF_READ),
     (lambda p, r: p.startswith("/v1/notices") and r, RESIDENTS_AND_STAFF),
     (lambda p, r: p.startswith("/v1/notices"), STAFF_WRITE),
     (lambda p, r: p.startswith("/v1/tenancies") and r, COMMUNITY),

@@ -203,3 +203,23 @@ def test_document_pdf_has_particulars_and_certificate_once_served(world: dict[st
     assert "Ann Admin" in served  # served by
     stranger = signup("Elm Court", "eve@example.com")["access_token"]
     assert ok(call("GET", f"/v1/notices/{notice['id']}/document.pdf", token=stranger), 404)
+
+
+def test_rent_increase_plan(world: dict[str, Any]) -> None:
+    token, today = world["token"], world["today"]
+    plan = ok(call("GET", "/v1/tenancies/rent-increase-plan", token=token))["items"]
+    assert len(plan) == 1
+    row = plan[0]
+    next_on = today + timedelta(days=90)  # started over a year ago: 90 days from an N1 handed over today
+    assert row["tenancy_id"] == world["tenancy"]["id"] and row["next_eligible_on"] == next_on.isoformat()
+    pct = {2026: "2.1"}.get(next_on.year, "2.5")
+    assert row["guideline_pct"] == pct and row["exempt"] is False
+    assert row["max_rent"] == f"{1500 * (1 + float(pct) / 100):.2f}"
+    assert row["serve_by"] == {"hand": today.isoformat(), "mail": None}
+    assert ok(call("GET", f"/v1/tenancies/{world['tenancy']['id']}", token=token))["id"] == world["tenancy"]["id"]
+    _, tenant = member(world["community_id"], Role.TENANT)
+    assert ok(call("GET", "/v1/tenancies/rent-increase-plan", token=tenant), 403)
+    manager_id, manager = member(world["community_id"], Role.MANAGER)
+    other = new_property(token, "Elsewhere")
+    ok(call("PUT", f"/v1/users/{manager_id}/properties", token=token, json_body={"property_ids": [other["id"]]}))
+    assert ok(call("GET", "/v1/tenancies/rent-increase-plan", token=manager))["items"] == []
