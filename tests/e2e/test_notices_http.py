@@ -152,3 +152,15 @@ def test_paying_the_arrears_voids_the_n4_and_cancels_its_reminders(api: Api) -> 
     assert body["void_reason"] == "paid" and {r["status"] for r in body["reminders"]} == {"cancelled"}
     wait_for(lambda: [x for x in api.get("/_dev/mailbox").json()["items"]
                       if admin["email"] in (x["to"] or "") and "N4 void" in x["subject"]] or None)
+
+
+def test_the_seeded_notices(api: Api) -> None:
+    from shared.properties import demo
+    from tests.e2e.conftest import sign_in
+
+    admin = sign_in(api, community=demo.SLUG, email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD,
+                    totp_secret=demo.ADMIN_TOTP_SECRET)["access_token"]
+    notices = api.get("/v1/notices", token=admin).json()["items"]
+    assert sorted((n["type"], n["status"]) for n in notices) == [("n1", "draft"), ("n4", "served")]
+    pending = api.get("/v1/reminders", token=admin, params={"status": "pending"}).json()["items"]
+    assert {r["notice_id"] for r in pending} == {n["id"] for n in notices}
