@@ -69,6 +69,10 @@ class ServeIn(_Request):
     service_method: ServiceMethod
 
 
+class DocumentIn(_Request):
+    asset_id: Id
+
+
 class VoidIn(_Request):
     reason: Text
 

@@ -23,10 +23,12 @@ from shared.notices.rules import NoRuleInForce
 from shared.notices_service import facts, repository
 from shared.notices_service.models import OPEN, Notice, NoticeStatus, ReminderStatus, StoredReminder
 from shared.notices_service.schemas import (
+    MAX_DOCUMENTS,
     CalculateIn,
     CalculationOut,
     CompleteIn,
     DetailsIn,
+    DocumentIn,
     NoticeCreate,
     NoticeList,
     NoticeOut,
@@ -249,7 +251,9 @@ def update(caller: Caller, notice_id: str, request: NoticeUpdate, meta: RequestM
     today = days.community_today(caller.community_id)
     with rules_answer():
         details = compute_details(old.type, tenancy_of(old), details_in, effective_on, today)
-    documents = tuple(request.documents) if request.documents is not None else old.documents
+    if request.documents is not None:
+        _check_assets(caller.community_id, request.documents, "documents")
+    documents = tuple(dict.fromkeys(request.documents)) if request.documents is not None else old.documents
     new = old.model_copy(update={"effective_on": effective_on, "details": details, "documents": documents,
                                  "version": old.version + 1, "updated_at": clock.iso()})
     existing = repository.reminders_of(old.community_id, old.id)
@@ -269,6 +273,33 @@ def delete(caller: Caller, notice_id: str, meta: RequestMeta | None) -> None:
         raise Conflict(CHANGED) from stale
     cancel_reminders(notice)
     audit(caller, "notice.deleted", notice_id, meta)
+
+
+def _check_assets(community_id: str, asset_ids: list[str], field: str) -> None:
+    from shared.assets import repository as assets  # only when documents are linked
+
+    wrong = [FieldError(field if field == "asset_id" else f"{field}.{i}", "is not an asset of this community")
+             for i, asset_id in enumerate(asset_ids) if assets.get(community_id, asset_id) is None]
+    if wrong:
+        raise ValidationFailed(details=wrong)
+
+
+def link_document(caller: Caller, notice_id: str, request: DocumentIn, meta: RequestMeta | None) -> NoticeOut:
+    """Link an uploaded asset (e.g. the signed LTB form) to a notice in any status; linking twice is a no-op."""
+    old = require_notice(caller, notice_id, write=True)
+    _check_assets(caller.community_id, [request.asset_id], "asset_id")
+    if request.asset_id in old.documents:
+        return view(old)
+    if len(old.documents) >= MAX_DOCUMENTS:
+        raise ValidationFailed(details=[FieldError("asset_id", f"a notice links at most {MAX_DOCUMENTS} documents")])
+    new = old.model_copy(update={"documents": (*old.documents, request.asset_id), "version": old.version + 1,
+                                 "updated_at": clock.iso()})
+    try:
+        repository.save(old, new)
+    except repository.Stale as stale:
+        raise Conflict(CHANGED) from stale
+    audit(caller, "notice.document_linked", notice_id, meta, asset_id=request.asset_id)
+    return view(new)
 
 
 # --- lists ---------------------------------------------------------------------------------------------

@@ -417,3 +417,7 @@ ROUTES += (
           "notices", "Per active tenancy in the caller's reach: next increase date, guideline, highest rent, serve-by",
           grants=(_R,), timeout_s=29),
 )
+ROUTES += (
+    Route("POST", "/v1/notices/{id}/documents", "functions.api.notices.documents", _NW, "notices",
+          "Link an uploaded asset (a signed or official form) to a notice in any status", grants=(_W, _AUDIT)),
+)

@@ -223,3 +223,25 @@ def test_rent_increase_plan(world: dict[str, Any]) -> None:
     other = new_property(token, "Elsewhere")
     ok(call("PUT", f"/v1/users/{manager_id}/properties", token=token, json_body={"property_ids": [other["id"]]}))
     assert ok(call("GET", "/v1/tenancies/rent-increase-plan", token=manager))["items"] == []
+
+
+def test_documents_link_in_any_status(world: dict[str, Any]) -> None:
+    from tests.integration.test_assets_api import announced
+
+    token, m = world["token"], world["m"]
+    created = announced(token, filename="n4-signed.pdf")
+    asset_id = created["id"] if "id" in created else created["asset"]["id"]
+    notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": world["tenancy"]["id"]}), 201)
+    assert ok(call("PATCH", f"/v1/notices/{notice['id']}", token=token, json_body={"documents": ["nope"]}),
+              422)["error"]["details"][0]["field"] == "documents.0"
+    patched = ok(call("PATCH", f"/v1/notices/{notice['id']}", token=token, json_body={"documents": [asset_id]}))
+    assert patched["documents"] == [asset_id]
+    ok(post(token, f"/v1/notices/{notice['id']}/serve", {"served_on": m.isoformat(), "service_method": "hand"}))
+    assert ok(post(token, f"/v1/notices/{notice['id']}/documents", {"asset_id": "nope"}), 422)["error"]["details"][
+        0]["field"] == "asset_id"
+    again = ok(post(token, f"/v1/notices/{notice['id']}/documents", {"asset_id": asset_id}))
+    assert again["documents"] == [asset_id] and again["status"] == "served"
+    second = announced(token, filename="certificate.pdf")
+    second_id = second["id"] if "id" in second else second["asset"]["id"]
+    both = ok(post(token, f"/v1/notices/{notice['id']}/documents", {"asset_id": second_id}))
+    assert both["documents"] == [asset_id, second_id]
