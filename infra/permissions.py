@@ -28,6 +28,8 @@ from shared.spec.resources import (
     ASSET_UPLOADS,
     ASSETS_BUCKET,
     CAMPAIGNS_QUEUE,
+    LEDGER_EVENTS_QUEUE,
+    NOTICE_QUEUE,
     OUTBOX_QUEUE,
     PRIORITY_OUTBOX_QUEUE,
     RENT_QUEUE,
@@ -185,6 +187,8 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
         _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(ACCOUNT_MAIL_QUEUE.logical_id)])],
     Grant.RAW_NOTIFICATIONS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.raw_notifications_arn])],
     Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
+    Grant.NOTICE_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(NOTICE_QUEUE.logical_id)])],
+    Grant.LEDGER_EVENTS_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(LEDGER_EVENTS_QUEUE.logical_id)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)

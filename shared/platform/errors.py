@@ -127,5 +127,11 @@ class TemplateVariablesMissing(ApiError):
     status, code, default_message = 422, "TEMPLATE_VARIABLES_MISSING", "Template variables are missing."
 
 
+class NoticeRuleFailed(ApiError):
+    """A notice broke a rule of the RTA or the LTB's Rules; `details` name each rule and its citation."""
+
+    status, code, default_message = 422, "NOTICE_RULE_FAILED", "The notice breaks a rule; see details."
+
+
 _ERROR_TYPES: tuple[type[ApiError], ...] = (ApiError, *ApiError.__subclasses__())
 ERROR_CODES: dict[str, int] = {cls.code: cls.status for cls in _ERROR_TYPES}

@@ -337,3 +337,42 @@ def send_ledger() -> tuple[str, str]:
     """The platform-wide count of priority-lane sends, which bulk workers yield to (shared.messaging.pacing).
     Global, not tenant-owned: it holds one number and no community's data."""
     return "PACING#SES", "PRIORITY_SENDS"
+
+
+# Ontario notices and their reminders (issue 14). A notice lives in the community's partition and is
+# listed per property on GSI1. Its reminders are items of the notice (`REMINDER#{notice}#{kind:due_on}`,
+# read with it and cancelled with it); GSI1 keys them by status then due date, so the reminder job reads
+# exactly the pending ones due by today (one key range) and the reminder centre pages by due date.
+# A served notice's date of effect is a marker item `NOTICEEFF#{date}#{id}`: the job's range read of
+# the markers due by today finds the notices to turn `effective` without reading any other notice.
+NOTICE_PREFIX = "NOTICE#"
+REMINDER_PREFIX = "REMINDER#"
+NOTICE_EFFECT_PREFIX = "NOTICEEFF#"
+
+
+def notice(community_id: str, notice_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{NOTICE_PREFIX}{notice_id}"
+
+
+def notices_of_property(community_id: str, property_id: str) -> str:
+    """gsi1pk of a property's notices (gsi1sk: `NOTICE#{id}`, ULIDs, so oldest first)."""
+    return f"{community_pk(community_id)}#NOTICES#{property_id}"
+
+
+def reminder(community_id: str, notice_id: str, key: str) -> tuple[str, str]:
+    """One reminder of a notice; `key` is the rules' stable `kind:due_on`."""
+    return community_pk(community_id), f"{REMINDER_PREFIX}{notice_id}#{key}"
+
+
+def reminders_of_notice(community_id: str, notice_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{REMINDER_PREFIX}{notice_id}#"
+
+
+def reminders_index(community_id: str) -> str:
+    """gsi1pk of a community's reminders; gsi1sk `{status}#{due_on}#{notice_id}#{key}`."""
+    return f"{community_pk(community_id)}#REMINDERS"
+
+
+def notice_effect(community_id: str, effective_on: str, notice_id: str) -> tuple[str, str]:
+    """Marker of a served notice's date of effect; deleted once it turns effective, or is voided/completed."""
+    return community_pk(community_id), f"{NOTICE_EFFECT_PREFIX}{effective_on}#{notice_id}"

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     campaigns_queue_url: str = Field(default="", alias="CAMPAIGNS_QUEUE_URL")
     campaigns_queue_arn: str = Field(default="", alias="CAMPAIGNS_QUEUE_ARN")  # target of campaign schedules
     rent_queue_url: str = Field(default="", alias="RENT_QUEUE_URL")  # the rent job's fan-out (issue 11)
+    notice_queue_url: str = Field(default="", alias="NOTICE_QUEUE_URL")  # NoticeReminders' fan-out (issue 14)
+    ledger_events_queue_url: str = Field(default="", alias="LEDGER_EVENTS_QUEUE_URL")  # payments → notices
     # The account's SES maximum send rate (messages/s); each outbox worker paces itself to its share
     # of it (shared.messaging.pacing). SES's sandbox default is 1; a production account's is higher.
     # The local SES simulator enforces the same number (infra/local/ses_simulator.py).

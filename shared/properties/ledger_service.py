@@ -16,7 +16,7 @@ from datetime import date
 from shared.platform import clock, cursor, keys
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, NotFound
-from shared.properties import days, ledger, repository
+from shared.properties import days, events, ledger, repository
 from shared.properties.models import EntryKind, LedgerEntry, Tenancy
 from shared.properties.schemas import ChargeIn, CreditIn, EntryOut, LedgerOut, PaymentIn, PostedOut, ReverseIn
 from shared.properties.service import audit, start_key
@@ -70,6 +70,8 @@ def _post_one(caller: Caller, tenancy_id: str, draft: LedgerEntry, meta: Request
         raise Conflict("The ledger is busy; try again.") from busy
     entry = posted[0]
     audit(caller, f"ledger.{entry.kind}", tenancy_id, meta, entry_id=entry.id, amount=str(entry.amount))
+    if entry.effect < 0:  # a payment, a credit, or a reversed charge: what is owed went down
+        events.posted(caller.community_id, tenancy_id, entry.id, str(entry.kind))
     return PostedOut.posted(entry, updated.balance, updated.arrears_on(today))
 
 

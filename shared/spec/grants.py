@@ -42,3 +42,7 @@ class Grant(StrEnum):
     # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
     # community's message fans out to one per property on the same queue.
     RENT_QUEUE_SEND = "queue:rent:send"
+    # The notice reminder job (issue 14): the schedule puts one message per community on its queue.
+    NOTICE_QUEUE_SEND = "queue:notice-reminders:send"
+    # Ledger postings that lower what is owed tell the LedgerEvents queue (issue 14: N4 voided by payment).
+    LEDGER_EVENTS_SEND = "queue:ledger-events:send"

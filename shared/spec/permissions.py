@@ -46,6 +46,11 @@ class Permission(StrEnum):
     PROPERTIES_READ = "properties.read"  # properties and units: staff and property owners (assigned only)
     PROPERTIES_WRITE = "properties.write"  # properties, units, tenancies, ledgers, assignments' subjects
     TENANCIES_READ = "tenancies.read"  # tenancies and ledgers: also owners/tenants (their own only)
+    # Ontario notices (issue 14): scoped like every property resource (shared/properties/scope.py).
+    NOTICES_READ = "notices.read"  # owners/tenants: served notices on their own tenancies only (the query's)
+    NOTICES_WRITE = "notices.write"
+    REMINDERS_READ = "reminders.read"  # the reminder centre: staff
+    RENT_PLAN_READ = "rent_plan.read"  # the rent-increase plan: staff
 
 
 # Residents and staff; a property owner is neither (the contract's table gives them property reads only).
@@ -76,6 +81,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PROPERTIES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.TENANCIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER, Role.OWNER,
                                           Role.TENANT}),
+    Permission.NOTICES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT}),
+    Permission.NOTICES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
+    Permission.REMINDERS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
+    Permission.RENT_PLAN_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD}),
 }
 
 # The one statement of "verify your email first" (issue 12): holding one of these permissions is not

@@ -474,3 +474,42 @@ CHARGE_RENT = ScheduledJob(
 )
 
 RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, RENT_QUEUE), jobs=(*RESOURCES.jobs, CHARGE_RENT))
+
+# Ontario notices (issue 14): the hourly reminder job. `NoticeReminders` puts one message per community
+# on its queue; a community's message turns due notices effective and, from 08:00 community time, mails
+# its due reminders once each (shared.notices_service.job). Appended so merges stay easy.
+NOTICE_QUEUE = QueueSpec(
+    logical_id="NoticeReminderQueue",
+    env_var="NOTICE_QUEUE_URL",
+    worker="functions.workers.notice_reminders",
+    grants=(Grant.TABLE_WRITE, Grant.PRIORITY_OUTBOX_SEND),  # claims, notice status; reminder mail via the outbox
+    visibility_timeout_s=360,  # worker timeout 60 s, six times over
+    max_receive_count=5,  # each reminder is claimed before it is mailed: a retry mails nothing twice
+    batch_size=5,
+)
+
+NOTICE_REMINDERS = ScheduledJob(
+    logical_id="NoticeReminders",
+    # Hourly: a community's reminders go out in the first run at or after 08:00 its time, and a missed
+    # run is caught up by the next (pending reminders due by today are one key range).
+    schedule="cron(5 * * * ? *)",
+    handler="functions.jobs.notice_reminders",
+    description="Mail due notice reminders (from 08:00 local) and turn notices effective: fan out by community",
+    grants=(Grant.TABLE_READ, Grant.NOTICE_QUEUE_SEND),
+    timeout_s=120,
+)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, NOTICE_QUEUE), jobs=(*RESOURCES.jobs, NOTICE_REMINDERS))
+
+# Ledger events (issue 14): a payment, credit or reversed charge puts one message here; the notices
+# service voids an open N4 whose tenancy's arrears reached 0.00 (RTA s.59(3)) and tells its creator.
+LEDGER_EVENTS_QUEUE = QueueSpec(
+    logical_id="LedgerEvents",
+    env_var="LEDGER_EVENTS_QUEUE_URL",
+    worker="functions.workers.ledger_events",
+    grants=(Grant.TABLE_WRITE, Grant.PRIORITY_OUTBOX_SEND),  # the notice and its reminders; the creator's mail
+    visibility_timeout_s=180,
+    max_receive_count=5,  # voiding is conditional on the notice's version: a retry voids nothing twice
+)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, LEDGER_EVENTS_QUEUE))

@@ -351,6 +351,7 @@ ROUTES += (
 _PR = Permission.PROPERTIES_READ
 _PW = Permission.PROPERTIES_WRITE
 _TR = Permission.TENANCIES_READ
+_LEDGER = Grant.LEDGER_EVENTS_SEND  # postings that lower what is owed tell the notices (issue 14)
 
 ROUTES += (
     Route("POST", "/v1/properties", "functions.api.properties.create", _PW, "properties",
@@ -390,14 +391,59 @@ ROUTES += (
     Route("POST", "/v1/tenancies/{id}/charges", "functions.api.tenancies.charges", _PW, "properties",
           "Post a charge to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/payments", "functions.api.tenancies.payments", _PW, "properties",
-          "Record a payment on the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+          "Record a payment on the ledger", grants=(_W, _AUDIT, _LEDGER), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/credits", "functions.api.tenancies.credits", _PW, "properties",
-          "Post a credit to the ledger", grants=(_W, _AUDIT), status=201, idempotent=True),
+          "Post a credit to the ledger", grants=(_W, _AUDIT, _LEDGER), status=201, idempotent=True),
     Route("POST", "/v1/tenancies/{id}/ledger/{entry_id}/reverse", "functions.api.tenancies.reverse", _PW,
-          "properties", "Reverse a ledger entry (once; 409 after)", grants=(_W, _AUDIT), status=201,
+          "properties", "Reverse a ledger entry (once; 409 after)", grants=(_W, _AUDIT, _LEDGER), status=201,
           idempotent=True),
     Route("GET", "/v1/users/{id}", "functions.api.users.get", _MANAGE, "identity",
           "One user, with the properties they are limited to", grants=(_R,)),
     Route("PUT", "/v1/users/{id}/properties", "functions.api.users.properties", Permission.PROPERTIES_ASSIGN,
           "identity", "Limit a manager or property owner to these properties", grants=(_W, _AUDIT)),
+)
+
+# Ontario notices N1, N4, N11 and their reminders (issue 14). Which notices a caller reaches is
+# shared.properties.scope's, as for every property resource; owners and tenants see served ones only.
+_NR = Permission.NOTICES_READ
+_NW = Permission.NOTICES_WRITE
+
+ROUTES += (
+    Route("POST", "/v1/notices/calculate", "functions.api.notices.calculate", _NW, "notices",
+          "Dry run: the deemed service date and earliest effective date, with the rules behind them",
+          grants=(_R,)),
+    Route("POST", "/v1/notices", "functions.api.notices.create", _NW, "notices",
+          "Draft an N1, N4 or N11 (N1 increase and N4 arrears by period computed)", grants=(_W, _AUDIT),
+          status=201, idempotent=True),
+    Route("GET", "/v1/notices", "functions.api.notices.list", _NR, "notices",
+          "The notices the caller reaches, by type, status, property or tenancy", grants=(_R, _KEY)),
+    Route("GET", "/v1/notices/{id}", "functions.api.notices.get", _NR, "notices",
+          "One notice with its checks and reminders", grants=(_R,)),
+    Route("PATCH", "/v1/notices/{id}", "functions.api.notices.update", _NW, "notices",
+          "Change a draft (409 once served)", grants=(_W, _AUDIT)),
+    Route("DELETE", "/v1/notices/{id}", "functions.api.notices.delete", _NW, "notices",
+          "Delete a draft (409 once served)", grants=(_W, _AUDIT), status=204),
+    Route("POST", "/v1/notices/{id}/serve", "functions.api.notices.serve", _NW, "notices",
+          "Serve: every rule re-checked against the deemed date (422 NOTICE_RULE_FAILED naming the rule)",
+          grants=(_W, _AUDIT)),
+    Route("POST", "/v1/notices/{id}/void", "functions.api.notices.void", _NW, "notices",
+          "Void a notice (its pending reminders are cancelled)", grants=(_W, _AUDIT)),
+    Route("POST", "/v1/notices/{id}/complete", "functions.api.notices.complete", _NW, "notices",
+          "Complete a served notice, e.g. once the L1 or L3 is filed", grants=(_W, _AUDIT)),
+    Route("GET", "/v1/reminders", "functions.api.notices.reminders", Permission.REMINDERS_READ, "notices",
+          "The reminder centre: notices' reminders in due order, by status and due date", grants=(_R, _KEY)),
+)
+ROUTES += (
+    Route("GET", "/v1/notices/{id}/document.pdf", "functions.api.notices.document", _NR, "notices",
+          "The notice's particulars as a PDF and, once served, its certificate of service", grants=(_R,),
+          memory_mb=512, timeout_s=29, media_type="application/pdf"),
+)
+ROUTES += (
+    Route("GET", "/v1/tenancies/rent-increase-plan", "functions.api.notices.rent_plan", Permission.RENT_PLAN_READ,
+          "notices", "Per active tenancy in the caller's reach: next increase date, guideline, highest rent, serve-by",
+          grants=(_R,), timeout_s=29),
+)
+ROUTES += (
+    Route("POST", "/v1/notices/{id}/documents", "functions.api.notices.documents", _NW, "notices",
+          "Link an uploaded asset (a signed or official form) to a notice in any status", grants=(_W, _AUDIT)),
 )

@@ -71,6 +71,11 @@ RULES: tuple[Rule, ...] = (
     # tenancies (and ledgers) only; property owners read their assigned properties. Scope: test_property_scope.
     (lambda p, r: p.startswith(("/v1/properties", "/v1/units")) and r, STAFF_READ | {PROPERTY_OWNER}),
     (lambda p, r: p.startswith(("/v1/properties", "/v1/units")), STAFF_WRITE),
+    # "notices read / write" (issue 14): owners and tenants read served notices on their own tenancies
+    # (the query's); the reminder centre is the staff's. Scope and drafts: test_notices_api.
+    (lambda p, r: p in ("/v1/reminders", "/v1/tenancies/rent-increase-plan"), STAFF_READ),
+    (lambda p, r: p.startswith("/v1/notices") and r, RESIDENTS_AND_STAFF),
+    (lambda p, r: p.startswith("/v1/notices"), STAFF_WRITE),
     (lambda p, r: p.startswith("/v1/tenancies") and r, COMMUNITY),
     (lambda p, r: p.startswith("/v1/tenancies"), STAFF_WRITE),
     # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.

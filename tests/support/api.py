@@ -31,6 +31,7 @@ class Answer:
 
 def find_route(method: str, path: str) -> tuple[Route, dict[str, str]]:
     parts = path.split("?")[0].strip("/").split("/")
+    found = []
     for route in ROUTES:
         pattern = route.path.strip("/").split("/")
         if route.method != method or len(pattern) != len(parts):
@@ -42,7 +43,10 @@ def find_route(method: str, path: str) -> tuple[Route, dict[str, str]]:
             elif want != got:
                 break
         else:
-            return route, params
+            found.append((len(params), route, params))
+    if found:  # the most specific wins, as in API Gateway: /v1/tenancies/rent-increase-plan over /{id}
+        _, route, params = min(found, key=lambda f: f[0])
+        return route, params
     raise LookupError(f"no route for {method} {path}")
 
 

@@ -135,10 +135,13 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(seeding.rental_demo, "seed",
                         lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals"))
     monkeypatch.setattr(seeding.intake_demo, "seed", lambda cid: calls.append(("intake", cid)) or "application-1")
+    monkeypatch.setattr(seeding.notices_demo, "seed",
+                        lambda cid, **names: calls.append(("notices", cid)) or ["n4", "n1"])
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw",
                                                           portal_email="tess@example.com")
     assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com"),  # + the demo content
                      ("portal", "id-demo"),  # + the portal's demo tenant (issue 12)
                      ("rentals",),  # + the rental community (issue 11)
-                     ("intake", "id-rentals")]  # + a rental application in it (issue 15)
+                     ("intake", "id-rentals"),  # + a rental application in it (issue 15)
+                     ("notices", "id-rentals")]  # + a served N4 and a draft N1 (issue 14)

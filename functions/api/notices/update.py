@@ -1,0 +1,20 @@
+"""PATCH /v1/notices/{id}: change a draft (409 once served)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from shared.notices_service import service
+from shared.notices_service.schemas import NoticeOut, NoticeUpdate
+from shared.platform.context import current_caller
+from shared.platform.http import endpoint
+
+api = endpoint(__name__)
+
+
+@api
+def update_notice(id: Annotated[str, Path(min_length=1, max_length=64)], body: NoticeUpdate) -> NoticeOut:  # noqa: A002
+    return service.update(current_caller(), id, body, api.meta())
+
+
+handler = api.handler

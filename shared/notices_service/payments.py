@@ -1,0 +1,48 @@
+"""N4 voided by payment (RTA s.59(3)): driven by the `LedgerEvents` queue, never by a scan.
+
+When a payment (or a credit, or a reversed charge) brings the tenancy's arrears to 0.00, every N4 of that
+tenancy that is served or effective (not completed) turns `void` with `void_reason: "paid"`, its pending
+reminders are cancelled and its creator is told by mail. Idempotent: a redelivered event finds the
+notice void already; the change is conditional on the notice's version as read.
+"""
+
+from __future__ import annotations
+
+from shared.notices.models import NoticeType
+from shared.notices_service import repository, service
+from shared.notices_service.models import OPEN, Notice, NoticeStatus
+from shared.platform.observability import logger
+from shared.properties import days
+from shared.properties import repository as properties
+
+PAID = "paid"
+
+
+def open_n4s(community_id: str, property_id: str, tenancy_id: str) -> list[Notice]:
+    found: list[Notice] = []
+    after = None
+    while True:
+        items, after = repository.page(community_id, property_id=property_id, limit=100, after=after,
+                                       notice_type=NoticeType.N4, tenancy_id=tenancy_id)
+        found += [n for n in items if n.status in OPEN]
+        if after is None:
+            return found
+
+
+def on_posted(community_id: str, tenancy_id: str) -> list[str]:
+    """Void the tenancy's open N4s if its arrears are 0.00 now; the ids voided."""
+    tenancy = properties.get_tenancy(community_id, tenancy_id)
+    if tenancy is None or tenancy.arrears_on(days.community_today(community_id)) > 0:
+        return []
+    voided: list[str] = []
+    for notice in open_n4s(community_id, tenancy.property_id, tenancy_id):
+        try:
+            service.close(notice, NoticeStatus.VOID, void_reason=PAID)
+        except repository.Stale:  # changed meanwhile (completed, voided): the next event sees it as it is
+            logger.info("notice changed while voiding by payment", extra={"notice_id": notice.id})
+            continue
+        voided.append(notice.id)
+        from shared.notices_service import mail
+
+        mail.send_paid(notice)
+    return voided

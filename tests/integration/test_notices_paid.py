@@ -1,0 +1,71 @@
+"""N4 voided by payment on moto: a partial payment leaves it served; paying the arrears in full voids it
+(`void_reason: "paid"`), cancels its reminders and mails its creator, driven by the LedgerEvents queue the
+payment wrote to (no scan); a redelivered event changes nothing; the sample event drives the worker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from functions.workers import ledger_events as worker
+from shared.spec.resources import LEDGER_EVENTS_QUEUE
+from tests.integration.test_notice_reminders_job import outbox_count
+from tests.integration.test_notices_api import post, world  # noqa: F401  (the fixture)
+from tests.integration.test_sample_events import load
+from tests.support.api import FakeContext, call
+from tests.support.properties import ok
+
+pytestmark = pytest.mark.integration
+
+
+def drain(aws_env: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run the LedgerEvents worker over what the queue holds; the messages' bodies."""
+    from infra.local.sqs_poller import sqs_record
+
+    sqs, url = boto3.client("sqs"), aws_env["queues"][LEDGER_EVENTS_QUEUE.logical_id]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bodies: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        records = [sqs_record(m, arn) for m in batch]
+        assert worker.handler({"Records": records}, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+        assert worker.handler({"Records": records}, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]  # redelivered
+        for message in batch:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def test_paying_the_arrears_voids_the_n4(world: dict[str, Any], aws_env: dict[str, Any]) -> None:  # noqa: F811
+    token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
+    notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
+    served = ok(post(token, f"/v1/notices/{notice['id']}/serve", {"served_on": m.isoformat(),
+                                                                  "service_method": "hand"}))
+    assert any(r["status"] == "pending" for r in served["reminders"])
+    drain(aws_env)
+    ok(post(token, f"/v1/tenancies/{tid}/payments", {"amount": "2000.00", "on": world["today"].isoformat(),
+                                                     "method": "cheque"}), 201)
+    assert [b["kind"] for b in drain(aws_env)] == ["payment"]
+    assert ok(call("GET", f"/v1/notices/{notice['id']}", token=token))["status"] == "served"  # 500.00 still owed
+    before = outbox_count(aws_env)
+    ok(post(token, f"/v1/tenancies/{tid}/payments", {"amount": "500.00", "on": world["today"].isoformat(),
+                                                     "method": "cheque"}), 201)
+    drain(aws_env)
+    voided = ok(call("GET", f"/v1/notices/{notice['id']}", token=token))
+    assert voided["status"] == "void" and voided["void_reason"] == "paid"
+    assert {r["status"] for r in voided["reminders"]} == {"cancelled"}
+    assert outbox_count(aws_env) == before + 1  # the creator is told, once (the event was delivered twice)
+    # A charge writes no event.
+    ok(post(token, f"/v1/tenancies/{tid}/charges", {"amount": "10.00", "on": world["today"].isoformat(),
+                                                    "category": "fee", "description": "Key"}), 201)
+    assert drain(aws_env) == []
+
+
+def test_ledger_event_sample(aws_env: dict[str, Any]) -> None:
+    # The sample names no real tenancy: nothing to void, no failure; a malformed body is dropped.
+    assert worker.handler(load("sqs-ledger-event.json"), FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    bad = load("sqs-ledger-event.json")
+    bad["Records"][0]["body"] = "{}"
+    assert worker.handler(bad, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
