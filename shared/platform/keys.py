@@ -288,3 +288,39 @@ def ledger_reversal_claim(community_id: str, tenancy_id: str, entry_id: str) -> 
 def property_scope(community_id: str, user_id: str) -> tuple[str, str]:
     """The properties a manager or property owner is assigned (PUT /v1/users/{id}/properties)."""
     return community_pk(community_id), f"PROPSCOPE#{user_id}"
+
+
+# Work orders (issue 13). An order lives in the community's partition (GetItem by id; the
+# community-wide list is the `WO#` key range, newest first) and on GSI1 per property (a scoped
+# caller's list queries only its properties' ranges). Its events and comments are its own
+# partition, so its history pages without touching anything else. See docs/work-orders.md.
+WORK_ORDER_PREFIX = "WO#"
+WORK_ORDER_EVENT_PREFIX = "EV#"
+WORK_ORDER_COMMENT_PREFIX = "CM#"
+
+
+def work_order(community_id: str, work_order_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{WORK_ORDER_PREFIX}{work_order_id}"
+
+
+def work_orders_of_property(community_id: str, property_id: str) -> str:
+    """gsi1pk of a property's work orders (gsi1sk: the order id, a ULID: creation order)."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#WO"
+
+
+def work_order_number(community_id: str) -> tuple[str, str]:
+    """The community's work-order counter: `number` is taken with an atomic ADD (no race)."""
+    return community_pk(community_id), "WONUMBER"
+
+
+def work_order_log_pk(community_id: str, work_order_id: str) -> str:
+    """One order's history: events `EV#{event id}` and comments `CM#{comment id}` (ULIDs)."""
+    return f"{community_pk(community_id)}#WO#{work_order_id}"
+
+
+def work_order_event(community_id: str, work_order_id: str, event_id: str) -> tuple[str, str]:
+    return work_order_log_pk(community_id, work_order_id), f"{WORK_ORDER_EVENT_PREFIX}{event_id}"
+
+
+def work_order_comment(community_id: str, work_order_id: str, comment_id: str) -> tuple[str, str]:
+    return work_order_log_pk(community_id, work_order_id), f"{WORK_ORDER_COMMENT_PREFIX}{comment_id}"

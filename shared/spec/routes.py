@@ -375,3 +375,29 @@ ROUTES += (
     Route("PUT", "/v1/users/{id}/properties", "functions.api.users.properties", _MANAGE, "identity",
           "Limit a manager or property owner to these properties", grants=(_W, _AUDIT)),
 )
+
+# Work orders (issue 13), the service layer: storage and CRUD, transitions, events, emergencies.
+# Which properties a caller reaches is shared.properties.scope's; the route permission says who may call.
+_WOC = Permission.WORK_ORDERS_CREATE
+_WOR = Permission.WORK_ORDERS_READ
+_WOW = Permission.WORK_ORDERS_WRITE
+
+ROUTES += (
+    Route("POST", "/v1/work-orders", "functions.api.work_orders.create", _WOC, "work_orders",
+          "Create a work order: priority from triage (staff may override with a reason); an emergency texts the "
+          "on-call phones and mails the property's managers", grants=(_W, _AUDIT, _OUTBOX), status=201,
+          idempotent=True),
+    Route("GET", "/v1/work-orders", "functions.api.work_orders.list", _WOR, "work_orders",
+          "The work orders the caller reaches, newest first, by status, property, priority or overdue",
+          grants=(_R, _KEY)),
+    Route("GET", "/v1/work-orders/{id}", "functions.api.work_orders.get", _WOR, "work_orders",
+          "One work order, with `overdue` as of now", grants=(_R,)),
+    Route("PATCH", "/v1/work-orders/{id}", "functions.api.work_orders.update", _WOW, "work_orders",
+          "Edit a work order (a priority change needs a reason, is audited and recomputes due_at)",
+          grants=(_W, _AUDIT, _OUTBOX)),
+    Route("POST", "/v1/work-orders/{id}/transition", "functions.api.work_orders.transition", _WOC, "work_orders",
+          "Move a work order along its status machine (409 otherwise); mails the tenancy's parties",
+          grants=(_W, _AUDIT, _OUTBOX)),
+    Route("GET", "/v1/work-orders/{id}/events", "functions.api.work_orders.events", _WOR, "work_orders",
+          "Every change of a work order, oldest first, with the message ids it sent", grants=(_R,)),
+)
