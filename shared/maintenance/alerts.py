@@ -103,3 +103,35 @@ def status_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent) -> list[
 
 def deliver(community_id: str, mails: list[notify.Outgoing]) -> list[str]:
     return notify.send(community_id, mails) if mails else []
+
+
+def comment_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent, body: str) -> list[notify.Outgoing]:
+    """A public comment mailed to each party (never called for an internal one)."""
+    text = f"A new comment on work order #{order.number} ({order.title}):\n\n{body}\n"
+    return [notify.Outgoing(id=notify.message_id(order.community_id, event.id, rid), channel=Channel.EMAIL,
+                            to=email, subject=f"Work order #{order.number}: a new comment", text=text,
+                            kind="work_order_comment", work_order_id=order.id, resident_id=rid)
+            for rid, email in _party_emails(order, tenancy)]
+
+
+def entry_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent, *, reason: str,
+                zone: str) -> list[notify.Outgoing]:
+    """The written notice of entry (RTA s. 27) to each party: the date, the window in community time,
+    and the reason; the basis when notice was not required (emergency, the lead tenant's approval)."""
+    from zoneinfo import ZoneInfo
+
+    assert order.entry is not None
+    tz = ZoneInfo(zone)
+    start, end = order.entry.starts_at.astimezone(tz), order.entry.ends_at.astimezone(tz)
+    basis = event.detail.get("basis")
+    why = {"emergency": "This is an emergency (Residential Tenancies Act, 2006, s. 26(1)(a)).\n",
+           "tenant_approval": "The lead tenant agreed to this window (Residential Tenancies Act, 2006, "
+                              "s. 26(1)(b)).\n"}.get(str(basis), "")
+    text = (f"Notice of entry (Residential Tenancies Act, 2006, s. 27)\n\n"
+            f"Your landlord or their agent will enter your unit on {start:%A %d %B %Y} between "
+            f"{start:%H:%M} and {end:%H:%M} ({zone}).\n\nReason: {reason}\n\n{why}"
+            f"Notice given {order.entry.notice_sent_at:%Y-%m-%d %H:%M} UTC. Work order #{order.number}.\n")
+    return [notify.Outgoing(id=notify.message_id(order.community_id, event.id, rid), channel=Channel.EMAIL,
+                            to=email, subject=f"Notice of entry: {start:%A %d %B %Y}, {start:%H:%M}–{end:%H:%M}",
+                            text=text, kind="work_order_entry_notice", work_order_id=order.id, resident_id=rid)
+            for rid, email in _party_emails(order, tenancy)]

@@ -203,13 +203,16 @@ def events(community_id: str, work_order_id: str) -> list[OrderEvent]:
     return [_event(i) for i in found]
 
 
-def add_comment(community_id: str, comment: Comment) -> None:
+def add_comment(community_id: str, comment: Comment, event: OrderEvent) -> None:
+    """The comment with its event, in one transaction (both new)."""
     db.bind()
     pk, sk = keys.work_order_comment(community_id, comment.work_order_id, comment.id)
-    WorkOrderCommentItem(pk, sk, id=comment.id, work_order_id=comment.work_order_id, body=comment.body,
-                         internal=comment.internal, author_id=comment.author_id, author_role=comment.author_role,
-                         created_at=_iso(comment.created_at)).save(
-        condition=WorkOrderCommentItem.pk.does_not_exist())
+    item = WorkOrderCommentItem(pk, sk, id=comment.id, work_order_id=comment.work_order_id, body=comment.body,
+                                internal=comment.internal, author_id=comment.author_id,
+                                author_role=comment.author_role, created_at=_iso(comment.created_at))
+    with TransactWrite(connection=db.connection()) as tx:
+        tx.save(item, condition=WorkOrderCommentItem.pk.does_not_exist())
+        tx.save(_event_item(community_id, event), condition=WorkOrderEventItem.pk.does_not_exist())
 
 
 def comments(community_id: str, work_order_id: str, *, with_internal: bool) -> list[Comment]:

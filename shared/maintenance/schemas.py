@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from shared.maintenance import sla
 from shared.maintenance.models import Answers, Category, Priority, Status
@@ -134,3 +134,36 @@ class EventOut(BaseModel):
 
 class EventList(BaseModel):
     items: list[EventOut]
+
+
+class CommentCreate(_Request):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    internal: StrictBool = False  # staff only: never shown to residents nor mailed
+
+
+class CommentOut(BaseModel):
+    id: str
+    body: str
+    internal: bool
+    author_id: str
+    author_role: str
+    created_at: datetime
+
+
+class CommentList(BaseModel):
+    items: list[CommentOut]
+
+
+class EntryRequest(_Request):
+    """A window to enter the order's unit; `reason` goes into the notice (default: the order's work)."""
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: Reason | None = None
+
+
+class EntryApproval(_Request):
+    """The lead tenant's consent to this window (RTA s. 26(1)(b))."""
+
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime

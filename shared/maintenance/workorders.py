@@ -17,10 +17,16 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from shared.maintenance import alerts, repository, sla, transitions
+from shared.maintenance import entry as entry_rules
 from shared.maintenance import triage as rules
 from shared.maintenance.models import Priority, Status
-from shared.maintenance.orders import OrderEvent, Triage, WorkOrder
+from shared.maintenance.orders import Comment, Entry, OrderEvent, Triage, WorkOrder
 from shared.maintenance.schemas import (
+    CommentCreate,
+    CommentList,
+    CommentOut,
+    EntryApproval,
+    EntryRequest,
     EventList,
     EventOut,
     TransitionRequest,
@@ -296,4 +302,111 @@ def transition(caller: Caller, work_order_id: str, request: TransitionRequest, m
         raise Conflict(CHANGED) from stale
     alerts.deliver(order.community_id, mails)
     audit(caller, "work_order.transitioned", order.id, meta, **{"from": str(order.status), "to": str(after.status)})
+    return view(after, now)
+
+
+# --- comments --------------------------------------------------------------------------------------
+
+_STAFF_READERS = frozenset({"admin", "manager", "board"})  # who sees internal comments
+
+
+def add_comment(caller: Caller, work_order_id: str, request: CommentCreate, meta: RequestMeta | None = None, *,
+                at: datetime | None = None) -> CommentOut:
+    """Staff comment (internal or not); a party to the order's tenancy comments publicly. A public
+    comment is mailed to the tenancy's parties (not its author); an internal one never is."""
+    now = at or clock.now()
+    order, reach = _load(caller, work_order_id, write=reach_is_staff(caller))
+    if reach.resident_id is not None and request.internal:
+        raise ValidationFailed(details=[FieldError("internal", "only staff may write internal comments")])
+    comment = Comment(id=ids.new_id(), work_order_id=order.id, body=request.body, internal=request.internal,
+                      author_id=caller.user_id, author_role=str(caller.role), created_at=now)
+    event = _event(order.id, "comment", caller, now, comment_id=comment.id, internal=comment.internal)
+    mails: list[Any] = []
+    tenancy = None if comment.internal else _parties(order)
+    if tenancy is not None:
+        mails = [m for m in alerts.comment_mails(order, tenancy, event, comment.body)
+                 if m.resident_id != reach.resident_id]
+        event = event.model_copy(update={"message_ids": [m.id for m in mails]})
+    repository.add_comment(caller.community_id, comment, event)
+    alerts.deliver(caller.community_id, mails)
+    audit(caller, "work_order.commented", order.id, meta, comment_id=comment.id, internal=comment.internal)
+    return CommentOut(**comment.model_dump(exclude={"work_order_id"}))
+
+
+def reach_is_staff(caller: Caller) -> bool:
+    return transitions.actor_for(str(caller.role)) is transitions.Actor.STAFF
+
+
+def comments(caller: Caller, work_order_id: str) -> CommentList:
+    order, reach = _load(caller, work_order_id)
+    staff = reach.resident_id is None and str(caller.role) in _STAFF_READERS
+    return CommentList(items=[CommentOut(**c.model_dump(exclude={"work_order_id"}))
+                              for c in repository.comments(caller.community_id, order.id, with_internal=staff)])
+
+
+# --- entry (RTA ss. 26-27) -------------------------------------------------------------------------
+
+
+def _same_window(entry: Entry | None, starts_at: datetime, ends_at: datetime) -> bool:
+    return (entry is not None and entry.approved_by is not None and entry.starts_at == starts_at
+            and entry.ends_at == ends_at)
+
+
+def give_entry_notice(caller: Caller, work_order_id: str, request: EntryRequest, meta: RequestMeta | None = None,
+                      *, settings_of: SettingsOf, at: datetime | None = None) -> WorkOrderOut:
+    """Staff give written notice of entry to the order's unit: 422 unless the window starts at least
+    24 hours ahead and lies within 08:00–20:00 community time, or the order is an emergency, or the
+    lead tenant approved this window. The notice is mailed to every party; the event keeps the ids."""
+    now = at or clock.now()
+    order, _ = _load(caller, work_order_id, write=True)
+    if order.unit_id is None:
+        raise ValidationFailed(details=[FieldError("starts_at", "the order is not for a unit: no entry to give")])
+    settings = settings_of(caller.community_id)
+    approved = _same_window(order.entry, request.starts_at, request.ends_at)
+    decision = entry_rules.require_allowed(entry_rules.check_window(
+        request.starts_at, request.ends_at, now=now, zone=settings.timezone or "UTC",
+        emergency=order.priority is Priority.EMERGENCY, approved_by_lead=approved))
+    approved_by = order.entry.approved_by if approved and order.entry is not None else None
+    after = order.model_copy(update={"entry": Entry(starts_at=request.starts_at, ends_at=request.ends_at,
+                                                    notice_sent_at=now, approved_by=approved_by),
+                                     "updated_at": now, "version": order.version + 1})
+    reason = request.reason or f"work order #{order.number}: {order.title}"
+    event = _event(order.id, "entry_notice", caller, now, starts_at=request.starts_at.isoformat(),
+                   ends_at=request.ends_at.isoformat(), basis=str(decision.basis), reason=reason,
+                   checks=[{"rule": c.rule, "citation": c.citation, "ok": c.ok, "waived": c.waived}
+                           for c in decision.checks])
+    tenancy = _parties(order)
+    mails = alerts.entry_mails(after, tenancy, event, reason=reason, zone=settings.timezone or "UTC") \
+        if tenancy is not None else []
+    event = event.model_copy(update={"message_ids": [m.id for m in mails]})
+    try:
+        repository.save(order, after, [event])
+    except repository.Stale as stale:
+        raise Conflict(CHANGED) from stale
+    alerts.deliver(caller.community_id, mails)
+    audit(caller, "work_order.entry_notice", order.id, meta, basis=str(decision.basis), mails=len(mails))
+    return view(after, now)
+
+
+def approve_entry(caller: Caller, work_order_id: str, request: EntryApproval, meta: RequestMeta | None = None, *,
+                  at: datetime | None = None) -> WorkOrderOut:
+    """The lead tenant of the order's tenancy approves a window (their consent, RTA s. 26(1)(b)); staff
+    may then give notice of that window even within 24 hours or outside 08:00–20:00."""
+    now = at or clock.now()
+    order, reach = _load(caller, work_order_id)
+    tenancy = _parties(order)
+    if reach.resident_id is None or tenancy is None or tenancy.lead != reach.resident_id:
+        raise Forbidden("Only the lead tenant of the order's tenancy can approve an entry window.")
+    if request.ends_at <= request.starts_at or request.ends_at <= now:
+        raise ValidationFailed(details=[FieldError("ends_at", "must be after starts_at and not over already")])
+    after = order.model_copy(update={"entry": Entry(starts_at=request.starts_at, ends_at=request.ends_at,
+                                                    approved_by=caller.user_id),
+                                     "updated_at": now, "version": order.version + 1})
+    event = _event(order.id, "entry_approved", caller, now, starts_at=request.starts_at.isoformat(),
+                   ends_at=request.ends_at.isoformat())
+    try:
+        repository.save(order, after, [event])
+    except repository.Stale as stale:
+        raise Conflict(CHANGED) from stale
+    audit(caller, "work_order.entry_approved", order.id, meta)
     return view(after, now)

@@ -401,3 +401,17 @@ ROUTES += (
     Route("GET", "/v1/work-orders/{id}/events", "functions.api.work_orders.events", _WOR, "work_orders",
           "Every change of a work order, oldest first, with the message ids it sent", grants=(_R,)),
 )
+
+# Work orders (issue 13), comments and entry to a unit (RTA ss. 26-27).
+ROUTES += (
+    Route("POST", "/v1/work-orders/{id}/comments", "functions.api.work_orders.comments_create", _WOC, "work_orders",
+          "Comment on a work order (internal comments: staff only, never shown to residents nor mailed)",
+          grants=(_W, _AUDIT, _OUTBOX), status=201, idempotent=True),
+    Route("GET", "/v1/work-orders/{id}/comments", "functions.api.work_orders.comments_list", _WOR, "work_orders",
+          "A work order's comments, oldest first (internal ones for staff only)", grants=(_R,)),
+    Route("POST", "/v1/work-orders/{id}/entry", "functions.api.work_orders.entry", _WOW, "work_orders",
+          "Give written notice of entry (24 hours ahead, 08:00-20:00 community time, unless an emergency or "
+          "the lead tenant approved the window); mailed to every party", grants=(_W, _AUDIT, _OUTBOX)),
+    Route("POST", "/v1/work-orders/{id}/entry/approve", "functions.api.work_orders.entry_approve", _WOC,
+          "work_orders", "The lead tenant approves an entry window (their consent)", grants=(_W, _AUDIT)),
+)

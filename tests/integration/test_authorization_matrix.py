@@ -74,7 +74,8 @@ RULES: tuple[Rule, ...] = (
     # work orders read: every community role (owners/tenants their own units', property owners their
     # assigned properties'; scope: test_work_orders_api); residents create, cancel/reopen and comment.
     (lambda p, r: p.startswith("/v1/work-orders") and r, COMMUNITY),
-    (lambda p, r: p == "/v1/work-orders" or p.endswith(("/transition", "/comments")), {ADMIN, MANAGER, OWNER, TENANT}),
+    (lambda p, r: p == "/v1/work-orders" or p.endswith(("/transition", "/comments", "/entry/approve")),
+     {ADMIN, MANAGER, OWNER, TENANT}),
     (lambda p, r: p.startswith("/v1/work-orders"), STAFF_WRITE),
     (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),  # admin and manager
     # setting the community up: community settings are the admin's
