@@ -15,6 +15,7 @@ from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
 from shared.intake import demo as intake_demo
+from shared.maintenance import demo as work_order_demo
 from shared.properties import demo as rental_demo
 
 log = logging.getLogger("infra.local.seed")
@@ -33,12 +34,17 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         rental_community = identity_repository.community_by_slug(rentals.slug)
         # issue 15: a rental application, in the community that rents
         application_id = intake_demo.seed(rental_community.id) if rental_community else None
+        # issue 13: work orders in the rental community (one emergency, one overdue, one scheduled)
+        orders = work_order_demo.seed(rental_community.id, rentals.admin_email) if rental_community else []
     log.info("seeded rental community %s (%s): properties, tenancies, four months of rent ledgers",
              rentals.name, rentals.slug)
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
     if campaign_id:
         log.info("demo residents, a dues template, the 'Delinquent owners' segment and a draft campaign %r "
                  "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
+    if orders:
+        log.info("%d demo work orders in %s (one emergency, one overdue): GET /v1/work-orders", len(orders),
+                 rentals.slug)
     if application_id:
         log.info("a rental application on intake form version 1 in %s: GET /v1/applications/%s", rentals.slug,
                  application_id)
