@@ -241,6 +241,15 @@ def events(caller: Caller, work_order_id: str) -> EventList:
 # --- change ----------------------------------------------------------------------------------------
 
 
+def _check_assignee(community_id: str, user_id: str) -> None:
+    """An assignee is an active admin or manager of the community (422 otherwise)."""
+    from shared.identity import repository as identity
+
+    user = identity.get_user(community_id, user_id)
+    if user is None or user.status != "active" or transitions.actor_for(str(user.role)) is not transitions.Actor.STAFF:
+        raise ValidationFailed(details=[FieldError("assignee_id", "is not an active admin or manager")])
+
+
 def update(caller: Caller, work_order_id: str, request: WorkOrderUpdate, meta: RequestMeta | None = None, *,
            settings_of: SettingsOf, at: datetime | None = None) -> WorkOrderOut:
     """Staff edit an order; a priority change needs a reason (audited) and recomputes `due_at`."""
@@ -249,6 +258,8 @@ def update(caller: Caller, work_order_id: str, request: WorkOrderUpdate, meta: R
     given = request.model_dump(include=request.model_fields_set)
     changes: dict[str, Any] = {k: v for k, v in given.items()
                                if k != "priority_reason" and getattr(order, k) != getattr(request, k)}
+    if changes.get("assignee_id") is not None:
+        _check_assignee(caller.community_id, str(changes["assignee_id"]))
     if "priority" in changes:
         if request.priority_reason is None:
             raise ValidationFailed(details=[FieldError("priority_reason", "is required to change the priority")])

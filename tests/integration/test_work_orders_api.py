@@ -443,3 +443,21 @@ def test_entry_needs_24_hours_and_daytime_unless_emergency_or_approved(world: di
     # An emergency needs no notice period.
     urgent = ok(create(token, a["unit"]["id"], answers={"flooding": True}), 201)
     assert call("POST", f"/v1/work-orders/{urgent['id']}/entry", token=token, json_body=window).status == 200
+
+
+def test_an_assignee_is_staff_and_a_vendor_can_be_set_and_cleared(world: dict[str, Any]) -> None:
+    token = world["token"]
+    order = ok(create(token, world["a"]["unit"]["id"]), 201)
+    path = f"/v1/work-orders/{order['id']}"
+    manager_id, _ = member(world["community_id"], Role.MANAGER)
+    board_id, _ = member(world["community_id"], Role.BOARD)
+    assert ok(call("PATCH", path, token=token, json_body={"assignee_id": board_id}), 422)[
+        "error"]["details"][0]["field"] == "assignee_id"
+    assert call("PATCH", path, token=token, json_body={"assignee_id": "01NOBODY"}).status == 422
+    vendor = {"name": "Drip Plumbing", "phone": "+14165550199"}
+    changed = ok(call("PATCH", path, token=token, json_body={"assignee_id": manager_id, "vendor": vendor}))
+    assert changed["assignee_id"] == manager_id and changed["vendor"]["name"] == "Drip Plumbing"
+    cleared = ok(call("PATCH", path, token=token, json_body={"assignee_id": None, "vendor": None}))
+    assert cleared["assignee_id"] is None and cleared["vendor"] is None
+    assert call("PATCH", path, token=token, json_body={}).status == 422
+    assert call("PATCH", path, token=token, json_body={"title": None}).status == 422
