@@ -131,10 +131,14 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(seeding.identity_repository, "community_by_slug", lambda slug: SimpleNamespace(id=f"id-{slug}"))
     monkeypatch.setattr(seeding.demo_content, "seed", lambda cid, email: calls.append((cid, email)) or "campaign-1")
     monkeypatch.setattr(seeding.rental_demo, "seed",
-                        lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals"))
+                        lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals",
+                                                                              admin_email="r@example.com"))
     monkeypatch.setattr(seeding.intake_demo, "seed", lambda cid: calls.append(("intake", cid)) or "application-1")
+    monkeypatch.setattr(seeding.work_order_demo, "seed",
+                        lambda cid, email: calls.append(("work orders", cid, email)) or ["wo-1"])
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw")
     assert calls == [("s@example.com", "secret", "TOTP"), ("id-demo", "a@example.com"),  # + the demo content
                      ("rentals",),  # + the rental community (issue 11)
-                     ("intake", "id-rentals")]  # + a rental application in it (issue 15)
+                     ("intake", "id-rentals"),  # + a rental application in it (issue 15)
+                     ("work orders", "id-rentals", "r@example.com")]  # + demo work orders in it (issue 13)
