@@ -10,7 +10,13 @@ nested shapes (triage, vendor, entry, event detail) are JSON strings.
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
 
 from shared.platform.db import BaseItem
 
@@ -66,3 +72,16 @@ class WorkOrderCommentItem(BaseItem, discriminator="work_order_comment"):
     author_id = UnicodeAttribute()
     author_role = UnicodeAttribute()
     created_at = UnicodeAttribute()
+
+
+class HealthCounterItem(BaseItem, discriminator="work_order_health"):
+    """One property × category × month row of `counters.CategoryMonth` (written by update actions)."""
+
+    month = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    opened = NumberAttribute(null=True)
+    emergencies = NumberAttribute(null=True)
+    overdue = NumberAttribute(null=True)
+    order_ids = UnicodeSetAttribute(null=True)
+    overdue_ids = UnicodeSetAttribute(null=True)
+    open_emergency_ids = UnicodeSetAttribute(null=True)

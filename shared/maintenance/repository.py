@@ -8,16 +8,24 @@ a lost race is `Stale`, which the service turns into 409 (of two concurrent tran
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
-from pynamodb.expressions.condition import Condition
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
-from shared.maintenance.items import WorkOrderCommentItem, WorkOrderCounterItem, WorkOrderEventItem, WorkOrderItem
+from shared.maintenance.counters import MAX_EVIDENCE, CategoryMonth, Delta
+from shared.maintenance.items import (
+    HealthCounterItem,
+    WorkOrderCommentItem,
+    WorkOrderCounterItem,
+    WorkOrderEventItem,
+    WorkOrderItem,
+)
 from shared.maintenance.models import DONE, Category, Priority, Status
 from shared.maintenance.orders import Comment, Entry, OrderEvent, Triage, Vendor, WorkOrder
 from shared.platform import db, keys
@@ -85,18 +93,62 @@ def _event(item: WorkOrderEventItem) -> OrderEvent:
                       detail=json.loads(item.detail or "{}"), message_ids=list(item.message_ids or []))
 
 
-def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any]) -> None:
+def _counter_update(community_id: str, property_id: str, change: Delta) -> tuple[HealthCounterItem, list[Any]]:
+    """The exact part of one counter-row change (numbers, open emergencies, evidence removals): it goes
+    into the order's transaction. Evidence additions are capped, so they follow it (`_add_evidence`)."""
+    row = HealthCounterItem(*keys.property_health_row(community_id, property_id, change.month, str(change.category)))
+    actions: list[Any] = [HealthCounterItem.type.set(HealthCounterItem),
+                          HealthCounterItem.month.set(change.month),
+                          HealthCounterItem.category.set(str(change.category))]
+    for attribute, amount in ((HealthCounterItem.opened, change.opened),
+                              (HealthCounterItem.emergencies, change.emergencies),
+                              (HealthCounterItem.overdue, change.overdue)):
+        if amount:
+            actions.append(attribute.add(amount))
+    exact = HealthCounterItem.open_emergency_ids
+    if change.add.get("open_emergency_ids"):
+        actions.append(exact.add(set(change.add["open_emergency_ids"])))
+    elif change.remove.get("open_emergency_ids"):
+        actions.append(exact.delete(set(change.remove["open_emergency_ids"])))
+    for name in ("order_ids", "overdue_ids"):
+        if change.remove.get(name):
+            actions.append(getattr(HealthCounterItem, name).delete(set(change.remove[name])))
+    return row, actions
+
+
+def _add_evidence(community_id: str, property_id: str, changes: Iterable[Delta]) -> None:
+    """Add evidence ids while a row's set holds fewer than `MAX_EVIDENCE` (a full set stays as it is)."""
+    for change in changes:
+        for name in ("order_ids", "overdue_ids"):
+            ids = change.add.get(name)
+            if not ids:
+                continue
+            attribute = getattr(HealthCounterItem, name)
+            row = HealthCounterItem(*keys.property_health_row(community_id, property_id, change.month,
+                                                              str(change.category)))
+            with contextlib.suppress(UpdateError):  # full: the evidence already names enough orders
+                row.update(actions=[attribute.add(set(ids))],
+                           condition=attribute.does_not_exist() | (size(attribute) < MAX_EVIDENCE))
+
+
+def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any],
+            changes: list[Delta] = ()) -> None:  # type: ignore[assignment]
     db.bind()
+    cid, pid = str(order_item.community_id), str(order_item.property_id)
     try:
         with TransactWrite(connection=db.connection()) as tx:
             tx.save(order_item, condition=condition)
             for item in extra:
                 tx.save(item, condition=type(item).pk.does_not_exist())
+            for change in changes:
+                row, actions = _counter_update(cid, pid, change)
+                tx.update(row, actions=actions)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if any(r is not None and r.code == _CONDITION_FAILED for r in reasons):
             raise Stale() from error
         raise
+    _add_evidence(cid, pid, changes)
 
 
 # --- numbering -------------------------------------------------------------------------------------
@@ -113,15 +165,43 @@ def next_number(community_id: str) -> int:
 # --- orders -----------------------------------------------------------------------------------------
 
 
-def create(order: WorkOrder, event: OrderEvent) -> None:
-    """The new order with its `created` event; `Stale` when the id exists already."""
-    _commit(_order_item(order), WorkOrderItem.pk.does_not_exist(), [_event_item(order.community_id, event)])
+def create(order: WorkOrder, event: OrderEvent, changes: list[Delta] | None = None) -> None:
+    """The new order with its `created` event and its counter rows; `Stale` when the id exists already."""
+    _commit(_order_item(order), WorkOrderItem.pk.does_not_exist(), [_event_item(order.community_id, event)],
+            changes or [])
 
 
-def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent]) -> None:
-    """Write `after` only if the order is still at `before.version` (and so `before.status`)."""
+def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent], changes: list[Delta] | None = None
+         ) -> None:
+    """Write `after` only if the order is still at `before.version` (and so `before.status`), with its
+    events and counter-row changes (an order never changes property)."""
     condition = (WorkOrderItem.version == before.version) & (WorkOrderItem.status == str(before.status))
-    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events])
+    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events], changes or [])
+
+
+def health_rows(community_id: str, property_id: str, since_month: str) -> list[CategoryMonth]:
+    """The property's counter rows from `since_month` on: one Query (at most 96 rows a year)."""
+    from shared.platform import aws
+    from shared.platform.settings import settings
+
+    answer = aws.client("dynamodb").query(
+        TableName=settings().require("table_name"), KeyConditionExpression="pk = :pk AND sk >= :since",
+        ExpressionAttributeValues={":pk": {"S": keys.property_health_pk(community_id, property_id)},
+                                   ":since": {"S": since_month}})
+    return [_row(item) for item in answer.get("Items", [])]
+
+
+def _row(item: dict[str, Any]) -> CategoryMonth:
+    def number(name: str) -> int:
+        return max(0, int(item.get(name, {}).get("N", "0")))
+
+    def ids(name: str) -> frozenset[str]:
+        return frozenset(item.get(name, {}).get("SS", []))
+
+    return CategoryMonth(month=item["month"]["S"], category=Category(item["category"]["S"]),
+                         opened=number("opened"), emergencies=number("emergencies"), overdue=number("overdue"),
+                         order_ids=ids("order_ids"), overdue_ids=ids("overdue_ids"),
+                         open_emergency_ids=ids("open_emergency_ids"))
 
 
 def get(community_id: str, work_order_id: str) -> WorkOrder | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
 from shared.maintenance import sla
+from shared.maintenance.health import Health
 from shared.maintenance.models import Answers, Category, Priority, Status
 from shared.maintenance.orders import Entry, Triage, Vendor, WorkOrder
 from shared.platform.patching import PatchBody, not_null
@@ -167,3 +168,33 @@ class EntryApproval(_Request):
 
     starts_at: AwareDatetime
     ends_at: AwareDatetime
+
+
+class RiskOut(BaseModel):
+    kind: str
+    category: Category
+    reason: str
+    evidence: list[str]  # work-order ids, newest month first
+    recommendation: str
+    points: int
+
+
+class SeasonalOut(BaseModel):
+    task: str
+    due_by: date
+    status: str  # done | due | missed
+    done_on: date | None = None
+
+
+class HealthOut(BaseModel):
+    score: int
+    risks: list[RiskOut]
+    seasonal: list[SeasonalOut]
+
+    @classmethod
+    def of(cls, result: Health) -> HealthOut:
+        return cls(score=result.score,
+                   risks=[RiskOut(kind=str(r.kind), category=r.category, reason=r.reason, evidence=list(r.evidence),
+                                  recommendation=r.recommendation, points=r.points) for r in result.risks],
+                   seasonal=[SeasonalOut(task=str(s.task), due_by=s.due_by, status=s.status, done_on=s.done_on)
+                             for s in result.seasonal])

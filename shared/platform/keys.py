@@ -324,3 +324,13 @@ def work_order_event(community_id: str, work_order_id: str, event_id: str) -> tu
 
 def work_order_comment(community_id: str, work_order_id: str, comment_id: str) -> tuple[str, str]:
     return work_order_log_pk(community_id, work_order_id), f"{WORK_ORDER_COMMENT_PREFIX}{comment_id}"
+
+
+def property_health_pk(community_id: str, property_id: str) -> str:
+    """A property's work-order counter rows (issue 13): sk `{YYYY-MM}#{category}`, at most 96 a year,
+    so the health read is one Query however many orders there were."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#HEALTH"
+
+
+def property_health_row(community_id: str, property_id: str, month: str, category: str) -> tuple[str, str]:
+    return property_health_pk(community_id, property_id), f"{month}#{category}"

@@ -415,3 +415,9 @@ ROUTES += (
     Route("POST", "/v1/work-orders/{id}/entry/approve", "functions.api.work_orders.entry_approve", _WOC,
           "work_orders", "The lead tenant approves an entry window (their consent)", grants=(_W, _AUDIT)),
 )
+
+# Work orders (issue 13): a property's health, read from its counter rows (never a scan of its orders).
+ROUTES += (
+    Route("GET", "/v1/properties/{id}/health", "functions.api.properties.health", _PR, "properties",
+          "A property's maintenance health: score, risks with their work orders, seasonal tasks", grants=(_R,)),
+)
