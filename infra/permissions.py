@@ -31,6 +31,7 @@ from shared.spec.resources import (
     RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
+    WORK_ORDER_SLA_QUEUE,
     UploadConsumer,
 )
 from shared.spec.routes import Grant
@@ -174,6 +175,8 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.IMPORT_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(RESIDENT_IMPORTS)])],
     Grant.RAW_NOTIFICATIONS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.raw_notifications_arn])],
     Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
+    Grant.WORK_ORDER_SLA_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS,
+                                                       [t.queue_arn(WORK_ORDER_SLA_QUEUE.logical_id)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)

@@ -305,3 +305,13 @@ def comments(community_id: str, work_order_id: str, *, with_internal: bool) -> l
     return [Comment(id=i.id, work_order_id=i.work_order_id, body=i.body, internal=bool(i.internal),
                     author_id=i.author_id, author_role=i.author_role,
                     created_at=datetime.fromisoformat(i.created_at)) for i in found]
+
+
+def overdue_unnoted(community_id: str, property_id: str, at: datetime) -> list[WorkOrder]:
+    """The property's orders past `due_at` at `at`, not done, that the SLA watch has not noted yet:
+    one Query of the property's index range (the filter is on the read, never the community's orders)."""
+    db.bind()
+    late = Filters(overdue=True, at=at).condition()
+    found = WorkOrderItem.gsi1.query(keys.work_orders_of_property(community_id, property_id),
+                                     filter_condition=late & WorkOrderItem.overdue_noted_at.does_not_exist())
+    return [_order(i) for i in found if isinstance(i, WorkOrderItem)]

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     campaigns_queue_url: str = Field(default="", alias="CAMPAIGNS_QUEUE_URL")
     campaigns_queue_arn: str = Field(default="", alias="CAMPAIGNS_QUEUE_ARN")  # target of campaign schedules
     rent_queue_url: str = Field(default="", alias="RENT_QUEUE_URL")  # the rent job's fan-out (issue 11)
+    # the work-order SLA watch's fan-out (issue 13)
+    work_order_sla_queue_url: str = Field(default="", alias="WORK_ORDER_SLA_QUEUE_URL")
     # The account's SES maximum send rate (messages/s); each outbox worker paces itself to its share
     # of it (shared.messaging.pacing). SES's sandbox default is 1; a production account's is higher.
     ses_max_send_rate: float = Field(default=14.0, gt=0, alias="SES_MAX_SEND_RATE")

@@ -39,3 +39,5 @@ class Grant(StrEnum):
     # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
     # community's message fans out to one per property on the same queue.
     RENT_QUEUE_SEND = "queue:rent:send"
+    # The work-order SLA watch (issue 13): the schedule puts one message per community on its queue.
+    WORK_ORDER_SLA_QUEUE_SEND = "queue:work-order-sla:send"

@@ -109,3 +109,66 @@ def test_the_health_read_costs_the_same_for_10_and_500_orders(world: dict[str, A
     # Evidence stays small however many orders there were.
     rows = repository.health_rows(cid, many["id"], "2000-01")
     assert sum(r.opened for r in rows) == 500 and all(len(r.order_ids) <= counters.MAX_EVIDENCE for r in rows)
+
+
+def test_the_sla_watch_notes_and_mails_each_overdue_order_once(world: dict[str, Any],  # noqa: F811
+                                                               aws_env: dict[str, Any]) -> None:
+    import boto3
+
+    from functions.workers import work_order_sla
+    from shared.maintenance import sla_watch
+    from tests.support.api import FakeContext
+
+    token, a, cid = world["token"], world["a"], world["community_id"]
+    leak = ok(create(token, a["unit"]["id"], answers={"active_leak": True}), 201)  # due in 24 hours
+    tap = ok(create(token, a["unit"]["id"]), 201)  # due in 192 hours
+    manager_id, _ = member(cid, Role.MANAGER)
+    ok(call("PATCH", f"/v1/work-orders/{tap['id']}", token=token, json_body={"assignee_id": manager_id}))
+    assert sla_watch.watch_community(cid) == 0  # nothing is late yet
+    later = clock.now() + timedelta(hours=25)
+    assert sla_watch.watch_community(cid, later) == 1
+    assert sla_watch.watch_community(cid, later) == 0  # noted once: a rerun mails nobody
+    events = ok(call("GET", f"/v1/work-orders/{leak['id']}/events", token=token))["items"]
+    overdue = [e for e in events if e["kind"] == "overdue"]
+    assert len(overdue) == 1 and len(overdue[0]["message_ids"]) == 1  # no managers: the admin is mailed
+    # The health counters now hold it as overdue evidence.
+    health = ok(call("GET", f"/v1/properties/{a['property']['id']}/health", token=token))
+    assert [r["evidence"] for r in health["risks"] if r["kind"] == "overdue"] == [[leak["id"]]]
+    # Much later the assigned one is mailed to its assignee, through the queue's worker.
+    from shared.identity import repository as identity
+
+    manager = identity.get_user(cid, manager_id)
+    assert manager is not None
+    assert sla_watch.schedule() >= 1
+    sqs, url = boto3.client("sqs"), aws_env["queues"]["WorkOrderSla"]
+    records = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    body = next(r["Body"] for r in records if cid in r["Body"])
+    assert sla_watch.handle(body, clock.now() + timedelta(hours=200)) == {"community_id": cid, "noted": 1}
+    event = {"Records": [{"messageId": "m1", "receiptHandle": "r", "body": body, "attributes": {},
+                          "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                          "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q", "awsRegion": "us-east-1"},
+                         {"messageId": "m2", "receiptHandle": "r", "body": "not json", "attributes": {},
+                          "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                          "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q", "awsRegion": "us-east-1"}]}
+    assert work_order_sla.handler(event, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    tap_events = ok(call("GET", f"/v1/work-orders/{tap['id']}/events", token=token))["items"]
+    (noted,) = [e for e in tap_events if e["kind"] == "overdue"]
+    from shared.messaging import repository as messages
+
+    sent = messages.get_many(cid, noted["message_ids"])
+    assert [m.to for m in sent.values()] == [manager.email]
+
+
+def test_the_sla_watch_sample_events(world: dict[str, Any], aws_env: dict[str, Any]) -> None:  # noqa: F811
+    """events/scheduled-work-order-sla-watch.json and sqs-work-order-sla.json through their handlers."""
+    import json
+
+    from functions.jobs import work_order_sla_watch as job
+    from functions.workers import work_order_sla as worker
+    from tests.integration.test_sample_events import load
+    from tests.support.api import FakeContext
+
+    assert job.handler(load("scheduled-work-order-sla-watch.json"), FakeContext())["communities"] >= 1  # type: ignore[arg-type]
+    record = load("sqs-work-order-sla.json")
+    record["Records"][0]["body"] = json.dumps({"community_id": world["community_id"]})
+    assert worker.handler(record, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
