@@ -35,6 +35,7 @@ from shared.spec.resources import (
     RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
+    WORK_ORDER_SLA_QUEUE,
     UploadConsumer,
 )
 from shared.spec.routes import Grant
@@ -189,6 +190,8 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
     Grant.NOTICE_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(NOTICE_QUEUE.logical_id)])],
     Grant.LEDGER_EVENTS_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(LEDGER_EVENTS_QUEUE.logical_id)])],
+    Grant.WORK_ORDER_SLA_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS,
+                                                       [t.queue_arn(WORK_ORDER_SLA_QUEUE.logical_id)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)

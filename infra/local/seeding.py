@@ -16,6 +16,7 @@ from shared.identity import repository as identity_repository
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
 from shared.intake import demo as intake_demo
+from shared.maintenance import demo as work_order_demo
 from shared.notices_service import demo as notices_demo
 from shared.portal import demo as portal_demo
 from shared.properties import demo as rental_demo
@@ -41,6 +42,8 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
         # issue 14: a served N4 (with its reminders) for the tenant in arrears and a draft N1
         notice_ids = notices_demo.seed(rental_community.id, in_arrears="Sofia", increase_for="Priya") \
             if rental_community else []
+        # issue 13: work orders in the rental community (one emergency, one overdue, one scheduled)
+        orders = work_order_demo.seed(rental_community.id, rentals.admin_email) if rental_community else []
     log.info("seeded rental community %s (%s): properties, tenancies, four months of rent ledgers",
              rentals.name, rentals.slug)
     log.info("seeded super admin %s and demo community %s", super_admin.email, demo.slug)
@@ -49,6 +52,9 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
                  "(%s): try POST /v1/campaigns/%s/send", demo_content.CAMPAIGN_NAME, campaign_id, campaign_id)
     if notice_ids:
         log.info("a served N4 and a draft N1 in %s: GET /v1/notices, GET /v1/reminders", rentals.slug)
+    if orders:
+        log.info("%d demo work orders in %s (one emergency, one overdue): GET /v1/work-orders", len(orders),
+                 rentals.slug)
     if application_id:
         log.info("a rental application on intake form version 1 in %s: GET /v1/applications/%s", rentals.slug,
                  application_id)

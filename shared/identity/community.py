@@ -25,6 +25,7 @@ def detail(community: Community) -> CommunityDetail:
         mfa_required_roles=community.mfa_required_roles, sender=community.sender, branding=community.branding,
         default_region=community.default_region, delinquency_threshold=community.delinquency_threshold,
         work_order_sla_hours=community.work_order_sla_hours, heating_season=community.heating_season,
+        on_call_phones=community.on_call_phones,
         created_at=community.created_at, updated_at=community.updated_at,
     )
 

@@ -29,6 +29,7 @@ class CommunityItem(BaseItem, discriminator="community"):
     # Work-order settings (issue 13), JSON; absent means the contract's defaults.
     work_order_sla_hours = UnicodeAttribute(null=True)  # JSON of maintenance.sla.SlaHours
     heating_season = UnicodeAttribute(null=True)  # JSON of maintenance.season.HeatingSeason
+    on_call_phones = ListAttribute(of=UnicodeAttribute, null=True)  # E.164: emergency work orders page them
 
 
 class SlugItem(BaseItem, discriminator="slug"):

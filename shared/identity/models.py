@@ -44,6 +44,7 @@ class Community(BaseModel):
     # Work-order settings (issue 13): SLA hours per priority, and the heating season triage judges by.
     work_order_sla_hours: SlaHours = SlaHours()
     heating_season: HeatingSeason = HeatingSeason()
+    on_call_phones: list[str] = []  # E.164; an emergency work order texts each at once
 
 
 class User(BaseModel):

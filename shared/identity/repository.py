@@ -44,6 +44,7 @@ def _community(item: CommunityItem) -> Community:
                               if item.work_order_sla_hours else SlaHours()),
         heating_season=(HeatingSeason.model_validate_json(item.heating_season)
                         if item.heating_season else HeatingSeason()),
+        on_call_phones=[str(p) for p in item.on_call_phones or []],
     )
 
 
@@ -325,6 +326,21 @@ def touch_session(session: Session) -> None:
     item.update(actions=[SessionItem.last_used_at.set(clock.iso())])
 
 
+_WORK_ORDER_SETTINGS = frozenset({"work_order_sla_hours", "heating_season", "on_call_phones"})
+
+
+def _work_order_setting(name: str, value: object) -> Any:
+    """The update action of one work-order setting (issue 13)."""
+    if name == "work_order_sla_hours":
+        assert isinstance(value, SlaHours)
+        return CommunityItem.work_order_sla_hours.set(value.model_dump_json())
+    if name == "heating_season":
+        assert isinstance(value, HeatingSeason)
+        return CommunityItem.heating_season.set(value.model_dump_json())
+    phones: list[Any] = [str(p) for p in value]  # type: ignore[attr-defined]
+    return CommunityItem.on_call_phones.set(phones) if phones else CommunityItem.on_call_phones.remove()
+
+
 def update_community(community: Community, **changes: object) -> Community:
     """Apply the changed settings; `changes` keys are Community field names."""
     db.bind()
@@ -349,12 +365,8 @@ def update_community(community: Community, **changes: object) -> Community:
             actions.append(CommunityItem.default_region.set(str(value)))
         elif name == "delinquency_threshold":
             actions.append(CommunityItem.delinquency_threshold.set(str(value)))
-        elif name == "work_order_sla_hours":
-            assert isinstance(value, SlaHours)
-            actions.append(CommunityItem.work_order_sla_hours.set(value.model_dump_json()))
-        elif name == "heating_season":
-            assert isinstance(value, HeatingSeason)
-            actions.append(CommunityItem.heating_season.set(value.model_dump_json()))
+        elif name in _WORK_ORDER_SETTINGS:
+            actions.append(_work_order_setting(name, value))
         else:
             raise ValueError(f"not a community setting: {name}")
     item = CommunityItem(*keys.community(community.id))

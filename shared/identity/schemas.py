@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from shared.identity import passwords
 from shared.identity.models import Branding, Sender
@@ -12,6 +12,9 @@ from shared.maintenance.season import HeatingSeason
 from shared.maintenance.sla import SlaHours
 from shared.platform.text import HeaderText
 from shared.spec.permissions import Role
+
+# An on-call number (work-order emergencies are texted to it): E.164, `+` then 8 to 15 digits.
+OnCallPhone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{7,14}$")]
 
 
 class Strict(BaseModel):
@@ -62,6 +65,7 @@ class CommunityDetail(CommunityOut):
     delinquency_threshold: str = "0.00"
     work_order_sla_hours: SlaHours = SlaHours()  # hours per priority until a work order is due
     heating_season: HeatingSeason = HeatingSeason()  # when no heat is a work-order emergency
+    on_call_phones: list[str] = []  # E.164 numbers an emergency work order texts at once
 
 
 class SenderPatch(Sender):
@@ -82,6 +86,14 @@ class CommunityPatch(Strict):
     # Work orders (issue 13): each object is replaced whole; what it omits takes the defaults.
     work_order_sla_hours: SlaHours | None = None
     heating_season: HeatingSeason | None = None
+    on_call_phones: list[OnCallPhone] | None = Field(default=None, max_length=5)  # replaced whole
+
+    @field_validator("on_call_phones")
+    @classmethod
+    def _distinct_phones(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("each on-call number once")
+        return value
 
     @field_validator("default_region")
     @classmethod

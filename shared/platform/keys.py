@@ -376,3 +376,49 @@ def reminders_index(community_id: str) -> str:
 def notice_effect(community_id: str, effective_on: str, notice_id: str) -> tuple[str, str]:
     """Marker of a served notice's date of effect; deleted once it turns effective, or is voided/completed."""
     return community_pk(community_id), f"{NOTICE_EFFECT_PREFIX}{effective_on}#{notice_id}"
+
+
+# Work orders (issue 13). An order lives in the community's partition (GetItem by id; the
+# community-wide list is the `WO#` key range, newest first) and on GSI1 per property (a scoped
+# caller's list queries only its properties' ranges). Its events and comments are its own
+# partition, so its history pages without touching anything else. See docs/work-orders.md.
+WORK_ORDER_PREFIX = "WO#"
+WORK_ORDER_EVENT_PREFIX = "EV#"
+WORK_ORDER_COMMENT_PREFIX = "CM#"
+
+
+def work_order(community_id: str, work_order_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{WORK_ORDER_PREFIX}{work_order_id}"
+
+
+def work_orders_of_property(community_id: str, property_id: str) -> str:
+    """gsi1pk of a property's work orders (gsi1sk: the order id, a ULID: creation order)."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#WO"
+
+
+def work_order_number(community_id: str) -> tuple[str, str]:
+    """The community's work-order counter: `number` is taken with an atomic ADD (no race)."""
+    return community_pk(community_id), "WONUMBER"
+
+
+def work_order_log_pk(community_id: str, work_order_id: str) -> str:
+    """One order's history: events `EV#{event id}` and comments `CM#{comment id}` (ULIDs)."""
+    return f"{community_pk(community_id)}#WO#{work_order_id}"
+
+
+def work_order_event(community_id: str, work_order_id: str, event_id: str) -> tuple[str, str]:
+    return work_order_log_pk(community_id, work_order_id), f"{WORK_ORDER_EVENT_PREFIX}{event_id}"
+
+
+def work_order_comment(community_id: str, work_order_id: str, comment_id: str) -> tuple[str, str]:
+    return work_order_log_pk(community_id, work_order_id), f"{WORK_ORDER_COMMENT_PREFIX}{comment_id}"
+
+
+def property_health_pk(community_id: str, property_id: str) -> str:
+    """A property's work-order counter rows (issue 13): sk `{YYYY-MM}#{category}`, at most 96 a year,
+    so the health read is one Query however many orders there were."""
+    return f"{community_pk(community_id)}#PROP#{property_id}#HEALTH"
+
+
+def property_health_row(community_id: str, property_id: str, month: str, category: str) -> tuple[str, str]:
+    return property_health_pk(community_id, property_id), f"{month}#{category}"

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     rent_queue_url: str = Field(default="", alias="RENT_QUEUE_URL")  # the rent job's fan-out (issue 11)
     notice_queue_url: str = Field(default="", alias="NOTICE_QUEUE_URL")  # NoticeReminders' fan-out (issue 14)
     ledger_events_queue_url: str = Field(default="", alias="LEDGER_EVENTS_QUEUE_URL")  # payments → notices
+    # the work-order SLA watch's fan-out (issue 13)
+    work_order_sla_queue_url: str = Field(default="", alias="WORK_ORDER_SLA_QUEUE_URL")
     # The account's SES maximum send rate (messages/s); each outbox worker paces itself to its share
     # of it (shared.messaging.pacing). SES's sandbox default is 1; a production account's is higher.
     # The local SES simulator enforces the same number (infra/local/ses_simulator.py).

@@ -46,3 +46,5 @@ class Grant(StrEnum):
     NOTICE_QUEUE_SEND = "queue:notice-reminders:send"
     # Ledger postings that lower what is owed tell the LedgerEvents queue (issue 14: N4 voided by payment).
     LEDGER_EVENTS_SEND = "queue:ledger-events:send"
+    # The work-order SLA watch (issue 13): the schedule puts one message per community on its queue.
+    WORK_ORDER_SLA_QUEUE_SEND = "queue:work-order-sla:send"

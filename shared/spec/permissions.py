@@ -40,6 +40,8 @@ class Permission(StrEnum):
     PORTAL_INVITE = "residents.portal_invite"  # mail a resident a portal sign-in link
     # Work orders (issue 13): staff write, and owners/tenants create on their own units (the query scopes them).
     WORK_ORDERS_CREATE = "work_orders.create"
+    WORK_ORDERS_READ = "work_orders.read"  # owner/tenant: their tenancies' only; property owner: assigned only
+    WORK_ORDERS_WRITE = "work_orders.write"  # staff: edit, entry notices (scoped managers: their properties)
     INTAKE_MANAGE = "intake.manage"  # the rental intake form and its applications (issue 15)
     # Property operations (issue 11). Which properties a caller reaches is data, not role: see
     # shared/properties/scope.py, the one function every property-ops service asks.
@@ -76,6 +78,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PORTAL_INVITE: frozenset({Role.ADMIN, Role.MANAGER}),
     # "work orders read / write": admin ✓/✓, manager ✓/✓ ¹, board read only, owner/tenant create on their units.
     Permission.WORK_ORDERS_CREATE: frozenset({Role.ADMIN, Role.MANAGER, Role.OWNER, Role.TENANT}),
+    Permission.WORK_ORDERS_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.OWNER, Role.TENANT,
+                                            Role.PROPERTY_OWNER}),
+    Permission.WORK_ORDERS_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.INTAKE_MANAGE: frozenset({Role.ADMIN, Role.MANAGER}),
     Permission.PROPERTIES_READ: frozenset({Role.ADMIN, Role.MANAGER, Role.BOARD, Role.PROPERTY_OWNER}),
     Permission.PROPERTIES_WRITE: frozenset({Role.ADMIN, Role.MANAGER}),

@@ -513,3 +513,29 @@ LEDGER_EVENTS_QUEUE = QueueSpec(
 )
 
 RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, LEDGER_EVENTS_QUEUE))
+
+# Work orders (issue 13): the SLA watch. An hourly rule fires `WorkOrderSlaWatch`, which puts one message
+# per community on its queue; a community's worker finds the orders gone past `due_at` (one index range
+# per property, filtered to open ones not yet noted) and mails each once (shared.maintenance.sla_watch).
+WORK_ORDER_SLA_QUEUE = QueueSpec(
+    logical_id="WorkOrderSla",
+    env_var="WORK_ORDER_SLA_QUEUE_URL",
+    worker="functions.workers.work_order_sla",
+    grants=(Grant.TABLE_WRITE, Grant.PRIORITY_OUTBOX_SEND),  # mark the order, its counters; the mail
+    visibility_timeout_s=360,  # worker timeout 60 s
+    max_receive_count=5,  # marking is conditional and mail ids derived: a retry mails nobody twice
+    batch_size=5,
+    max_concurrency=2,
+)
+
+WORK_ORDER_SLA_WATCH = ScheduledJob(
+    logical_id="WorkOrderSlaWatch",
+    schedule="rate(1 hour)",
+    handler="functions.jobs.work_order_sla_watch",
+    description="Mail the assignee (or the property's managers) once when a work order goes past its SLA",
+    grants=(Grant.TABLE_READ, Grant.WORK_ORDER_SLA_QUEUE_SEND),
+    timeout_s=60,
+)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, WORK_ORDER_SLA_QUEUE),
+                    jobs=(*RESOURCES.jobs, WORK_ORDER_SLA_WATCH))

@@ -447,3 +447,49 @@ ROUTES += (
     Route("POST", "/v1/notices/{id}/documents", "functions.api.notices.documents", _NW, "notices",
           "Link an uploaded asset (a signed or official form) to a notice in any status", grants=(_W, _AUDIT)),
 )
+
+# Work orders (issue 13), the service layer: storage and CRUD, transitions, events, emergencies.
+# Which properties a caller reaches is shared.properties.scope's; the route permission says who may call.
+_WOC = Permission.WORK_ORDERS_CREATE
+_WOR = Permission.WORK_ORDERS_READ
+_WOW = Permission.WORK_ORDERS_WRITE
+
+ROUTES += (
+    Route("POST", "/v1/work-orders", "functions.api.work_orders.create", _WOC, "work_orders",
+          "Create a work order: priority from triage (staff may override with a reason); an emergency texts the "
+          "on-call phones and mails the property's managers", grants=(_W, _AUDIT, _PRIORITY), status=201,
+          idempotent=True),
+    Route("GET", "/v1/work-orders", "functions.api.work_orders.list", _WOR, "work_orders",
+          "The work orders the caller reaches, newest first, by status, property, priority or overdue",
+          grants=(_R, _KEY)),
+    Route("GET", "/v1/work-orders/{id}", "functions.api.work_orders.get", _WOR, "work_orders",
+          "One work order, with `overdue` as of now", grants=(_R,)),
+    Route("PATCH", "/v1/work-orders/{id}", "functions.api.work_orders.update", _WOW, "work_orders",
+          "Edit a work order (a priority change needs a reason, is audited and recomputes due_at)",
+          grants=(_W, _AUDIT, _PRIORITY)),
+    Route("POST", "/v1/work-orders/{id}/transition", "functions.api.work_orders.transition", _WOC, "work_orders",
+          "Move a work order along its status machine (409 otherwise); mails the tenancy's parties",
+          grants=(_W, _AUDIT, _PRIORITY)),
+    Route("GET", "/v1/work-orders/{id}/events", "functions.api.work_orders.events", _WOR, "work_orders",
+          "Every change of a work order, oldest first, with the message ids it sent", grants=(_R,)),
+)
+
+# Work orders (issue 13), comments and entry to a unit (RTA ss. 26-27).
+ROUTES += (
+    Route("POST", "/v1/work-orders/{id}/comments", "functions.api.work_orders.comments_create", _WOC, "work_orders",
+          "Comment on a work order (internal comments: staff only, never shown to residents nor mailed)",
+          grants=(_W, _AUDIT, _PRIORITY), status=201, idempotent=True),
+    Route("GET", "/v1/work-orders/{id}/comments", "functions.api.work_orders.comments_list", _WOR, "work_orders",
+          "A work order's comments, oldest first (internal ones for staff only)", grants=(_R,)),
+    Route("POST", "/v1/work-orders/{id}/entry", "functions.api.work_orders.entry", _WOW, "work_orders",
+          "Give written notice of entry (24 hours ahead, 08:00-20:00 community time, unless an emergency or "
+          "the lead tenant approved the window); mailed to every party", grants=(_W, _AUDIT, _PRIORITY)),
+    Route("POST", "/v1/work-orders/{id}/entry/approve", "functions.api.work_orders.entry_approve", _WOC,
+          "work_orders", "The lead tenant approves an entry window (their consent)", grants=(_W, _AUDIT)),
+)
+
+# Work orders (issue 13): a property's health, read from its counter rows (never a scan of its orders).
+ROUTES += (
+    Route("GET", "/v1/properties/{id}/health", "functions.api.properties.health", _PR, "properties",
+          "A property's maintenance health: score, risks with their work orders, seasonal tasks", grants=(_R,)),
+)

@@ -80,6 +80,12 @@ RULES: tuple[Rule, ...] = (
     (lambda p, r: p.startswith("/v1/tenancies"), STAFF_WRITE),
     # "work orders": admin and manager write, board reads only, owner/tenant create on their own units.
     (lambda p, r: p == "/v1/work-orders/triage", {ADMIN, MANAGER, OWNER, TENANT}),
+    # work orders read: every community role (owners/tenants their own units', property owners their
+    # assigned properties'; scope: test_work_orders_api); residents create, cancel/reopen and comment.
+    (lambda p, r: p.startswith("/v1/work-orders") and r, COMMUNITY),
+    (lambda p, r: p == "/v1/work-orders" or p.endswith(("/transition", "/comments", "/entry/approve")),
+     {ADMIN, MANAGER, OWNER, TENANT}),
+    (lambda p, r: p.startswith("/v1/work-orders"), STAFF_WRITE),
     # "intake form, applications": admin and manager (a conversion's unit is then shared.properties.scope's)
     (lambda p, r: p.startswith(("/v1/intake-form", "/v1/applications")), STAFF_WRITE),
     # setting the community up: community settings are the admin's

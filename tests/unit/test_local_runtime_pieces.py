@@ -133,10 +133,13 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     monkeypatch.setattr(seeding.portal_demo, "seed",
                         lambda cid, email: calls.append(("portal", cid)) and "" or "tess@example.com")
     monkeypatch.setattr(seeding.rental_demo, "seed",
-                        lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals"))
+                        lambda: calls.append(("rentals",)) or SimpleNamespace(name="Rentals", slug="rentals",
+                                                                              admin_email="r@example.com"))
     monkeypatch.setattr(seeding.intake_demo, "seed", lambda cid: calls.append(("intake", cid)) or "application-1")
     monkeypatch.setattr(seeding.notices_demo, "seed",
                         lambda cid, **names: calls.append(("notices", cid)) or ["n4", "n1"])
+    monkeypatch.setattr(seeding.work_order_demo, "seed",
+                        lambda cid, email: calls.append(("work orders", cid, email)) or ["wo-1"])
     admin = SuperAdmin("s@example.com", "secret", "TOTP")
     assert seed(admin, threading.Lock()) == DemoCommunity("Demo", "demo", "a@example.com", "pw",
                                                           portal_email="tess@example.com")
@@ -144,4 +147,5 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
                      ("portal", "id-demo"),  # + the portal's demo tenant (issue 12)
                      ("rentals",),  # + the rental community (issue 11)
                      ("intake", "id-rentals"),  # + a rental application in it (issue 15)
-                     ("notices", "id-rentals")]  # + a served N4 and a draft N1 (issue 14)
+                     ("notices", "id-rentals"),  # + a served N4 and a draft N1 (issue 14)
+                     ("work orders", "id-rentals", "r@example.com")]  # + demo work orders in it (issue 13)

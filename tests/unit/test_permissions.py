@@ -30,6 +30,10 @@ TABLE = {
     P.COMMS_SEND: {R.ADMIN, R.MANAGER},
     P.PORTAL_INVITE: {R.ADMIN, R.MANAGER},
     P.WORK_ORDERS_CREATE: {R.ADMIN, R.MANAGER, R.OWNER, R.TENANT},  # board reads only; tenants on their units
+    # "work orders read / write": every community role reads (owners/tenants their own, property owners
+    # their assigned properties'); admins and managers write.
+    P.WORK_ORDERS_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.OWNER, R.TENANT, R.PROPERTY_OWNER},
+    P.WORK_ORDERS_WRITE: {R.ADMIN, R.MANAGER},
     # Property operations (issue 11): which properties is shared.properties.scope's (tests/unit/test_scope.py).
     P.PROPERTIES_READ: {R.ADMIN, R.MANAGER, R.BOARD, R.PROPERTY_OWNER},
     P.PROPERTIES_WRITE: {R.ADMIN, R.MANAGER},

@@ -1,0 +1,54 @@
+"""Demo work orders for the rental demo community (`make dev`): one emergency, one overdue, one scheduled.
+
+Made through the work-order service as the API would (the overdue one with a creation time ten days
+back, so its 24-hour SLA has passed). The demo gets an on-call phone, so the emergency's SMS shows in
+`/_dev/sms` and its mail to the admins (the demo has no managers) in `/_dev/mailbox`. Idempotent: a
+community with work orders is left as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared.identity import community as communities
+from shared.identity import repository as identity_repository
+from shared.maintenance import repository, workorders
+from shared.maintenance.models import Answers, Category, Status
+from shared.maintenance.schemas import TransitionRequest, WorkOrderCreate
+from shared.platform import clock
+from shared.platform.context import Caller, RequestMeta
+from shared.properties import repository as properties
+from shared.spec.permissions import Role
+
+ON_CALL_PHONE = "+14165550100"  # a 555 number: the local runtime's SMS sink records it
+_LOCAL = RequestMeta(ip="127.0.0.1", user_agent="porchlight-seed")
+
+
+def seed(community_id: str, admin_email: str) -> list[str]:
+    """The demo orders' ids (none when the community has orders already or no units)."""
+    if repository.community_page(community_id, repository.Filters(), limit=1, before_id=None):
+        return []
+    admin = identity_repository.user_by_email(community_id, admin_email)
+    community = identity_repository.get_community(community_id)
+    property_ids = properties.property_ids(community_id)
+    if admin is None or community is None or not property_ids:
+        return []
+    units, _ = properties.units_page(community_id, property_ids[0], limit=3, after=None)
+    if len(units) < 3:
+        return []
+    if not community.on_call_phones:
+        identity_repository.update_community(community, on_call_phones=[ON_CALL_PHONE])
+    caller = Caller(user_id=admin.id, community_id=community_id, role=Role.ADMIN, session_id="seed")
+    settings_of = communities.settings_of
+    leak = workorders.create(caller, WorkOrderCreate(
+        unit_id=units[1].id, title="Ceiling leak in the bathroom", description="Water drips from the light fixture "
+        "after the upstairs shower runs.", category=Category.PLUMBING, answers=Answers(active_leak=True)),
+        _LOCAL, settings_of=settings_of, at=clock.now() - timedelta(days=10))
+    tap = workorders.create(caller, WorkOrderCreate(
+        unit_id=units[2].id, title="Dripping kitchen tap", description="The cold tap drips all night.",
+        category=Category.PLUMBING, answers=Answers()), _LOCAL, settings_of=settings_of)
+    workorders.transition(caller, tap.id, TransitionRequest(to=Status.SCHEDULED, note="Plumber booked"), _LOCAL)
+    gas = workorders.create(caller, WorkOrderCreate(
+        unit_id=units[0].id, title="Gas smell in the kitchen", description="A strong gas smell near the stove.",
+        category=Category.APPLIANCE, answers=Answers(gas_smell=True)), _LOCAL, settings_of=settings_of)
+    return [gas.id, leak.id, tap.id]

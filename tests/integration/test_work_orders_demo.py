@@ -1,0 +1,38 @@
+"""The demo work orders `make dev` seeds in the rental community: one emergency, one overdue; idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+
+from shared.identity import repository as identity_repository
+from shared.maintenance import demo as work_order_demo
+from shared.maintenance import workorders
+from shared.platform.context import Caller
+from shared.properties import demo
+from shared.spec.permissions import Role
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_demo_has_an_emergency_and_an_overdue_order(aws_env: dict[str, Any]) -> None:
+    seeded = demo.seed()
+    community = identity_repository.community_by_slug(seeded.slug)
+    assert community is not None
+    ids = work_order_demo.seed(community.id, seeded.admin_email)
+    assert len(ids) == 3
+    assert work_order_demo.seed(community.id, seeded.admin_email) == []  # idempotent
+    admin = identity_repository.user_by_email(community.id, seeded.admin_email)
+    assert admin is not None
+    caller = Caller(user_id=admin.id, community_id=community.id, role=Role.ADMIN, session_id="test")
+    orders = workorders.list_orders(caller).items
+    assert {o.id for o in orders} == set(ids)
+    assert [o.priority for o in orders if o.priority == "emergency"] == ["emergency"]
+    assert [o.title for o in orders if o.overdue] == ["Ceiling leak in the bathroom"]
+    assert {o.status for o in orders} == {"open", "scheduled"}
+    # The emergency texted the demo's on-call phone (recorded in the outbox, once).
+    items = boto3.client("dynamodb").scan(TableName=aws_env["table"])["Items"]
+    sms = [i for i in items if i.get("type", {}).get("S") == "message" and i["channel"]["S"] == "sms"]
+    assert [i["to"]["S"] for i in sms] == [work_order_demo.ON_CALL_PHONE]
