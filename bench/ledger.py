@@ -17,49 +17,20 @@ Target: at most 1.2 DynamoDB calls per tenancy charged.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-os.environ.update(  # never real AWS: fake credentials before any client exists
-    AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_SESSION_TOKEN="bench",
-    AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_SERVICE_NAME="porchlight",
-    POWERTOOLS_METRICS_NAMESPACE="Porchlight", POWERTOOLS_LOG_LEVEL="WARNING",
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+from bench.mocked import Calls, Cancelled, provision_stack  # noqa: E402  (fake credentials first)
 
 PROPERTIES_PER_COMMUNITY = 2
 
 
-class Calls:
-    """DynamoDB calls by operation, from botocore's `before-call` event."""
-
-    def __init__(self) -> None:
-        self.by_operation: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.by_operation[model.name] += 1
-
-    def total(self) -> int:
-        return sum(self.by_operation.values())
-
-
-class Cancelled:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, parsed: dict[str, Any], **_: Any) -> None:
-        if "Error" in parsed:
-            self.count += 1
 
 
 def populate(communities: int, tenancies: int) -> None:
@@ -147,24 +118,11 @@ def main() -> None:
 
     from moto import mock_aws
 
-    from infra.local import moto_transactions
-
     with mock_aws():
-        from infra.local.config import LocalConfig
-        from infra.local.provision import provision
         from shared.platform import aws
-        from shared.spec.resources import RENT_QUEUE, function_environment
+        from shared.spec.resources import RENT_QUEUE
 
-        provisioned = provision(aws.client, LocalConfig(seed=False))
-        os.environ.update(function_environment(
-            stage="bench", version="bench", table_name=provisioned.table,
-            signing_key_secret_id=provisioned.secret_id, mfa_key_id=provisioned.mfa_key_id,
-            bucket_name=provisioned.bucket, queue_urls=provisioned.queue_urls, queue_arns=provisioned.queue_arns,
-            schedule_group=provisioned.schedule_group, scheduler_role_arn=provisioned.scheduler_role_arn,
-            ses_configuration_set=provisioned.ses_configuration_set, mail_from_domain="porchlight.dev",
-            public_api_url="https://api.porchlight.test", app_url="https://app.porchlight.test",
-            log_level="WARNING"))
-        moto_transactions.install()
+        provisioned = provision_stack()
         populate(args.communities, args.tenancies)
         calls, cancelled = Calls(), Cancelled()
         aws.client("dynamodb").meta.events.register("before-call.dynamodb", calls)
