@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from shared.identity import repository
-from shared.platform import clock
+from shared.platform import aws, clock, db
 from tests.support.api import call
 from tests.support.identity import make_ready
 
@@ -38,3 +38,20 @@ def signup(name: str = "Oak Park", email: str = "ann@example.com", password: str
     if not ready:
         return answer.body
     return make_ready(send, answer.body, _verify_directly)
+
+
+@pytest.fixture
+def dynamodb_calls() -> Iterator[list[str]]:
+    """Every DynamoDB operation made while the test runs: through the shared client and through the
+    transactions' connection (the same client unless an earlier test in this process reset one of them)."""
+    calls: list[str] = []
+    clients = {id(c): c for c in (aws.client("dynamodb"), db.connection().client)}.values()
+
+    def count(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb.*", count)
+    yield calls
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb.*", count)

@@ -3,12 +3,10 @@ the DynamoDB call budget (at most 0.2 calls per new resident)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from shared.platform import aws, db
 from shared.residents import repository, service
 from shared.residents.schemas import ResidentFields
 from tests.integration.conftest import signup
@@ -21,21 +19,6 @@ def community_id() -> str:
     return str(signup()["community"]["id"])
 
 
-@pytest.fixture
-def dynamodb_calls() -> Iterator[list[str]]:
-    """Every DynamoDB API call made while the test runs: through the shared client and through the
-    transactions' connection (the same client unless an earlier test in this process reset one of them)."""
-    calls: list[str] = []
-    clients = {id(c): c for c in (aws.client("dynamodb"), db.connection().client)}.values()
-
-    def count(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb.*", count)
-    yield calls
-    for client in clients:
-        client.meta.events.unregister("before-call.dynamodb.*", count)
 
 
 def row(**values: Any) -> ResidentFields:

@@ -3,7 +3,6 @@ them (the same DynamoDB calls for 10 orders as for 500), and scoping is the prop
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from shared.maintenance import counters, repository
 from shared.maintenance.models import Category, Priority
 from shared.maintenance.orders import OrderEvent, Triage, WorkOrder
-from shared.platform import aws, clock, db, ids
+from shared.platform import clock, ids
 from shared.spec.permissions import Role
 from tests.integration.test_property_scope import assign, member
 from tests.integration.test_work_orders_api import create, world  # noqa: F401 - the fixture
@@ -22,20 +21,6 @@ from tests.support.properties import new_property, ok
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def dynamodb_calls() -> Iterator[list[str]]:
-    """Every DynamoDB API call made while counting (the shared client and the transactions' connection)."""
-    calls: list[str] = []
-    clients = {id(c): c for c in (aws.client("dynamodb"), db.connection().client)}.values()
-
-    def count(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb.*", count)
-    yield calls
-    for client in clients:
-        client.meta.events.unregister("before-call.dynamodb.*", count)
 
 
 def test_the_counters_follow_the_orders(world: dict[str, Any]) -> None:  # noqa: F811
