@@ -18,7 +18,7 @@ from shared.identity import repository as identity
 from shared.notices_service import job, repository
 from shared.notices_service.models import ReminderStatus
 from shared.platform import clock
-from shared.spec.resources import NOTICE_QUEUE, OUTBOX_QUEUE
+from shared.spec.resources import NOTICE_QUEUE, PRIORITY_OUTBOX_QUEUE
 from tests.integration.test_notices_api import post, world  # noqa: F401  (the fixture)
 from tests.integration.test_sample_events import load
 from tests.support.api import FakeContext, call
@@ -36,7 +36,7 @@ def travel_to(community_id: str, day: Any, hour: int) -> None:
 
 
 def outbox_count(aws_env: dict[str, Any]) -> int:
-    sqs, url = boto3.client("sqs"), aws_env["queues"][OUTBOX_QUEUE.logical_id]
+    sqs, url = boto3.client("sqs"), aws_env["queues"][PRIORITY_OUTBOX_QUEUE.logical_id]
     found = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     return int(found["Attributes"]["ApproximateNumberOfMessages"])
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from shared.identity import service as identity_service
-from shared.platform import aws
+from shared.platform import aws, db
 from shared.platform.context import RequestMeta
 from shared.residents import repository as resident_records
 from shared.spec.permissions import Role
@@ -31,10 +31,13 @@ def dynamodb_calls() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     def record(model: Any, params: dict[str, Any], **_: Any) -> None:
         calls.append((model.name, params))
 
-    events = aws.client("dynamodb").meta.events
-    events.register("provide-client-params.dynamodb.*", record)
+    # the shared client and the models' connection (the same client unless an earlier test reset one)
+    clients = {id(c): c for c in (aws.client("dynamodb"), db.connection().client)}.values()
+    for client in clients:
+        client.meta.events.register("provide-client-params.dynamodb.*", record)
     yield calls
-    events.unregister("provide-client-params.dynamodb.*", record)
+    for client in clients:
+        client.meta.events.unregister("provide-client-params.dynamodb.*", record)
 
 
 def send(token: str, template_id: str, resident_id: str, related: dict[str, str] | None = None) -> str:
