@@ -235,6 +235,19 @@ def signup_ready(api: Api, name: str | None = None, email: str | None = None) ->
     return make_ready(send, answer.json(), verify) | {"email": email}
 
 
+_TOTP_STEP_USED: dict[str, int] = {}  # per secret, the last 30 s step whose code this process sent
+
+
+def fresh_totp(secret: str) -> str:
+    """A TOTP code not yet sent in this process: a code is accepted once, and several tests sign in as the
+    same seeded account against one runtime, so a second sign-in in the same 30 s step waits for the next."""
+    while int(time.time() // 30) <= _TOTP_STEP_USED.get(secret, -1):
+        time.sleep(0.5)
+    now = time.time()
+    _TOTP_STEP_USED[secret] = int(now // 30)
+    return str(pyotp.TOTP(secret).at(now))
+
+
 def sign_in(api: Api, *, community: str | None, email: str, password: str, totp_secret: str) -> dict[str, Any]:
     """Both login steps, as the SPA does them."""
     body: dict[str, Any] = {"email": email, "password": password}
@@ -243,6 +256,6 @@ def sign_in(api: Api, *, community: str | None, email: str, password: str, totp_
     first = api.post("/v1/auth/login", json=body)
     assert first.status_code == 200 and first.json().get("mfa_required") is True, first.text
     second = api.post("/v1/auth/mfa/verify", json={"mfa_token": first.json()["mfa_token"],
-                                                   "code": pyotp.TOTP(totp_secret).now()})
+                                                   "code": fresh_totp(totp_secret)})
     assert second.status_code == 200, second.text
     return second.json()

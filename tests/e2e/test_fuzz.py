@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pyotp
 import pytest
 import requests
 import schemathesis
@@ -34,7 +33,7 @@ from schemathesis.checks import (
 
 from shared.platform.openapi import document
 from shared.spec.routes import ROUTES
-from tests.e2e.conftest import Api, LocalRuntime, signup_ready
+from tests.e2e.conftest import Api, LocalRuntime, fresh_totp, signup_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +92,7 @@ def _sign_in(api: Api, email: str, password: str, secret: str, community: str | 
         first = api.post("/v1/auth/login", json=body)
         assert first.status_code == 200, first.text
         second = api.post("/v1/auth/mfa/verify", json={"mfa_token": first.json()["mfa_token"],
-                                                       "code": pyotp.TOTP(secret).now()})
+                                                       "code": fresh_totp(secret)})
         if second.status_code == 200:
             return str(second.json()["access_token"])
         time.sleep(30 - time.time() % 30 + 0.5)
