@@ -178,3 +178,24 @@ def test_the_rental_demo_tenant_sees_her_tenancy_and_ledger(api: Api) -> None:
     assert ledger.status_code == 200 and float(ledger.json()["arrears"]) > 0, ledger.text
     listed = api.get("/v1/tenancies", token=access).json()["items"]
     assert [t["id"] for t in listed] == [tenancy_id]
+
+
+def test_the_rental_demo_tenant_sees_her_served_n4_and_no_draft(api: Api) -> None:
+    """Issue 12/14: a resident sees the served notices of her own tenancies through the same endpoint as
+    staff, never a draft, and never another tenant's notice."""
+    from shared.properties import demo as rental_demo
+    from tests.e2e.conftest import sign_in
+
+    rentals = rental_demo.demo()
+    _ask(api, rentals.slug, rentals.portal_tenant_email)
+    token = mailbox_token(api, rentals.portal_tenant_email, "/_dev/portal")
+    access = api.post("/v1/auth/magic-link/verify", json={"token": token}).json()["access_token"]
+    mine = api.get("/v1/notices", token=access)
+    assert mine.status_code == 200, mine.text
+    assert [(n["type"], n["status"]) for n in mine.json()["items"]] == [("n4", "served")]
+    staff = sign_in(api, community=rentals.slug, email=rentals.admin_email, password=rentals.admin_password,
+                    totp_secret=rentals.admin_totp_secret)["access_token"]
+    everything = api.get("/v1/notices", token=staff).json()["items"]
+    drafts = [n for n in everything if n["status"] == "draft"]
+    assert drafts, "the demo seeds a draft N1"
+    assert api.get(f"/v1/notices/{drafts[0]['id']}", token=access).status_code == 404
