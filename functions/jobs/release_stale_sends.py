@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.campaigns import progress
+from shared.identity import repository as identity_repository
 from shared.messaging import stale
 from shared.platform.observability import logger, metrics
 
@@ -14,4 +17,13 @@ from shared.platform.observability import logger, metrics
 @metrics.log_metrics  # failures.record counts messages failed for a technical reason
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return {"requeued": stale.release_all()}
+    return {"requeued": stale.release_all(_community_ids(), progress.settled)}
+
+
+def _community_ids() -> Iterator[str]:
+    after: dict[str, Any] | None = None
+    while True:
+        communities, after = identity_repository.list_communities(limit=100, after=after)
+        yield from (c.id for c in communities)
+        if after is None:
+            return

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.campaigns import progress
 from shared.messaging import redrive
 from shared.platform.observability import logger, metrics
 
@@ -18,4 +19,4 @@ from shared.platform.observability import logger, metrics
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     limit = int((event or {}).get("limit", 5_000)) if isinstance(event, dict) else 5_000
-    return {"moved": redrive.requeue_dead_letters(limit=limit)}
+    return {"moved": redrive.requeue_dead_letters(progress.settled, limit=limit)}

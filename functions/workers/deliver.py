@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.campaigns import progress
 from shared.messaging import chunks, delivery, outbox
 from shared.platform import aws
 from shared.platform.observability import logger, metrics
@@ -39,10 +40,11 @@ def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
             logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
             return
         if chunk is not None:
-            delay = delivery.deliver_chunk(chunk, lane=lane.logical_id)
-            if delay is not None:
-                come_back(record, delay)
-                raise delivery.Retry("part of the chunk was deferred by the provider", delay)
+            report = delivery.deliver_chunk(chunk, lane=lane.logical_id)
+            progress.chunk_delivered(report)  # the outbox reports; campaigns decide whether one is done
+            if report.retry_in_s is not None:
+                come_back(record, report.retry_in_s)
+                raise delivery.Retry("part of the chunk was deferred by the provider", report.retry_in_s)
             return
         assert single is not None
         community_id, message_id = single
@@ -51,6 +53,7 @@ def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
         except delivery.Retry as retry:
             come_back(record, retry.delay_s)
             raise
+        progress.settled(outcome.settled())
         logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
 
     return handle

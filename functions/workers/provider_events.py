@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.campaigns import progress
 from shared.messaging import events, provider, sms_routes
 from shared.messaging import raw_notifications as raw
 from shared.messaging.models import Channel
@@ -47,7 +48,7 @@ def _reply(reply: provider.Reply) -> None:
 
 def apply(action: provider.Action) -> None:
     if isinstance(action, provider.Record):
-        events.record(action.event)
+        progress.settled(events.record(action.event).settled)
     elif isinstance(action, provider.Suppress):
         suppression.add(action.community_id, action.channel, action.address, action.reason, action.source)
     elif isinstance(action, provider.LiftStop):

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -47,12 +48,12 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from shared.campaigns import repository as campaigns
 from shared.identity import repository as identity_repository
 from shared.identity.models import Community
 from shared.messaging import failures, pacing, repository
 from shared.messaging.chunks import Chunk
 from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.progress import ChunkReport, Settled
 from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
@@ -95,6 +96,14 @@ class Retry(Exception):
 class Outcome:
     status: str  # sent | skipped | suppressed | failed | unknown
     detail: str = ""
+    campaign_id: str | None = None
+    community_id: str = ""
+
+    def settled(self) -> Settled | None:
+        """The campaign this outcome may have completed (a retried recipient may be the last one)."""
+        if self.campaign_id and self.status in ("sent", "failed", "suppressed"):
+            return Settled(self.community_id, self.campaign_id)
+        return None
 
 
 def backoff_s(attempt: int, rng: random.Random | None = None) -> int:
@@ -244,9 +253,7 @@ def deliver(community_id: str, message_id: str, *, lane: str = BULK) -> Outcome:
     if message is None or message.status != MessageStatus.QUEUED:
         return Outcome("skipped", "not queued" if message else "unknown message")
     outcome = _deliver(message, lane)
-    if message.campaign_id and outcome.status in ("sent", "failed", "suppressed"):
-        campaigns.complete(community_id, message.campaign_id)  # a retried recipient may be the last one
-    return outcome
+    return replace(outcome, campaign_id=message.campaign_id, community_id=community_id)
 
 
 def _deliver(message: Message, lane: str = BULK) -> Outcome:
@@ -363,13 +370,13 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
     return sendable, ends
 
 
-def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> int | None:
-    """Deliver a chunk's due messages; seconds after which the chunk must come back for the ones
-    the provider deferred (throttling, 5xx), or None when nothing is left for this chunk."""
+def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> ChunkReport:
+    """Deliver a chunk's due messages; what happened, with the seconds after which the chunk must
+    come back for the ones the provider deferred (throttling, 5xx), None when nothing is left."""
     found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
     due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
     if not due:
-        return None
+        return ChunkReport(chunk.community_id, chunk.campaign_id)
     community = identity_repository.get_community(chunk.community_id)
     sendable, ends = _screen(due)
     rendered: list[Message] = []
@@ -386,9 +393,10 @@ def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> int | None:
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),
                                           "deferred": len(retry)})
-    if chunk.campaign_id and not retry:
-        campaigns.complete(chunk.community_id, chunk.campaign_id)
-    return max(retry) if retry else None
+    outcomes = Counter(str(s.status) for s in ends + sent)
+    return ChunkReport(chunk.community_id, chunk.campaign_id, sent=outcomes["sent"], failed=outcomes["failed"],
+                       suppressed=outcomes["suppressed"], deferred=len(retry), unknown=len(claimed) - len(sent),
+                       retry_in_s=max(retry) if retry else None)
 
 
 def parse_body(body: str) -> tuple[str, str]:

@@ -17,9 +17,9 @@ from collections import Counter
 from typing import Any
 
 from shared.audit.events import AuditEvent, publish
-from shared.campaigns import repository as campaigns
 from shared.messaging import chunks, failures, repository
 from shared.messaging.models import MessageStatus
+from shared.messaging.progress import OnSettled, Settled
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
@@ -51,7 +51,7 @@ def _message_ids(body: str) -> tuple[str, str | None, tuple[str, ...]] | None:
         return None
 
 
-def give_up(body: str, done_rounds: int) -> int:
+def give_up(body: str, done_rounds: int, on_settled: OnSettled) -> int:
     """Fail the record's messages that are still `queued` (a `sending` one is the stale job's); how many."""
     named = _message_ids(body)
     if named is None:
@@ -67,7 +67,7 @@ def give_up(body: str, done_rounds: int) -> int:
             failed += 1
             campaign_id = campaign_id or message.campaign_id
     if campaign_id:
-        campaigns.complete(community_id, campaign_id)
+        on_settled(Settled(community_id, campaign_id))  # the caller may complete it (campaigns sit above)
     return failed
 
 
@@ -78,15 +78,16 @@ def dead_letter_url(sqs: Any, queue_url: str) -> str:
     return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
 
 
-def requeue_dead_letters(limit: int = 5_000) -> int:
-    """Move up to `limit` messages from each outbox lane's DLQ back to its lane; return how many moved."""
+def requeue_dead_letters(on_settled: OnSettled, limit: int = 5_000) -> int:
+    """Move up to `limit` messages from each outbox lane's DLQ back to its lane; return how many moved.
+    `on_settled` hears of each campaign whose messages were given up."""
     moved = 0
     for lane in OUTBOX_LANES:
-        moved += _requeue_lane(settings().require(lane.env_var.lower()), limit - moved)
+        moved += _requeue_lane(settings().require(lane.env_var.lower()), limit - moved, on_settled)
     return moved
 
 
-def _requeue_lane(queue_url: str, limit: int) -> int:
+def _requeue_lane(queue_url: str, limit: int, on_settled: OnSettled) -> int:
     sqs = aws.client("sqs")
     dlq_url = dead_letter_url(sqs, queue_url)
     moved = 0
@@ -99,7 +100,7 @@ def _requeue_lane(queue_url: str, limit: int) -> int:
             break
         spent = [m for m in received if rounds(m) >= MAX_DEAD_LETTER_ROUNDS]
         for record in spent:
-            give_up(record["Body"], rounds(record))
+            give_up(record["Body"], rounds(record), on_settled)
         back = [m for m in received if rounds(m) < MAX_DEAD_LETTER_ROUNDS]
         sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=[
             {"Id": str(i), "MessageBody": m["Body"], "MessageAttributes": {

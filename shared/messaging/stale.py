@@ -13,13 +13,13 @@ reason, logged at ERROR and counted, instead of cycling every 15 minutes in sile
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from shared.campaigns import repository as campaigns
-from shared.identity import repository as identity_repository
 from shared.messaging import failures, repository
 from shared.messaging.models import Message, MessageStatus
+from shared.messaging.progress import OnSettled, Settled
 from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock
 from shared.platform.observability import logger
@@ -34,18 +34,19 @@ def rounds(message: Message) -> int:
     return sum(1 for event in message.events if event.type == STALE_EVENT)
 
 
-def _give_up(message: Message) -> bool:
+def _give_up(message: Message, on_settled: OnSettled) -> bool:
     reason = f"gave up after {rounds(message)} stale-send requeues (left `sending` with no provider record)"
     if not repository.fail_stale(message, reason):
         return False
     failures.record(message.community_id, message.id, reason, kind="stale_rounds_exhausted")
     if message.campaign_id:
-        campaigns.complete(message.community_id, message.campaign_id)
+        on_settled(Settled(message.community_id, message.campaign_id))
     return True
 
 
-def release_community(community_id: str) -> int:
-    """Requeue this community's stale `sending` messages; how many."""
+def release_community(community_id: str, on_settled: OnSettled) -> int:
+    """Requeue this community's stale `sending` messages; how many. `on_settled` hears of each campaign
+    a given-up message belonged to (the caller may complete it: messaging never closes a campaign)."""
     cutoff = clock.iso(clock.now() - timedelta(seconds=STALE_AFTER_S))
     stale: list[Message] = []
     after: dict[str, Any] | None = None
@@ -56,7 +57,7 @@ def release_community(community_id: str) -> int:
             break
     given_up = [m for m in stale if rounds(m) >= MAX_STALE_ROUNDS]
     for message in given_up:
-        _give_up(message)
+        _give_up(message, on_settled)
     released = [m for m in stale if rounds(m) < MAX_STALE_ROUNDS and repository.release_stale(m)]
     if released:
         logger.warning("stale sends requeued", extra={"community_id": community_id, "count": len(released)})
@@ -64,12 +65,6 @@ def release_community(community_id: str) -> int:
     return len(released)
 
 
-def release_all() -> int:
-    """Every community's stale sends (the scheduled job)."""
-    total = 0
-    after: dict[str, Any] | None = None
-    while True:
-        communities, after = identity_repository.list_communities(limit=100, after=after)
-        total += sum(release_community(c.id) for c in communities)
-        if after is None:
-            return total
+def release_all(community_ids: Iterable[str], on_settled: OnSettled) -> int:
+    """Every community's stale sends (the scheduled job passes the communities and the campaigns' hook)."""
+    return sum(release_community(community_id, on_settled) for community_id in community_ids)

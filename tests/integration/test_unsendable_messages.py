@@ -193,7 +193,7 @@ def test_a_name_that_breaks_the_from_header_fails_the_message_at_once(
     assert "the email cannot be built" in (stored.last_error or "")
     assert delivery.deliver(community_id, message.id).status == "skipped"  # never retried
     chunk_messages = [queued(community_id), queued(community_id)]
-    assert delivery.deliver_chunk(chunks.Chunk(community_id, None, tuple(m.id for m in chunk_messages))) is None
+    assert delivery.deliver_chunk(chunks.Chunk(community_id, None, tuple(m.id for m in chunk_messages))).final
     for sent in chunk_messages:
         again = repository.get(community_id, sent.id)
         assert again is not None and again.status == MessageStatus.FAILED, again
