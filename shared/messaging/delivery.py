@@ -50,7 +50,7 @@ from botocore.exceptions import (
 
 from shared.identity import repository as identity_repository
 from shared.identity.models import Community
-from shared.messaging import failures, pacing, repository
+from shared.messaging import failures, pacing, repository, rules
 from shared.messaging.chunks import Chunk
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.messaging.progress import ChunkReport, Settled
@@ -68,7 +68,7 @@ from shared.templates import service as templates
 from shared.templates.render import Prepared
 from shared.tracking import links
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = rules.MAX_ATTEMPTS
 BACKOFF_BASE_S = 5
 BACKOFF_CAP_S = 900  # SQS allows up to 12 hours; 15 minutes keeps retries inside the hour
 SEND_THREADS = 8  # provider calls in flight per worker (each waits for the rate's token first)
@@ -167,12 +167,6 @@ def _unsendable(message: Message, error: Unrenderable) -> str:
     return reason
 
 
-def _exhausted(message: Message) -> str:
-    reason = f"gave up after {message.attempts} attempts"
-    failures.record(message.community_id, message.id, reason, kind="attempts_exhausted")
-    return reason
-
-
 def _why(error: ApiError) -> str:
     """`CODE: field: problem; ...` — the template error as a failure reason."""
     details = "; ".join(f"{d.field}: {d.message}" for d in error.details)
@@ -236,12 +230,41 @@ def _send_sms(message: Message, community: Community | None = None) -> str:
     return str(answer["MessageId"])
 
 
-def _opted_out(message: Message) -> bool:
-    """A marketing message to a resident who withdrew marketing consent on its channel (checked at
-    delivery, so a change made after queueing still counts). Transactional mail ignores consent."""
+def _recipient(message: Message) -> rules.Recipient:
+    """The recipient's state for one message: its suppression (one GetItem) and, for a marketing message
+    to a resident, their consent (checked at delivery, so a change made after queueing still counts)."""
+    reason = suppression.blocking_reason(message.community_id, message.channel, message.to, message.category)
+    if reason is not None:
+        return rules.Recipient(suppressed_for=str(reason))
     if message.category != Category.MARKETING or message.resident_id is None:
-        return False
-    return residents.opted_out(message.community_id, message.resident_id, message.channel)
+        return rules.Recipient()
+    return rules.Recipient(opted_out=residents.opted_out(message.community_id, message.resident_id, message.channel))
+
+
+def _recipients(messages: Sequence[Message]) -> dict[str, rules.Recipient]:
+    """`_recipient` for a chunk: one BatchGetItem for suppressions and one for consent, per channel."""
+    if not messages:
+        return {}
+    community_id = messages[0].community_id
+    blocked: dict[tuple[Channel, str], str] = {}
+    for channel, category in {(m.channel, m.category) for m in messages}:
+        group = [m.to for m in messages if m.channel == channel and m.category == category]
+        for address, why in suppression.blocking_many(community_id, channel, group, category).items():
+            blocked[(channel, address)] = str(why)
+    opted_out: set[tuple[Channel, str]] = set()
+    for channel in {m.channel for m in messages if m.category == Category.MARKETING}:
+        asked = [m.resident_id for m in messages if m.category == Category.MARKETING and m.channel == channel
+                 and m.resident_id and (channel, m.to) not in blocked]
+        opted_out |= {(channel, rid) for rid in residents.marketing_opt_outs(community_id, asked, channel)}
+    return {m.id: rules.Recipient(suppressed_for=blocked.get((m.channel, m.to)),
+                                  opted_out=(m.channel, m.resident_id or "") in opted_out) for m in messages}
+
+
+def _ended(message: Message, decision: rules.Decision) -> MessageStatus:
+    """The status a non-send decision ends the message in (a technical failure is logged and counted)."""
+    if decision.failure_kind is not None:
+        failures.record(message.community_id, message.id, decision.reason, kind=decision.failure_kind)
+    return MessageStatus.FAILED if decision.verdict == rules.Verdict.FAIL else MessageStatus.SUPPRESSED
 
 
 BULK = OUTBOX_QUEUE.logical_id  # the lane (pacing budget) a worker sends from; see `pacing`
@@ -258,19 +281,13 @@ def deliver(community_id: str, message_id: str, *, lane: str = BULK) -> Outcome:
 
 def _deliver(message: Message, lane: str = BULK) -> Outcome:
     community_id = message.community_id
-    if message.attempts >= MAX_ATTEMPTS:
-        repository.finish(message, MessageStatus.FAILED, _exhausted(message), from_statuses=(MessageStatus.QUEUED,))
-        return Outcome("failed", "attempts exhausted")
-    reason = suppression.blocking_reason(community_id, message.channel, message.to, message.category)
-    if reason is not None:
-        repository.finish(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {reason}",
-                          from_statuses=(MessageStatus.QUEUED,))
-        return Outcome("suppressed", str(reason))
-    if _opted_out(message):
-        repository.finish(message, MessageStatus.SUPPRESSED,
-                          f"recipient suppressed: resident opted out of {message.channel} marketing",
-                          from_statuses=(MessageStatus.QUEUED,))
-        return Outcome("suppressed", "opted_out")
+    decision = rules.decide(message, _recipient(message))
+    if decision.verdict == rules.Verdict.SKIP:
+        return Outcome("skipped", decision.reason)
+    if decision.verdict != rules.Verdict.SEND:
+        status = _ended(message, decision)
+        repository.finish(message, status, decision.reason, from_statuses=(MessageStatus.QUEUED,))
+        return Outcome(str(status), decision.reason)
     community = identity_repository.get_community(community_id)
     try:
         message = content(message, community)
@@ -336,37 +353,18 @@ def _send_one(message: Message, community: Community | None, lane: str = BULK) -
 
 
 def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
-    """Split due messages into those to send and those that end before any claim (exhausted,
-    suppressed, opted out): one BatchGetItem for suppressions and one for consent, per chunk."""
+    """Split due messages into those to send and those that end before any claim (the same rules as
+    one message: `rules.decide`), with the recipients' state read in batches."""
     ends: list[Settle] = []
-    rest: list[Message] = []
-    for message in due:
-        if message.attempts >= MAX_ATTEMPTS:
-            ends.append(Settle(message, MessageStatus.FAILED, _exhausted(message), claimed=False))
-        else:
-            rest.append(message)
-    blocked: dict[tuple[Channel, str], str] = {}
-    for channel, category in {(m.channel, m.category) for m in rest}:
-        group = [m.to for m in rest if m.channel == channel and m.category == category]
-        for address, why in suppression.blocking_many(rest[0].community_id, channel, group, category).items():
-            blocked[(channel, address)] = str(why)
-    opted_out: set[tuple[Channel, str]] = set()
-    for channel in {m.channel for m in rest if m.category == Category.MARKETING}:
-        asked = [m.resident_id for m in rest if m.category == Category.MARKETING and m.channel == channel
-                 and m.resident_id]
-        opted_out |= {(channel, rid) for rid in residents.marketing_opt_outs(rest[0].community_id, asked, channel)}
     sendable: list[Message] = []
-    for message in rest:
-        blocked_for = blocked.get((message.channel, message.to))
-        if blocked_for is not None:
-            ends.append(Settle(message, MessageStatus.SUPPRESSED, f"recipient suppressed: {blocked_for}",
-                               claimed=False))
-        elif message.category == Category.MARKETING and (message.channel, message.resident_id or "") in opted_out:
-            ends.append(Settle(message, MessageStatus.SUPPRESSED,
-                               f"recipient suppressed: resident opted out of {message.channel} marketing",
-                               claimed=False))
-        else:
+    fresh = [m for m in due if m.attempts < MAX_ATTEMPTS]  # an exhausted one needs no lookup
+    state = _recipients(fresh)
+    for message in due:
+        decision = rules.decide(message, state.get(message.id, rules.Recipient()))
+        if decision.verdict == rules.Verdict.SEND:
             sendable.append(message)
+        elif decision.verdict != rules.Verdict.SKIP:
+            ends.append(Settle(message, _ended(message, decision), decision.reason, claimed=False))
     return sendable, ends
 
 
