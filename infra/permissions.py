@@ -123,6 +123,11 @@ class GrantTargets:
         return self.bucket.arn_for_objects(f"{ASSETS_BUCKET.raw_notifications_prefix}/*")
 
     @property
+    def mail_attachments_arn(self) -> str:
+        """`arn:...:s3:::<bucket>/mail-attachments/*`: files mails carry, nothing else."""
+        return self.bucket.arn_for_objects(f"{ASSETS_BUCKET.mail_attachments_prefix}/*")
+
+    @property
     def table_arns(self) -> list[str]:
         """The table and each index by name: `/index/*` would be a wildcard for nothing."""
         return [self.table.table_arn, *(f"{self.table.table_arn}/index/{i.name}" for i in RESOURCES.table.indexes)]
@@ -187,6 +192,8 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.ACCOUNT_MAIL_QUEUE_SEND: lambda t: [
         _allow(QUEUE_SEND_ACTIONS, [t.queue_arn(ACCOUNT_MAIL_QUEUE.logical_id)])],
     Grant.RAW_NOTIFICATIONS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.raw_notifications_arn])],
+    Grant.MAIL_ATTACHMENTS_WRITE: lambda t: [_allow(RAW_WRITE_ACTIONS, [t.mail_attachments_arn])],
+    Grant.MAIL_ATTACHMENTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.mail_attachments_arn])],
     Grant.RENT_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(RENT_QUEUE.logical_id)])],
     Grant.NOTICE_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(NOTICE_QUEUE.logical_id)])],
     Grant.LEDGER_EVENTS_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(LEDGER_EVENTS_QUEUE.logical_id)])],
@@ -219,6 +226,10 @@ OBJECT_GRANTS: frozenset[Grant] = frozenset({
 RAW_NOTIFICATIONS_WILDCARD_REASON = (
     "Provider notifications: the worker writes one object per message and event under provider-notifications/* "
     "(keys made per notification), so no fixed list of ARNs exists; the prefix excludes every upload"
+)
+MAIL_ATTACHMENTS_WILDCARD_REASON = (
+    "Mail attachments: files are stored per community and owner under mail-attachments/* (keys made per mail), "
+    "so no fixed list of ARNs exists; the prefix excludes every upload and every other object"
 )
 OBJECTS_WILDCARD_REASON = (
     "Uploads: object grants name one consumer's key pattern, communities/*/{segment}/* of the assets bucket. "
@@ -262,3 +273,7 @@ def acknowledge_wildcards(scope: IConstruct, grants: Iterable[Grant], targets: G
         bucket = _bucket_arn_in_findings(scope, targets.bucket)
         acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{ASSETS_BUCKET.raw_notifications_prefix}/*]",
                     RAW_NOTIFICATIONS_WILDCARD_REASON)
+    if held & {Grant.MAIL_ATTACHMENTS_READ, Grant.MAIL_ATTACHMENTS_WRITE}:
+        bucket = _bucket_arn_in_findings(scope, targets.bucket)
+        acknowledge(scope, f"AwsSolutions-IAM5[Resource::{bucket}/{ASSETS_BUCKET.mail_attachments_prefix}/*]",
+                    MAIL_ATTACHMENTS_WILDCARD_REASON)

@@ -70,6 +70,11 @@ class Storage(Construct):
                     expiration=Duration.days(spec.raw_notifications_expiry_days),
                 ),
                 s3.LifecycleRule(
+                    id="expire-mail-attachments",
+                    prefix=f"{spec.mail_attachments_prefix}/",
+                    expiration=Duration.days(spec.mail_attachments_expiry_days),
+                ),
+                s3.LifecycleRule(
                     id="expire-unaccepted-uploads",
                     prefix=f"{UPLOAD_ROOT}/",
                     tag_filters={spec.pending_tag[0]: spec.pending_tag[1]},

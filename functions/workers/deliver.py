@@ -17,10 +17,25 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.campaigns import progress
-from shared.messaging import chunks, delivery, outbox
+from shared.identity import repository as identity_repository
+from shared.messaging import chunks, delivery, mime, outbox
+from shared.messaging.ports import Ports
 from shared.platform import aws
 from shared.platform.observability import logger, metrics
 from shared.spec.resources import OUTBOX_QUEUE, QueueSpec
+from shared.tracking import links
+
+
+def sender_of(community_id: str) -> mime.Sender:
+    """Who a community's mail is from: its sender name (or its name) and reply-to."""
+    community = identity_repository.get_community(community_id)
+    if community is None:
+        return mime.PLATFORM
+    return mime.Sender(name=community.sender.from_name or community.name, reply_to=community.sender.reply_to,
+                       community_name=community.name)
+
+
+PORTS = Ports(sender_of=sender_of, links=links)  # what delivery needs from above it (communities, tracking)
 
 
 def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
@@ -40,7 +55,7 @@ def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
             logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
             return
         if chunk is not None:
-            report = delivery.deliver_chunk(chunk, lane=lane.logical_id)
+            report = delivery.deliver_chunk(chunk, ports=PORTS, lane=lane.logical_id)
             progress.chunk_delivered(report)  # the outbox reports; campaigns decide whether one is done
             if report.retry_in_s is not None:
                 come_back(record, report.retry_in_s)
@@ -49,7 +64,7 @@ def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
         assert single is not None
         community_id, message_id = single
         try:
-            outcome = delivery.deliver(community_id, message_id, lane=lane.logical_id)
+            outcome = delivery.deliver(community_id, message_id, ports=PORTS, lane=lane.logical_id)
         except delivery.Retry as retry:
             come_back(record, retry.delay_s)
             raise

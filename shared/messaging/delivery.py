@@ -35,10 +35,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from email.errors import MessageError
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
-from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import (
@@ -48,25 +45,22 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from shared.identity import repository as identity_repository
-from shared.identity.models import Community
-from shared.messaging import failures, pacing, repository, rules
+from shared.messaging import attachments, failures, mime, pacing, rendering, repository, rules
 from shared.messaging.chunks import Chunk
+from shared.messaging.mime import Sender
 from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.ports import Ports
 from shared.messaging.progress import ChunkReport, Settled
+from shared.messaging.rendering import Unrenderable
 from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
-from shared.platform.errors import ApiError
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger
 from shared.platform.settings import settings
 from shared.residents import service as residents
 from shared.spec.resources import OUTBOX_QUEUE
 from shared.suppression import service as suppression
-from shared.templates import service as templates
-from shared.templates.render import Prepared
-from shared.tracking import links
 
 MAX_ATTEMPTS = rules.MAX_ATTEMPTS
 BACKOFF_BASE_S = 5
@@ -118,46 +112,10 @@ def _is_retryable(error: ClientError) -> bool:
     return code in RETRYABLE_CODES or status >= 500
 
 
-def _sender(community: Community | None) -> str:
-    """`"{sender.from_name or community name}" <no-reply@{mail domain}>`: only the verified domain sends."""
-    name = (community.sender.from_name or community.name) if community else "Porchlight"
-    return formataddr((name, f"no-reply@{settings().require('mail_from_domain')}"))
-
-
-def build_email(message: Message, community: Community | None = None) -> EmailMessage:
-    community = community or identity_repository.get_community(message.community_id)
-    mail = EmailMessage()
-    mail["From"] = _sender(community)
-    if community is not None and community.sender.reply_to:
-        mail["Reply-To"] = community.sender.reply_to
-    mail["To"] = message.to
-    mail["Subject"] = message.subject or ""
-    mail["Message-ID"] = make_msgid(domain=settings().require("mail_from_domain"))
-    mail["X-Porchlight-Community"] = message.community_id
-    mail["X-Porchlight-Message"] = message.id
-    marketing = message.category == Category.MARKETING
-    if marketing:
-        for header, value in links.unsubscribe_headers(message.community_id, message.id, message.to).items():
-            mail[header] = value
-    mail.set_content(message.text or "")
-    if message.html:
-        html = links.prepare_email_html(message.html, message.community_id, message.id, marketing=marketing)
-        mail.add_alternative(html, subtype="html")
-    return mail
-
-
-@lru_cache(maxsize=32)
-def _prepared(community_id: str, template_id: str, version: int) -> Prepared | None:
-    """The template compiled once per worker; versions never change, so the cache cannot go stale."""
-    template = templates.get(community_id, template_id)
-    if template is None or template.version != version:
-        return None
-    return Prepared(template)
-
-
-class Unrenderable(Exception):
-    """The message cannot be rendered or built (template gone, changed or failing, a variable
-    missing, a header that cannot be encoded): it fails at once, since retrying cannot help."""
+def build_email(message: Message, ports: Ports, sender: Sender | None = None) -> EmailMessage:
+    """The email of a rendered message, without its attachments (what the headers and bodies look like)."""
+    return mime.build(message, sender or ports.sender_of(message.community_id),
+                      domain=settings().require("mail_from_domain"), links=ports.links)
 
 
 def _unsendable(message: Message, error: Unrenderable) -> str:
@@ -167,43 +125,24 @@ def _unsendable(message: Message, error: Unrenderable) -> str:
     return reason
 
 
-def _why(error: ApiError) -> str:
-    """`CODE: field: problem; ...` — the template error as a failure reason."""
-    details = "; ".join(f"{d.field}: {d.message}" for d in error.details)
-    return f"{error.code}: {details or error.message}"
-
-
-def content(message: Message, community: Community | None) -> Message:
+def content(message: Message, sender: Sender, ports: Ports) -> Message:
     """The message with its subject/html/text: as stored, or rendered now from its variables."""
     if message.variables is None:
         return message
-    if message.template_id is None or message.template_version is None:
-        raise Unrenderable("the message has variables but no template")
-    try:
-        prepared = _prepared(message.community_id, message.template_id, message.template_version)
-    except ApiError as error:  # stored before templates were compiled at save, or the rules tightened
-        raise Unrenderable(f"template {message.template_id} v{message.template_version}: {_why(error)}") from error
-    if prepared is None:
-        raise Unrenderable(f"template {message.template_id} v{message.template_version} is gone")
-    variables = dict(message.variables)
-    variables.update({
-        "community_name": community.name if community else "",
-        "unsubscribe_url": links.unsubscribe_url(message.community_id, message.id, str(message.channel), message.to),
-    })
-    try:
-        rendered = prepared.render(variables)
-    except ApiError as error:
-        raise Unrenderable(_why(error)) from error
-    return message.model_copy(update={"subject": rendered.subject, "html": rendered.html, "text": rendered.text})
+    return rendering.content(message, community_name=sender.community_name, unsubscribe_url=ports.links.unsubscribe_url(
+        message.community_id, message.id, str(message.channel), message.to))
 
 
-def email_parts(message: Message, community: Community | None) -> tuple[str, bytes]:
-    """The envelope sender and the raw MIME message; `Unrenderable` when a header cannot be built
-    (a line break in a name stored before the API refused them, an address the parser rejects)."""
+def email_parts(message: Message, sender: Sender, ports: Ports) -> tuple[str, bytes]:
+    """The envelope sender and the raw MIME message with its attachments; `Unrenderable` when it cannot
+    be built (a header that cannot be encoded, an attachment gone or over SES's size limit)."""
+    domain = settings().require("mail_from_domain")
     try:
-        return _sender(community), build_email(message, community).as_bytes()
-    except (ValueError, TypeError, LookupError, MessageError) as error:
-        raise Unrenderable(f"the email cannot be built: {type(error).__name__}: {error}") from error
+        files = [(attachment, attachments.fetch(attachment)) for attachment in message.attachments]
+        return mime.from_address(sender, domain), mime.raw(message, sender, domain=domain, links=ports.links,
+                                                            files=files)
+    except (mime.Unbuildable, attachments.Missing) as error:
+        raise Unrenderable(str(error)) from error
 
 
 def _send_email(message: Message, parts: tuple[str, bytes]) -> str:
@@ -219,7 +158,7 @@ def _send_email(message: Message, parts: tuple[str, bytes]) -> str:
     return str(answer["MessageId"])
 
 
-def _send_sms(message: Message, community: Community | None = None) -> str:
+def _send_sms(message: Message) -> str:
     sms_type = "Promotional" if message.category == Category.MARKETING else "Transactional"
     answer = aws.client("sns").publish(
         PhoneNumber=message.to,
@@ -270,16 +209,16 @@ def _ended(message: Message, decision: rules.Decision) -> MessageStatus:
 BULK = OUTBOX_QUEUE.logical_id  # the lane (pacing budget) a worker sends from; see `pacing`
 
 
-def deliver(community_id: str, message_id: str, *, lane: str = BULK) -> Outcome:
+def deliver(community_id: str, message_id: str, *, ports: Ports, lane: str = BULK) -> Outcome:
     """Deliver one message if it is still due. Raises `Retry` when the provider said "later"."""
     message = repository.get(community_id, message_id)
     if message is None or message.status != MessageStatus.QUEUED:
         return Outcome("skipped", "not queued" if message else "unknown message")
-    outcome = _deliver(message, lane)
+    outcome = _deliver(message, ports, lane)
     return replace(outcome, campaign_id=message.campaign_id, community_id=community_id)
 
 
-def _deliver(message: Message, lane: str = BULK) -> Outcome:
+def _deliver(message: Message, ports: Ports, lane: str = BULK) -> Outcome:
     community_id = message.community_id
     decision = rules.decide(message, _recipient(message))
     if decision.verdict == rules.Verdict.SKIP:
@@ -288,9 +227,9 @@ def _deliver(message: Message, lane: str = BULK) -> Outcome:
         status = _ended(message, decision)
         repository.finish(message, status, decision.reason, from_statuses=(MessageStatus.QUEUED,))
         return Outcome(str(status), decision.reason)
-    community = identity_repository.get_community(community_id)
+    sender = ports.sender_of(community_id)
     try:
-        message = content(message, community)
+        message = content(message, sender, ports)
     except Unrenderable as error:
         why = _unsendable(message, error)
         repository.finish(message, MessageStatus.FAILED, why, from_statuses=(MessageStatus.QUEUED,))
@@ -298,7 +237,7 @@ def _deliver(message: Message, lane: str = BULK) -> Outcome:
     claim_id = ids.new_id()
     if not repository.claim(message, claim_id):
         return Outcome("skipped", "claimed elsewhere")
-    settle = _send_one(message, community, lane)
+    settle = _send_one(message, sender, ports, lane)
     if settle is None:
         return Outcome("unknown", "the provider's answer was lost")
     if settle.status == MessageStatus.QUEUED:
@@ -314,10 +253,10 @@ def _deliver(message: Message, lane: str = BULK) -> Outcome:
     return Outcome("sent", settle.detail)
 
 
-def _provider_send(message: Message, community: Community | None, lane: str = BULK) -> str:
-    parts = email_parts(message, community) if message.channel == Channel.EMAIL else None  # before a rate token
+def _provider_send(message: Message, sender: Sender, ports: Ports, lane: str = BULK) -> str:
+    parts = email_parts(message, sender, ports) if message.channel == Channel.EMAIL else None  # before a token
     pacing.before_send(lane)
-    provider_id = _send_email(message, parts) if parts is not None else _send_sms(message, community)
+    provider_id = _send_email(message, parts) if parts is not None else _send_sms(message)
     pacing.after_send(lane)
     return provider_id
 
@@ -325,7 +264,7 @@ def _provider_send(message: Message, community: Community | None, lane: str = BU
 # --- campaign chunks ------------------------------------------------------------------------------
 
 
-def _send_one(message: Message, community: Community | None, lane: str = BULK) -> Settle | None:
+def _send_one(message: Message, sender: Sender, ports: Ports, lane: str = BULK) -> Settle | None:
     """Send one claimed message; how it settles (None: outcome unknown, it stays `sending`).
 
     Throttled / 5xx / unreachable → back to `queued` with a backoff; another provider error →
@@ -333,7 +272,7 @@ def _send_one(message: Message, community: Community | None, lane: str = BULK) -
     an email that cannot be built → `failed` at once, nothing sent."""
     attempt = message.attempts + 1
     try:
-        provider_id = _provider_send(message, community, lane)
+        provider_id = _provider_send(message, sender, ports, lane)
     except Unrenderable as error:
         return Settle(message, MessageStatus.FAILED, _unsendable(message, error))
     except ClientError as error:
@@ -368,25 +307,25 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
     return sendable, ends
 
 
-def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> ChunkReport:
+def deliver_chunk(chunk: Chunk, *, ports: Ports, lane: str = BULK) -> ChunkReport:
     """Deliver a chunk's due messages; what happened, with the seconds after which the chunk must
     come back for the ones the provider deferred (throttling, 5xx), None when nothing is left."""
     found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
     due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
     if not due:
         return ChunkReport(chunk.community_id, chunk.campaign_id)
-    community = identity_repository.get_community(chunk.community_id)
+    sender = ports.sender_of(chunk.community_id)
     sendable, ends = _screen(due)
     rendered: list[Message] = []
     for message in sendable:
         try:
-            rendered.append(content(message, community))
+            rendered.append(content(message, sender, ports))
         except Unrenderable as error:
             ends.append(Settle(message, MessageStatus.FAILED, _unsendable(message, error), claimed=False))
     claim_id = ids.new_id()
     claimed = repository.claim_many(rendered, claim_id) if rendered else []
     with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:
-        sent = [s for s in pool.map(lambda m: _send_one(m, community, lane), claimed) if s is not None]
+        sent = [s for s in pool.map(lambda m: _send_one(m, sender, ports, lane), claimed) if s is not None]
     repository.settle_many(ends + sent, claim_id)
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),

@@ -33,6 +33,7 @@ class MessageItem(BaseItem, discriminator="message"):
     # JSON of the recipient's template variables when the message is rendered at delivery (campaign
     # recipients: snapshot taken at fan-out); absent when subject/html/text were rendered at queueing.
     variables = UnicodeAttribute(null=True)
+    attachments = UnicodeAttribute(null=True)  # JSON list of `Attachment` (key, filename, content type)
     last_error = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     opened_at = UnicodeAttribute(null=True)

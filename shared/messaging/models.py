@@ -87,6 +87,16 @@ class MessageEvent(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class Attachment(BaseModel):
+    """A file a mail carries: an object of the assets bucket (`shared.messaging.attachments`), read at send."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(min_length=1, max_length=1024)
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(pattern=r"^[a-z]+/[a-z0-9.+-]+$")
+
+
 class Message(BaseModel):
     """A message as stored. `to` is the full address: only API output masks it."""
 
@@ -108,6 +118,7 @@ class Message(BaseModel):
     html: str | None = None
     text: str = ""
     variables: dict[str, Any] | None = None  # rendered at delivery from these (campaign recipients)
+    attachments: tuple[Attachment, ...] = ()  # system/transactional mail only (e.g. a served notice's PDF)
     last_error: str | None = None
     provider_message_id: str | None = None
     opened_at: str | None = None

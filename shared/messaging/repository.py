@@ -26,6 +26,7 @@ from shared.messaging.counters import CountersItem
 from shared.messaging.items import EventMap, MessageAboutItem, MessageItem
 from shared.messaging.models import (
     RANK,
+    Attachment,
     Category,
     Channel,
     Message,
@@ -44,6 +45,7 @@ def _message(item: MessageItem) -> Message:
         campaign_id=item.campaign_id, resident_id=item.resident_id, related=item.related, subject=item.subject,
         html=item.html,
         text=item.text, variables=json.loads(item.variables) if item.variables else None,
+        attachments=tuple(Attachment.model_validate(a) for a in json.loads(item.attachments or "[]")),
         last_error=item.last_error, provider_message_id=item.provider_message_id,
         opened_at=item.opened_at, clicked_at=item.clicked_at, unsubscribed_at=item.unsubscribed_at,
         created_at=item.created_at,
@@ -74,6 +76,7 @@ def new_item(message: Message) -> MessageItem:
         campaign_id=message.campaign_id, resident_id=message.resident_id, subject=message.subject,
         html=message.html, text=message.text,
         variables=json.dumps(message.variables, default=str) if message.variables is not None else None,
+        attachments=json.dumps([a.model_dump() for a in message.attachments]) if message.attachments else None,
         created_at=message.created_at, updated_at=message.updated_at,
         events=[_event(e.type, e.detail, e.at) for e in message.events],
         gsi1pk=keys.messages_by_status(message.community_id, str(message.status)), gsi1sk=message.id,

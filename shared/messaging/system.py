@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.messaging import repository
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Attachment, Category, Channel, Message, MessageEvent, MessageStatus
 from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock, ids
 from shared.platform.text import one_line
@@ -25,8 +25,10 @@ class SystemMail:
     text: str
 
 
-def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, object]) -> str:
-    """Render `mail` with `variables`, record it and queue it; the message id."""
+def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, object], *,
+         attachments: tuple[Attachment, ...] = (), related: str | None = None, resident_id: str | None = None) -> str:
+    """Render `mail` with `variables`, record it and queue it; the message id. `attachments` name files
+    already stored (`shared.messaging.attachments.store`); `related` (`type:id`) lists it with that thing."""
     now = clock.iso()
     message = Message(
         id=ids.new_id(), community_id=community_id, channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
@@ -34,6 +36,7 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
         subject=one_line(environment("subject").from_string(mail.subject).render(variables)),
         html=environment("html").from_string(mail.html).render(variables),
         text=environment("text").from_string(mail.text).render(variables),
+        attachments=attachments, related=related, resident_id=resident_id,
         created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],
     )
     repository.create(message)

@@ -39,6 +39,10 @@ class Grant(StrEnum):
     ACCOUNT_MAIL_QUEUE_SEND = "queue:account-mail:send"  # magic-link / password-reset requests (issue 12)
     # PutObject under provider-notifications/* (the raw SES/SNS notifications the provider-events worker keeps).
     RAW_NOTIFICATIONS_WRITE = "s3:provider-notifications:write"
+    # Files mails carry under mail-attachments/* (issue 16: a served notice's PDF): producers write, the outbox
+    # workers read at send time (shared.messaging.attachments).
+    MAIL_ATTACHMENTS_WRITE = "s3:mail-attachments:write"
+    MAIL_ATTACHMENTS_READ = "s3:mail-attachments:read"
     # The rent job (issue 11): the schedule puts one message per community on the rent queue, and the
     # community's message fans out to one per property on the same queue.
     RENT_QUEUE_SEND = "queue:rent:send"

@@ -89,6 +89,10 @@ class BucketSpec:
     # (shared.messaging.raw_notifications); a lifecycle rule expires them.
     raw_notifications_prefix: str = "provider-notifications"
     raw_notifications_expiry_days: int = 90
+    # Files mails carry (a served notice's PDF: shared.messaging.attachments), read by the outbox workers at
+    # send time; a lifecycle rule expires them (a retry after that fails with the reason).
+    mail_attachments_prefix: str = "mail-attachments"
+    mail_attachments_expiry_days: int = 30
 
 
 UPLOAD_ROOT = "communities"  # every uploaded object's key: communities/{community_id}/{segment}/{id}/{name}
@@ -221,7 +225,8 @@ OUTBOX_QUEUE = QueueSpec(
     logical_id="Outbox",
     env_var="OUTBOX_QUEUE_URL",
     worker="functions.workers.deliver",
-    grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND, Grant.OUTBOX_VISIBILITY),
+    grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND, Grant.OUTBOX_VISIBILITY,
+            Grant.MAIL_ATTACHMENTS_READ),  # a retried transactional mail lands here under OUTBOX_ROUTING=single
     visibility_timeout_s=360,  # worker timeout 60 s: a paced chunk with room (see above)
     max_receive_count=8,  # throttling backs off through the visibility timeout; then the DLQ
     batch_size=1,
@@ -234,7 +239,7 @@ PRIORITY_OUTBOX_QUEUE = QueueSpec(
     env_var="PRIORITY_OUTBOX_QUEUE_URL",
     worker="functions.workers.deliver_priority",
     grants=(Grant.TABLE_WRITE, Grant.SIGNING_KEY_READ, Grant.SES_SEND, Grant.SMS_SEND,
-            Grant.PRIORITY_OUTBOX_VISIBILITY),
+            Grant.PRIORITY_OUTBOX_VISIBILITY, Grant.MAIL_ATTACHMENTS_READ),
     visibility_timeout_s=60,
     max_receive_count=8,
     batch_size=10,

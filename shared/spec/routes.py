@@ -425,7 +425,8 @@ ROUTES += (
           "Delete a draft (409 once served)", grants=(_W, _AUDIT), status=204),
     Route("POST", "/v1/notices/{id}/serve", "functions.api.notices.serve", _NW, "notices",
           "Serve: every rule re-checked against the deemed date (422 NOTICE_RULE_FAILED naming the rule)",
-          grants=(_W, _AUDIT)),
+          # by email: the PDF rendered, kept under mail-attachments/ and mailed on the priority lane (issue 16)
+          grants=(_W, _AUDIT, _PRIORITY, Grant.MAIL_ATTACHMENTS_WRITE), memory_mb=512, timeout_s=29),
     Route("POST", "/v1/notices/{id}/void", "functions.api.notices.void", _NW, "notices",
           "Void a notice (its pending reminders are cancelled)", grants=(_W, _AUDIT)),
     Route("POST", "/v1/notices/{id}/complete", "functions.api.notices.complete", _NW, "notices",

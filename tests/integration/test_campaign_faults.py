@@ -112,7 +112,7 @@ def test_faults_end_with_every_recipient_once(aws_env: dict[str, Any], monkeypat
     poison_first = chunks.parse(bodies[0]).message_ids[0]  # type: ignore[union-attr]
     real_deliver, poisoned = delivery.deliver_chunk, {"on": True}
 
-    def deliver_or_poison(chunk: chunks.Chunk, **lane: str) -> Any:
+    def deliver_or_poison(chunk: chunks.Chunk, **lane: Any) -> Any:
         if poisoned["on"] and poison_first in chunk.message_ids:
             raise RuntimeError("poison chunk")
         return real_deliver(chunk, **lane)

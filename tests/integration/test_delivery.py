@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 
 from functions.jobs import requeue_dead_letters
 from functions.workers import deliver_priority as deliver_worker  # one-off messages: the priority lane
+from functions.workers.deliver import PORTS
 from shared.messaging import delivery, outbox, repository
 from shared.messaging.models import Category, Channel, Message, MessageStatus
 from shared.platform import aws, clock, ids
@@ -96,7 +97,7 @@ def sqs_event(queue_url: str, visibility: int | None = None) -> dict[str, Any]:
 
 def test_a_message_is_sent_once_and_marked_sent(provider: Provider) -> None:
     message = make()
-    assert delivery.deliver(CID, message.id).status == "sent"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "sent"
     stored = repository.get(CID, message.id)
     assert stored is not None and stored.status == MessageStatus.SENT and stored.attempts == 1
     assert stored.provider_message_id and provider.sends == 1
@@ -138,8 +139,8 @@ def test_a_crash_after_the_provider_accepted_never_sends_twice(
 def test_an_unanswered_request_is_never_resent(provider: Provider) -> None:
     message = make()
     provider.failures = [ReadTimeoutError(endpoint_url="https://email.us-east-1.amazonaws.com")]
-    assert delivery.deliver(CID, message.id).status == "unknown"
-    assert delivery.deliver(CID, message.id).status == "skipped"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "unknown"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "skipped"
     assert provider.sends == 0
 
 
@@ -149,9 +150,9 @@ def test_throttled_n_times_then_delivered_with_n_plus_one_attempts(provider: Pro
     delays = []
     for _ in range(3):
         with pytest.raises(delivery.Retry) as retry:
-            delivery.deliver(CID, message.id)
+            delivery.deliver(CID, message.id, ports=PORTS)
         delays.append(retry.value.delay_s)
-    assert delivery.deliver(CID, message.id).status == "sent"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "sent"
     stored = repository.get(CID, message.id)
     assert stored is not None and stored.status == MessageStatus.SENT
     assert stored.attempts == 4 and [e.type for e in stored.events].count("attempt") == 4
@@ -182,7 +183,7 @@ def test_backoff_grows_and_is_capped() -> None:
 def test_a_permanent_error_fails_with_the_reason(provider: Provider) -> None:
     message = make()
     provider.failures = [rejected()]
-    assert delivery.deliver(CID, message.id).status == "failed"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "failed"
     stored = repository.get(CID, message.id)
     assert stored is not None and stored.status == MessageStatus.FAILED
     assert stored.last_error and "MessageRejected" in stored.last_error and provider.sends == 0
@@ -194,9 +195,9 @@ def test_suppressed_recipients_get_no_provider_call(provider: Provider) -> None:
     bounced = make("bounce@simulator.amazonses.com", category=Category.MARKETING)
     opted_out = make("optout@example.com", category=Category.MARKETING)
     transactional = make("optout@example.com", category=Category.TRANSACTIONAL)
-    assert delivery.deliver(CID, bounced.id).status == "suppressed"
-    assert delivery.deliver(CID, opted_out.id).status == "suppressed"
-    assert delivery.deliver(CID, transactional.id).status == "sent"  # opt-out is marketing only
+    assert delivery.deliver(CID, bounced.id, ports=PORTS).status == "suppressed"
+    assert delivery.deliver(CID, opted_out.id, ports=PORTS).status == "suppressed"
+    assert delivery.deliver(CID, transactional.id, ports=PORTS).status == "sent"  # opt-out is marketing only
     assert provider.sends == 1
     stored = repository.get(CID, bounced.id)
     assert stored is not None and stored.status == MessageStatus.SUPPRESSED and "bounce" in (stored.last_error or "")
@@ -227,19 +228,19 @@ def test_exhausted_attempts_land_in_the_dlq_and_the_requeue_path_drains_it(
 
 def test_marketing_mail_carries_unsubscribe_headers_and_tracking(provider: Provider) -> None:
     message = make("reader@example.com", category=Category.MARKETING)
-    mail = delivery.build_email(message)
+    mail = delivery.build_email(message, PORTS)
     assert mail["List-Unsubscribe"].startswith("<https://") and "/v1/unsubscribe/" in mail["List-Unsubscribe"]
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail["X-Porchlight-Message"] == message.id
     parsed = email.message_from_bytes(mail.as_bytes())
     html = next(p for p in parsed.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
     assert "/v1/t/click/" in html and "/v1/t/open/" in html
-    transactional = delivery.build_email(make("reader@example.com"))
+    transactional = delivery.build_email(make("reader@example.com"), PORTS)
     assert transactional["List-Unsubscribe"] is None
 
 
 def test_sms_is_published_with_its_type(provider: Provider, aws_env: dict[str, Any]) -> None:
     message = make("+14165550123", channel=Channel.SMS, category=Category.MARKETING)
-    assert delivery.deliver(CID, message.id).status == "sent"
+    assert delivery.deliver(CID, message.id, ports=PORTS).status == "sent"
     assert provider.sends == 1
     assert json.dumps(repository.get(CID, message.id).model_dump()).count("+14165550123") == 1  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ from typing import Any
 import pyotp
 import pytest
 
+from functions.workers.deliver import PORTS
 from shared.audit import store
 from shared.identity import __main__ as identity_command
 from shared.identity import repository
@@ -214,7 +215,7 @@ def test_community_settings_patch_validates_and_audits(aws_env: dict[str, Any]) 
     now = clock.iso()
     mail = delivery.build_email(Message(
         id="m1", community_id=admin["community"]["id"], channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
-        to="r@example.com", status=MessageStatus.QUEUED, subject="s", text="t", created_at=now, updated_at=now))
+        to="r@example.com", status=MessageStatus.QUEUED, subject="s", text="t", created_at=now, updated_at=now), PORTS)
     assert mail["From"].startswith("Oak Park Board <no-reply@")
     assert mail["Reply-To"] == "board@oakpark.example.com"
     for bad in ({"timezone": "Mars/Olympus"}, {"mfa_required_roles": ["super_admin"]},

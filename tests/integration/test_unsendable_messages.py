@@ -14,6 +14,7 @@ import pytest
 from pynamodb.attributes import UnicodeAttribute
 
 from functions.jobs import release_stale_sends, requeue_dead_letters
+from functions.workers.deliver import PORTS
 from shared.identity import repository as identity_repository
 from shared.identity.items import CommunityItem
 from shared.messaging import chunks, delivery, failures, redrive, repository, stale
@@ -164,7 +165,7 @@ def test_a_single_message_with_an_uncompilable_template_fails_with_the_reason(co
     legacy = stored_template(community_id, text=NESTED_IFS)
     message = queued(community_id, template_id=legacy.id, template_version=1, variables={"first_name": "Ann"},
                      subject=None, text="")
-    assert delivery.deliver(community_id, message.id).status == "failed"
+    assert delivery.deliver(community_id, message.id, ports=PORTS).status == "failed"
     stored = repository.get(community_id, message.id)
     assert stored is not None and stored.status == MessageStatus.FAILED and stored.attempts == 0
     assert "nests more than" in (stored.last_error or "") or "cannot be compiled" in (stored.last_error or "")
@@ -187,13 +188,14 @@ def test_a_name_that_breaks_the_from_header_fails_the_message_at_once(
     community = identity_repository.get_community(community_id)
     assert community is not None  # it still reads back: only its mail cannot be built
     message = queued(community_id)
-    assert delivery.deliver(community_id, message.id).status == "failed"
+    assert delivery.deliver(community_id, message.id, ports=PORTS).status == "failed"
     stored = repository.get(community_id, message.id)
     assert stored is not None and stored.status == MessageStatus.FAILED
     assert "the email cannot be built" in (stored.last_error or "")
-    assert delivery.deliver(community_id, message.id).status == "skipped"  # never retried
+    assert delivery.deliver(community_id, message.id, ports=PORTS).status == "skipped"  # never retried
     chunk_messages = [queued(community_id), queued(community_id)]
-    assert delivery.deliver_chunk(chunks.Chunk(community_id, None, tuple(m.id for m in chunk_messages))).final
+    chunk = chunks.Chunk(community_id, None, tuple(m.id for m in chunk_messages))
+    assert delivery.deliver_chunk(chunk, ports=PORTS).final
     for sent in chunk_messages:
         again = repository.get(community_id, sent.id)
         assert again is not None and again.status == MessageStatus.FAILED, again
