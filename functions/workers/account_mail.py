@@ -2,23 +2,21 @@
 
 The public endpoints only queue requests (no lookups, so no enumeration); here each is resolved and,
 when it names someone who may have one, a link is stored (as a digest) and mailed via the outbox.
+Records are typed (`AccountRequest`); a malformed one is logged and dropped (`functions.workers.parsed`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
+from functions.workers.parsed import worker
 from shared.platform.observability import logger
-from shared.portal.worker import handle_record
+from shared.portal.mail_requests import AccountRequest
+from shared.portal.worker import handle
 
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+def _request(request: AccountRequest) -> None:
+    outcome = handle(request)
+    logger.info("account-mail request handled", extra={"kind": request.kind, "outcome": outcome,
+                                                       "request_id": request.id})
 
 
-@logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=handle_record, processor=processor,
-                                    context=context)
+handler = worker(AccountRequest, _request, "account-mail request")

@@ -9,4 +9,4 @@ from __future__ import annotations
 from functions.workers.parsed import worker
 from shared.properties import rent_job
 
-handler = worker(rent_job.parse, rent_job.handle, "rent message")
+handler = worker(rent_job.RentBody, lambda body: rent_job.handle(body.message()), "rent message")

@@ -2,35 +2,22 @@
 
 Start messages come from `POST /v1/campaigns/{id}/send` (now) and from the campaign's one-time
 EventBridge Scheduler schedule (at `send_at`). A crash resumes from the fan-out's checkpoint when
-SQS delivers the message again (`shared.campaigns.fanout`).
+SQS delivers the message again (`shared.campaigns.fanout`). Records are typed (`fanout.StartMessage`);
+a malformed one is logged and dropped (`functions.workers.parsed`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
+from functions.workers.parsed import worker
 from shared.campaigns import fanout
 from shared.platform.observability import logger
 
-processor = BatchProcessor(event_type=EventType.SQS)
 
-
-def _record(record: SQSRecord) -> None:
-    try:
-        start = fanout.parse(record.body)
-    except (ValueError, KeyError, TypeError):
-        logger.error("malformed campaign start dropped", extra={"message_id": record.message_id})
-        return
+def _start(message: fanout.StartMessage) -> None:
+    start = message.start()
     outcome = fanout.run(start)
     logger.info("campaign start handled", extra={"campaign_id": start.campaign_id,
                                                  "outcome": str(outcome) if outcome else "in progress"})
 
 
-@logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)
+handler = worker(fanout.StartMessage, _start, "campaign start")

@@ -12,11 +12,11 @@ from shared.platform.observability import logger
 from shared.properties import events
 
 
-def _posted(ids: tuple[str, str]) -> None:
-    community_id, tenancy_id = ids
+def _posted(event: events.LedgerEvent) -> None:
+    community_id, tenancy_id = event.community_id, event.tenancy_id
     voided = payments.on_posted(community_id, tenancy_id)
     if voided:
         logger.info("N4 voided by payment", extra={"community_id": community_id, "notices": voided})
 
 
-handler = worker(events.parse, _posted, "ledger event")
+handler = worker(events.LedgerEvent, _posted, "ledger event")

@@ -11,10 +11,11 @@ from shared.notices_service import job
 from shared.platform.observability import logger
 
 
-def _remind(community_id: str) -> None:
+def _remind(message: job.CommunityMessage) -> None:
+    community_id = message.community_id
     outcome = job.handle(community_id)
     logger.info("notice reminders", extra={"community_id": community_id, "sent": outcome.sent,
                                            "effective": outcome.effective, "night": outcome.skipped_night})
 
 
-handler = worker(job.parse, _remind, "notice reminder message")
+handler = worker(job.CommunityMessage, _remind, "notice reminder message")

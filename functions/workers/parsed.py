@@ -1,6 +1,8 @@
-"""One shape for the fan-out workers: parse each SQS record, drop a malformed one, handle the rest.
+"""Typed SQS workers: each record's body validated by its queue's pydantic model before any work.
 
-A record whose body cannot be parsed can never succeed: it is logged at ERROR and acknowledged. A record
+`record_model(Body)` is the powertools parser model of a queue's records (`SqsRecordModel` with
+`body: Json[Body]`), given to `BatchProcessor(model=...)`. A record whose body does not match can never
+succeed: `Dropping` logs it at ERROR and acknowledges it (today's behaviour of these workers); a record
 whose handling raises is reported in `batchItemFailures` (it comes back, then goes to the DLQ after the
 queue's bound), so the handlers must be idempotent, which each caller's docstring says how.
 """
@@ -8,34 +10,65 @@ queue's bound), so the handlers must be idempotent, which each caller's docstrin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, Generic, TypeVar, cast
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, Field, Json, create_model
 
 from shared.platform.observability import logger
 
-T = TypeVar("T")
+B = TypeVar("B", bound=BaseModel)
 Handler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
 
-def worker(parse: Callable[[str], T], handle: Callable[[T], object], what: str) -> Handler:
-    """The Lambda handler of a queue whose records `parse` reads and `handle` acts on; `what` names a record
+class SqsRecord(SqsRecordModel):
+    """Lambda's SQS record. Only the body matters to our workers: the envelope's `attributes` are taken as
+    sent (an event built from a ReceiveMessage without `AttributeNames` has none), so a legitimate record is
+    never dropped for a missing receive count."""
+
+    attributes: dict[str, Any] = Field(default_factory=dict)  # type: ignore[assignment]
+
+
+class Typed(SqsRecord, Generic[B]):
+    """For type checkers: a record whose `body` is already the queue's model."""
+
+    body: B
+
+
+@cache
+def record_model(body: type[BaseModel]) -> type[SqsRecordModel]:
+    """The SQS record model whose body is JSON of `body` (one class per body model)."""
+    json_body: Any = Json[body]  # type: ignore[valid-type,misc]
+    return cast(type[SqsRecordModel], create_model(f"{body.__name__}Record", __base__=SqsRecord,
+                                                   body=(json_body, ...)))
+
+
+class Dropping(BatchProcessor):
+    """A processor that acknowledges a record its model rejects, with an ERROR line naming `what`."""
+
+    def __init__(self, body: type[BaseModel], what: str) -> None:
+        super().__init__(event_type=EventType.SQS, model=record_model(body), raise_on_entire_batch_failure=False)
+        self.what = what
+
+    def _register_model_validation_error_record(self, record: dict[str, Any]) -> Any:
+        logger.error(f"malformed {self.what} dropped", extra={"message_id": record.get("messageId")})
+        return self.success_handler(record=record, result=None)
+
+
+def worker(body: type[B], handle: Callable[[B], object], what: str) -> Handler:
+    """The Lambda handler of a queue whose bodies `body` models and `handle` acts on; `what` names a record
     in the log line of a dropped one."""
-    processor = BatchProcessor(event_type=EventType.SQS)
 
-    def each(record: SQSRecord) -> None:  # powertools passes it as `record=`
-        try:
-            parsed = parse(record.body)
-        except (ValueError, KeyError, TypeError):
-            logger.error(f"malformed {what} dropped", extra={"message_id": record.message_id})
-            return
-        handle(parsed)
+    def each(record: Typed[B]) -> None:  # powertools passes it as `record=`
+        handle(record.body)
 
-    @logger.inject_lambda_context
+    @logger.inject_lambda_context(clear_state=True)  # no keys left over from an earlier invocation
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_partial_response(event=event, record_handler=each, processor=processor, context=context)
+        return process_partial_response(event=event, record_handler=each, processor=Dropping(body, what),
+                                        context=context)
 
     return handler

@@ -9,4 +9,5 @@ from __future__ import annotations
 from functions.workers.parsed import worker
 from shared.maintenance import sla_watch
 
-handler = worker(sla_watch.parse, sla_watch.watch_community, "SLA watch message")
+handler = worker(sla_watch.CommunityMessage, lambda body: sla_watch.watch_community(body.community_id),
+                 "SLA watch message")

@@ -17,10 +17,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from shared.campaigns import audience as audiences
 from shared.campaigns import repository
@@ -44,10 +45,19 @@ class Start:
     token: str | None  # the schedule's token; None when sent "now"
 
 
+class StartMessage(BaseModel):
+    """The campaigns queue's body (the worker's typed SQS record model): from the send route or the schedule."""
+
+    community_id: str = Field(min_length=1)
+    campaign_id: str = Field(min_length=1)
+    token: str | None = None
+
+    def start(self) -> Start:
+        return Start(self.community_id, self.campaign_id, self.token or None)
+
+
 def parse(body: str) -> Start:
-    data: Any = json.loads(body)
-    token = data.get("token")
-    return Start(str(data["community_id"]), str(data["campaign_id"]), str(token) if token else None)
+    return StartMessage.model_validate_json(body).start()
 
 
 def message_id(campaign_id: str, resident_id: str) -> str:

@@ -16,6 +16,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from shared.maintenance import alerts, counters, notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
 from shared.messaging.models import Channel
@@ -50,11 +52,14 @@ def schedule() -> int:
     return len(communities)
 
 
+class CommunityMessage(BaseModel):
+    """The WorkOrderSla queue's body: one community (the worker's typed SQS record model)."""
+
+    community_id: str = Field(min_length=1)
+
+
 def parse(body: str) -> str:
-    community_id = json.loads(body)["community_id"]
-    if not isinstance(community_id, str) or not community_id:
-        raise ValueError("community_id")
-    return community_id
+    return CommunityMessage.model_validate_json(body).community_id
 
 
 def _recipients(order: WorkOrder) -> list[str]:

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, Field
+
 from shared.notices_service import repository
 from shared.notices_service.models import NoticeStatus, ReminderStatus, StoredReminder
 from shared.platform import aws, clock
@@ -77,12 +79,14 @@ def schedule() -> int:
     return _send({"community_id": cid} for cid in _communities())
 
 
+class CommunityMessage(BaseModel):
+    """The NoticeReminderQueue's body: one community (the worker's typed SQS record model)."""
+
+    community_id: str = Field(min_length=1)
+
+
 def parse(body: str) -> str:
-    message = json.loads(body)
-    community_id = message["community_id"]
-    if not isinstance(community_id, str) or not community_id:
-        raise ValueError("community_id")
-    return community_id
+    return CommunityMessage.model_validate_json(body).community_id
 
 
 def _local_now(community_id: str) -> datetime:

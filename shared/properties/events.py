@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel, Field
+
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
@@ -25,10 +27,14 @@ def posted(community_id: str, tenancy_id: str, entry_id: str, kind: str) -> None
         logger.exception("ledger event not published", extra={"tenancy_id": tenancy_id, "entry_id": entry_id})
 
 
+class LedgerEvent(BaseModel):
+    """The LedgerEvents queue's body (the worker's typed SQS record model)."""
+
+    community_id: str = Field(min_length=1)
+    tenancy_id: str = Field(min_length=1)
+
+
 def parse(body: str) -> tuple[str, str]:
     """(community id, tenancy id) of a ledger event; ValueError for anything else."""
-    message = json.loads(body)
-    community_id, tenancy_id = message["community_id"], message["tenancy_id"]
-    if not isinstance(community_id, str) or not isinstance(tenancy_id, str) or not community_id or not tenancy_id:
-        raise ValueError("community_id and tenancy_id")
-    return community_id, tenancy_id
+    event = LedgerEvent.model_validate_json(body)
+    return event.community_id, event.tenancy_id

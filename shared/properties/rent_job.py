@@ -22,7 +22,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
 
 from shared.platform import aws, clock
 from shared.platform.observability import logger
@@ -149,15 +151,29 @@ class Message:
     day: date | None = None
 
 
+class RentBody(BaseModel):
+    """The rent queue's body (the worker's typed SQS record model): a community's, or one property's day."""
+
+    kind: Literal["community", "property"]
+    community_id: str = Field(min_length=1)
+    property_id: str | None = Field(default=None, min_length=1)
+    day: date | None = None
+
+    @model_validator(mode="after")
+    def _property_has_its_day(self) -> RentBody:
+        if self.kind == "property" and (self.property_id is None or self.day is None):
+            raise ValueError("a property's rent message names the property and the day")
+        return self
+
+    def message(self) -> Message:
+        if self.kind == "community":
+            return Message("community", self.community_id)
+        return Message("property", self.community_id, self.property_id, self.day)
+
+
 def parse(body: str) -> Message:
-    """A rent queue message; ValueError/KeyError/TypeError when it is not one (dropped by the worker)."""
-    data = json.loads(body)
-    if data.get("kind") == "community":
-        return Message("community", str(data["community_id"]))
-    if data.get("kind") == "property":
-        return Message("property", str(data["community_id"]), str(data["property_id"]),
-                       date.fromisoformat(str(data["day"])))
-    raise ValueError("not a rent message")
+    """A rent queue message; ValueError when it is not one (dropped by the worker)."""
+    return RentBody.model_validate_json(body).message()
 
 
 def handle(message: Message) -> Outcome | int:
