@@ -23,7 +23,6 @@ from shared.campaigns.schemas import (
 )
 from shared.messaging import repository as messages
 from shared.messaging import service as messaging
-from shared.messaging.items import MessageItem
 from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import MessageList, MessageOut, Requeued
 from shared.platform import aws, clock, cursor, ids, keys
@@ -245,8 +244,7 @@ def recipients(caller: Caller, campaign_id: str, *, status: MessageStatus | None
     if start is not None and not str((start.get("sk") or {}).get("S", "")).startswith(
             keys.campaign_messages(cid, campaign_id)[1]):
         raise InvalidCursor()
-    condition = (MessageItem.status == str(status)) if status else None
-    items, last = messages.campaign_messages(cid, campaign_id, after=start, limit=limit, filter_condition=condition)
+    items, last = messages.campaign_messages(cid, campaign_id, after=start, limit=limit, status=status)
     return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(cid, last))
 
 
@@ -262,12 +260,10 @@ def recipients_csv(caller: Caller, campaign_id: str, status: MessageStatus | Non
     """The recipients log as spreadsheet-safe CSV (addresses masked, like every message answer)."""
     cid = caller.community_id
     _require(cid, campaign_id)
-    condition = (MessageItem.status == str(status)) if status else None
     rows: list[list[object]] = []
     after: dict[str, Any] | None = None
     while True:
-        page_items, after = messages.campaign_messages(cid, campaign_id, after=after, limit=1000,
-                                                       filter_condition=condition)
+        page_items, after = messages.campaign_messages(cid, campaign_id, after=after, limit=1000, status=status)
         for m in page_items:
             rows.append([m.id, m.resident_id or "", mask_address(m.to), str(m.status), m.attempts,
                          m.last_error or "", m.created_at, m.updated_at, _first(m, "sent") or _first(m, "Send"),

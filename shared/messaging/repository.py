@@ -201,36 +201,51 @@ def get(community_id: str, message_id: str) -> Message | None:
         return None
 
 
+def _only(*, status: MessageStatus | None = None, channel: Channel | None = None,
+          campaign_id: str | None = None) -> Condition | None:
+    """The filter of a listing (None: everything the key range holds)."""
+    condition: Condition | None = None
+    for wanted in ((MessageItem.status == str(status)) if status is not None else None,
+                   (MessageItem.channel == str(channel)) if channel is not None else None,
+                   (MessageItem.campaign_id == campaign_id) if campaign_id is not None else None):
+        if wanted is not None:
+            condition = wanted if condition is None else condition & wanted
+    return condition
+
+
 def list_by_status(
     community_id: str, status: MessageStatus, *, limit: int, after: dict[str, Any] | None,
-    filter_condition: Condition | None = None,
+    channel: Channel | None = None, campaign_id: str | None = None,
 ) -> tuple[list[Message], dict[str, Any] | None]:
     db.bind()
     result = MessageItem.gsi1.query(
         keys.messages_by_status(community_id, str(status)), limit=limit, last_evaluated_key=after,
-        scan_index_forward=False, filter_condition=filter_condition,
+        scan_index_forward=False, filter_condition=_only(channel=channel, campaign_id=campaign_id),
     )
     return [_message(i) for i in result if isinstance(i, MessageItem)], result.last_evaluated_key
 
 
 def list_all(
-    community_id: str, *, limit: int, after: dict[str, Any] | None, filter_condition: Condition | None = None,
+    community_id: str, *, limit: int, after: dict[str, Any] | None, channel: Channel | None = None,
+    campaign_id: str | None = None,
 ) -> tuple[list[Message], dict[str, Any] | None]:
     db.bind()
     result = MessageItem.query(
         keys.community_pk(community_id), MessageItem.sk.startswith("MSG#"), limit=limit,
-        last_evaluated_key=after, scan_index_forward=False, filter_condition=filter_condition,
+        last_evaluated_key=after, scan_index_forward=False,
+        filter_condition=_only(channel=channel, campaign_id=campaign_id),
     )
     return [_message(i) for i in result], result.last_evaluated_key
 
 
 def list_of_resident(community_id: str, resident_id: str, *, limit: int, after: dict[str, Any] | None,
-                     filter_condition: Condition | None = None) -> tuple[list[Message], dict[str, Any] | None]:
+                     status: MessageStatus | None = None, channel: Channel | None = None,
+                     campaign_id: str | None = None) -> tuple[list[Message], dict[str, Any] | None]:
     """The messages sent to one resident, newest first (GSI2: no scan)."""
     db.bind()
     result = MessageItem.gsi2.query(keys.messages_of_resident(community_id, resident_id), limit=limit,
                                     last_evaluated_key=after, scan_index_forward=False,
-                                    filter_condition=filter_condition)
+                                    filter_condition=_only(status=status, channel=channel, campaign_id=campaign_id))
     return [_message(i) for i in result if isinstance(i, MessageItem)], result.last_evaluated_key
 
 
@@ -484,13 +499,13 @@ def settle_many(settles: Sequence[Settle], claim_id: str) -> list[Settle]:
 
 
 def campaign_messages(community_id: str, campaign_id: str, *, after: dict[str, Any] | None = None,
-                      limit: int | None = None, filter_condition: Condition | None = None,
+                      limit: int | None = None, status: MessageStatus | None = None,
                       ) -> tuple[list[Message], dict[str, Any] | None]:
     """One campaign's messages (ids `{campaign_id}-{resident_id}`), by key prefix: no index needed."""
     db.bind()
     pk, prefix = keys.campaign_messages(community_id, campaign_id)
     result = MessageItem.query(pk, MessageItem.sk.startswith(prefix), limit=limit, last_evaluated_key=after,
-                               filter_condition=filter_condition)
+                               filter_condition=_only(status=status))
     return [_message(i) for i in result], result.last_evaluated_key
 
 

@@ -16,7 +16,6 @@ from shared.audit.events import AuditEvent, publish
 from shared.identity import repository as identity_repository
 from shared.identity import residency
 from shared.messaging import outbox, repository
-from shared.messaging.items import MessageItem
 from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
 from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Related, Requeued
 from shared.platform import clock, cursor, ids, keys
@@ -168,12 +167,6 @@ def list_messages(caller: Caller, *, status: MessageStatus | None, channel: Chan
         if own is None or (resident_id is not None and resident_id != own):
             return MessageList(items=[], next_cursor=None)
         resident_id = own
-    condition = None
-    if channel is not None:
-        condition = MessageItem.channel == str(channel)
-    if campaign_id is not None:
-        by_campaign = MessageItem.campaign_id == campaign_id
-        condition = by_campaign if condition is None else condition & by_campaign
     if related is not None:
         pk, prefix = keys.messages_about(community_id, related.key)
         start = _checked_start(community_id, after, pk=pk, sk_prefix=prefix)
@@ -183,20 +176,18 @@ def list_messages(caller: Caller, *, status: MessageStatus | None, channel: Chan
                  and campaign_id in (None, m.campaign_id)]
     elif resident_id is not None:
         start = _checked_start(community_id, after, gsi2pk=keys.messages_of_resident(community_id, resident_id))
-        if status is not None:
-            by_status = MessageItem.status == str(status)
-            condition = by_status if condition is None else condition & by_status
         items, last = repository.list_of_resident(community_id, resident_id, limit=limit, after=start,
-                                                  filter_condition=condition)
+                                                  status=status, channel=channel, campaign_id=campaign_id)
     elif status is not None:
         start = _checked_start(community_id, after, gsi1pk=keys.messages_by_status(community_id, str(status)))
         items, last = repository.list_by_status(community_id, status, limit=limit, after=start,
-                                                filter_condition=condition)
+                                                channel=channel, campaign_id=campaign_id)
     else:
         start = _checked_start(community_id, after, sk_prefix="MSG#")
         if start is not None and "gsi1pk" in start:
             raise InvalidCursor()
-        items, last = repository.list_all(community_id, limit=limit, after=start, filter_condition=condition)
+        items, last = repository.list_all(community_id, limit=limit, after=start, channel=channel,
+                                          campaign_id=campaign_id)
     return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(community_id, last))
 
 
@@ -217,12 +208,11 @@ def retry(caller: Caller, message_id: str, meta: RequestMeta) -> Queued:
 
 def retry_failed(caller: Caller, campaign_id: str | None, meta: RequestMeta) -> Requeued:
     """Requeue every failed message of the community (or of one campaign), page by page."""
-    condition = MessageItem.campaign_id == campaign_id if campaign_id else None
     requeued: list[Message] = []
     after: dict[str, Any] | None = None
     while True:
         page, after = repository.list_by_status(caller.community_id, MessageStatus.FAILED, limit=200, after=after,
-                                                filter_condition=condition)
+                                                campaign_id=campaign_id or None)
         for message in page:
             if suppression.blocking_reason(caller.community_id, message.channel, message.to, message.category):
                 continue
