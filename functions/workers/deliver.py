@@ -1,83 +1,97 @@
 """Outbox worker (both lanes): deliver each message once; back off throttled ones through SQS visibility.
 
-A record is either one message (`{"community_id", "message_id"}`) or a campaign chunk of up to
-`chunks.CHUNK_SIZE` message ids; both follow the same rules (`shared.messaging.delivery`). This
-module drains the bulk lane (`Outbox`); `deliver_priority` drains the priority lane with the same
-code, its own queue and its own pacing budget (`shared.messaging.pacing`).
+A record is either one message (`{"community_id", "message_id"}`) or a campaign chunk (`chunks`); both
+follow the same rules (`shared.messaging.delivery`). Records are typed (`OutboxBody`): a malformed one is
+logged and dropped. This module drains the bulk lane (`Outbox`); `deliver_priority` drains the priority
+lane with the same code, its own queue and its own pacing budget (`shared.messaging.pacing`). What
+delivery reports about campaigns goes to `shared.campaigns.progress` (the outbox never closes one).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import RootModel
 
+from functions.workers.parsed import Dropping, Typed
 from shared.campaigns import progress
 from shared.identity import repository as identity_repository
-from shared.messaging import chunks, delivery, mime, outbox
+from shared.messaging import delivery, mime, outbox
+from shared.messaging.chunks import ChunkBody
+from shared.messaging.outbox import PointerBody
 from shared.messaging.ports import Ports
 from shared.platform import aws
 from shared.platform.observability import logger, metrics
 from shared.spec.resources import OUTBOX_QUEUE, QueueSpec
 from shared.tracking import links
 
+SENDER_TTL_S = 60  # a community's sender name or reply-to change reaches its mail within a minute
+
+
+class OutboxBody(RootModel[ChunkBody | PointerBody]):
+    """An outbox record's body: a chunk, or one message."""
+
+
+_senders: dict[str, tuple[float, mime.Sender]] = {}
+
 
 def sender_of(community_id: str) -> mime.Sender:
-    """Who a community's mail is from: its sender name (or its name) and reply-to."""
+    """Who a community's mail is from: its sender name (or its name) and reply-to; kept a minute per
+    worker, so a chunk does not read the community again."""
+    now = time.monotonic()
+    kept = _senders.get(community_id)
+    if kept is not None and now - kept[0] < SENDER_TTL_S:
+        return kept[1]
     community = identity_repository.get_community(community_id)
-    if community is None:
-        return mime.PLATFORM
-    return mime.Sender(name=community.sender.from_name or community.name, reply_to=community.sender.reply_to,
-                       community_name=community.name)
+    sender = mime.PLATFORM if community is None else mime.Sender(
+        name=community.sender.from_name or community.name, reply_to=community.sender.reply_to,
+        community_name=community.name)
+    _senders[community_id] = (now, sender)
+    return sender
 
 
 PORTS = Ports(sender_of=sender_of, links=links)  # what delivery needs from above it (communities, tracking)
 
 
-def record_handler(lane: QueueSpec) -> Callable[[SQSRecord], None]:
+def record_handler(lane: QueueSpec) -> Callable[[Typed[OutboxBody]], None]:
     """The per-record work of the worker draining `lane`."""
 
-    def come_back(record: SQSRecord, delay_s: int) -> None:
+    def come_back(record: Typed[OutboxBody], delay_s: int) -> None:
         """Make the record reappear after `delay_s` without holding a Lambda (no sleeping)."""
         aws.client("sqs").change_message_visibility(
-            QueueUrl=outbox.queue_url(lane), ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay_s,
+            QueueUrl=outbox.queue_url(lane), ReceiptHandle=record.receiptHandle, VisibilityTimeout=delay_s,
         )
 
-    def handle(record: SQSRecord) -> None:
-        try:
-            chunk = chunks.parse(record.body)
-            single = None if chunk is not None else delivery.parse_body(record.body)
-        except (ValueError, KeyError, TypeError):
-            logger.error("malformed outbox record dropped", extra={"message_id": record.message_id})
-            return
-        if chunk is not None:
-            report = delivery.deliver_chunk(chunk, ports=PORTS, lane=lane.logical_id)
+    def handle(record: Typed[OutboxBody]) -> None:
+        body = record.body.root
+        if isinstance(body, ChunkBody):
+            report = delivery.deliver_chunk(body.chunk(), ports=PORTS, lane=lane.logical_id)
             progress.chunk_delivered(report)  # the outbox reports; campaigns decide whether one is done
             if report.retry_in_s is not None:
                 come_back(record, report.retry_in_s)
                 raise delivery.Retry("part of the chunk was deferred by the provider", report.retry_in_s)
             return
-        assert single is not None
-        community_id, message_id = single
         try:
-            outcome = delivery.deliver(community_id, message_id, ports=PORTS, lane=lane.logical_id)
+            outcome = delivery.deliver(body.community_id, body.message_id, ports=PORTS, lane=lane.logical_id)
         except delivery.Retry as retry:
             come_back(record, retry.delay_s)
             raise
         progress.settled(outcome.settled())
-        logger.debug("outbox record done", extra={"message_id": message_id, "outcome": outcome.status})
+        logger.debug("outbox record done", extra={"message_id": body.message_id, "outcome": outcome.status})
 
     return handle
 
 
-def processor() -> BatchProcessor:
+def processor() -> Dropping:
     """A processor per invocation (it holds the batch's state; the local runtime runs a lane's workers in
-    one process). Every failure is reported per item, even when all fail: a throttled batch is backoff."""
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    one process). Every failure is reported per item, even when all fail: a throttled batch is backoff;
+    a record that is not an outbox body is logged and dropped."""
+    return Dropping(OutboxBody, "outbox record")
 
 
 _record = record_handler(OUTBOX_QUEUE)

@@ -35,7 +35,7 @@ from shared.residents import service as residents
 from shared.residents.models import Resident
 from shared.templates import service as templates
 
-SNAPSHOT_PAGE = 1000  # messages written between two looks at the clock (BatchWriteItem does 25 a call)
+SNAPSHOT_PAGE = 5 * chunks.CHUNK_SIZE  # recipients per checkpoint: one SendMessageBatch of 5 chunks
 
 
 @dataclass(frozen=True)
@@ -113,48 +113,33 @@ def _fail(campaign: Campaign, reason: str) -> None:
                           sets={"finished_at": clock.iso(), "failure_reason": reason})
 
 
-def _snapshot(campaign: Campaign, category: Category, version: int) -> int | None:
-    """Write every recipient's message; how many (None when the segment is gone)."""
+def _recipient_pages(campaign: Campaign, category: Category, version: int, after: str | None,
+                     ) -> Iterator[tuple[list[Message], int, str]]:
+    """The campaign's recipients as queued messages, in resident id order after `after`, a page at a time:
+    (messages, residents skipped for having no address, the page's last resident id)."""
     at = campaign.started_at or clock.iso()
+    page: list[Message] = []
     no_address = 0
-
-    def recipients() -> Iterator[Message]:
-        nonlocal no_address
-        for resident in audiences.resolve(campaign.community_id, campaign.audience):
-            address = audiences.address_of(resident, campaign.channel)
-            if not address:
-                no_address += 1
-                continue
-            yield _message(campaign, resident, address, category, version, at)
-
-    written = 0
-    try:
-        for page in _pages(recipients(), SNAPSHOT_PAGE):
-            messages.create_many(page)
-            written += len(page)
-    except audiences.AudienceGone:
-        return None
-    repository.mark_snapshot(campaign, template_version=version, no_address=no_address)
-    return written
+    last = after or ""
+    for resident in audiences.resolve(campaign.community_id, campaign.audience):
+        if after is not None and resident.id <= after:
+            continue
+        last = resident.id
+        address = audiences.address_of(resident, campaign.channel)
+        if not address:
+            no_address += 1
+        else:
+            page.append(_message(campaign, resident, address, category, version, at))
+        if len(page) == SNAPSHOT_PAGE:
+            yield page, no_address, last
+            page, no_address = [], 0
+    if page or no_address:
+        yield page, no_address, last
 
 
-def run(start: Start) -> CampaignStatus | None:
-    """Fan one campaign out (or resume it); the campaign's status when this run ends it, else None."""
-    campaign = _begin(start)
-    if campaign is None:
-        return None
-    if not campaign.snapshot_done:
-        template = templates.get(campaign.community_id, campaign.template_id)
-        if template is None:
-            _fail(campaign, "the template was deleted")
-            return CampaignStatus.FAILED
-        written = _snapshot(campaign, template.category, template.version)
-        if written is None:
-            _fail(campaign, "the audience's segment was deleted")
-            return CampaignStatus.FAILED
-        if written == 0:
-            _fail(campaign, "the audience has no one with an address for this channel")
-            return CampaignStatus.FAILED
+def _enqueue_written(campaign: Campaign) -> CampaignStatus | None:
+    """A fan-out begun before chunks carried their recipients: its messages are written, so enqueue
+    chunks of their ids (read back by key prefix), resuming after the checkpoint."""
     previous = campaign.fanout_cursor
     for ids, after in messages.campaign_message_ids(campaign.community_id, campaign.id, previous):
         chunks.enqueue(chunks.split(campaign.community_id, campaign.id, ids))
@@ -163,5 +148,40 @@ def run(start: Start) -> CampaignStatus | None:
             logger.info("another fan-out of this campaign is ahead; stopping", extra={"campaign_id": campaign.id})
             return None
         previous = after
-    logger.info("campaign fanned out", extra={"campaign_id": campaign.id})
+    return repository.complete(campaign.community_id, campaign.id)
+
+
+def run(start: Start) -> CampaignStatus | None:
+    """Fan one campaign out (or resume it); the campaign's status when this run ends it, else None."""
+    campaign = _begin(start)
+    if campaign is None:
+        return None
+    if campaign.snapshot_done:
+        return _enqueue_written(campaign)
+    template = templates.get(campaign.community_id, campaign.template_id)
+    if template is None:
+        _fail(campaign, "the template was deleted")
+        return CampaignStatus.FAILED
+    previous = campaign.fanout_cursor
+    after = str(previous["after_resident"]) if previous and "after_resident" in previous else None
+    enqueued = campaign.counts["recipients"]
+    try:
+        for page, no_address, last in _recipient_pages(campaign, template.category, template.version, after):
+            chunks.enqueue(chunks.pack(page))  # the chunks carry the snapshot: nothing is written per recipient
+            cursor = {"after_resident": last}
+            if not repository.checkpoint(campaign, previous=previous, cursor=cursor, enqueued=len(page),
+                                         channel=campaign.channel, no_address=no_address):
+                logger.info("another fan-out of this campaign is ahead; stopping", extra={"campaign_id": campaign.id})
+                return None
+            previous, enqueued = cursor, enqueued + len(page)
+    except audiences.AudienceGone:
+        _fail(campaign, "the audience's segment was deleted")
+        return CampaignStatus.FAILED
+    if enqueued == 0:
+        _fail(campaign, "the audience has no one with an address for this channel")
+        return CampaignStatus.FAILED
+    if not repository.checkpoint(campaign, previous=previous, cursor=None, enqueued=0, channel=campaign.channel,
+                                 template_version=template.version):
+        return None
+    logger.info("campaign fanned out", extra={"campaign_id": campaign.id, "recipients": enqueued})
     return repository.complete(campaign.community_id, campaign.id)

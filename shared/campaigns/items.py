@@ -26,6 +26,8 @@ class CampaignItem(CountersItem, discriminator="campaign"):
     fanout_cursor = UnicodeAttribute(null=True)  # JSON of the last enqueued key
     fanout_done = BooleanAttribute(default=False)
     no_address = NumberAttribute(default=0)
+    # Final chunk rounds seen (an atomic ADD returning the whole item: completion is detected without a read).
+    chunks_done = NumberAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

@@ -19,5 +19,9 @@ def settled(done: Settled | None) -> CampaignStatus | None:
 
 
 def chunk_delivered(report: ChunkReport) -> CampaignStatus | None:
-    """A chunk's round ended; once nothing of it is left, its campaign may be complete."""
-    return settled(report.settled())
+    """A chunk's round ended; once nothing of it is left, its campaign may be complete (an atomic counter
+    on the campaign answers that without a read: `repository.chunk_done`)."""
+    done = report.settled()
+    if done is None:
+        return None
+    return repository.chunk_done(done.community_id, done.campaign_id)

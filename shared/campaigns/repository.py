@@ -182,7 +182,7 @@ def mark_snapshot(campaign: Campaign, *, template_version: int, no_address: int)
 
 
 def checkpoint(campaign: Campaign, *, previous: dict[str, Any] | None, cursor: dict[str, Any] | None,
-               enqueued: int, channel: Channel) -> bool:
+               enqueued: int, channel: Channel, no_address: int = 0, template_version: int | None = None) -> bool:
     """Record that `enqueued` more recipients are on the queue (resume after `cursor`), counting them
     as recipients of the campaign and of its day in one transaction. False when another fan-out of
     the same campaign got here first (its checkpoint moved): then this one stops."""
@@ -192,6 +192,10 @@ def checkpoint(campaign: Campaign, *, previous: dict[str, Any] | None, cursor: d
         CampaignItem.fanout_cursor == previous_json)
     actions: list[Any] = [*counters.add_actions(counters.created(enqueued)), CampaignItem.updated_at.set(clock.iso())]
     actions.append(CampaignItem.fanout_cursor.set(json.dumps(cursor)) if cursor else CampaignItem.fanout_done.set(True))
+    if no_address:
+        actions.append(CampaignItem.no_address.add(no_address))
+    if template_version is not None:
+        actions.append(CampaignItem.template_version.set(template_version))
     day = keys.daily_stats(campaign.community_id, (campaign.started_at or clock.iso())[:10], str(channel))
 
     def build(tx: TransactWrite) -> None:
@@ -212,7 +216,25 @@ def complete(community_id: str, campaign_id: str) -> CampaignStatus | None:
     """`sending` → `sent` once every recipient is out of `queued` (the counters say so: no scan),
     or `failed` when none of them could be sent. The one caller that wins also releases the
     template hold, in the same transaction. Returns the new status, or None (not done yet, or done)."""
-    campaign = get(community_id, campaign_id)
+    return _complete(get(community_id, campaign_id))
+
+
+def chunk_done(community_id: str, campaign_id: str) -> CampaignStatus | None:
+    """A chunk of the campaign has nothing left: one UpdateItem (ADD, returning the item as it is now,
+    counters included: the chunk's own outcomes were written before) tells whether every recipient is
+    out of `queued`; the chunk that sees it completes the campaign. No read per chunk."""
+    db.bind()
+    item = CampaignItem(*keys.campaign(community_id, campaign_id))
+    try:
+        item.update(actions=[CampaignItem.chunks_done.add(1)], condition=CampaignItem.pk.exists())
+    except UpdateError as error:
+        if _failed(error):
+            return None  # the campaign is gone
+        raise
+    return _complete(_campaign(item))  # PynamoDB refreshes the item from the update's ALL_NEW answer
+
+
+def _complete(campaign: Campaign | None) -> CampaignStatus | None:
     if campaign is None or campaign.status != CampaignStatus.SENDING or not campaign.fanout_done:
         return None
     counts = campaign.counts

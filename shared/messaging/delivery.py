@@ -291,7 +291,7 @@ def _send_one(message: Message, sender: Sender, ports: Ports, lane: str = BULK) 
     return Settle(message, MessageStatus.SENT, provider_id)
 
 
-def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
+def _screen(due: Sequence[Message], *, carried: bool) -> tuple[list[Message], list[Settle]]:
     """Split due messages into those to send and those that end before any claim (the same rules as
     one message: `rules.decide`), with the recipients' state read in batches."""
     ends: list[Settle] = []
@@ -303,29 +303,57 @@ def _screen(due: Sequence[Message]) -> tuple[list[Message], list[Settle]]:
         if decision.verdict == rules.Verdict.SEND:
             sendable.append(message)
         elif decision.verdict != rules.Verdict.SKIP:
-            ends.append(Settle(message, _ended(message, decision), decision.reason, claimed=False))
+            ends.append(Settle(message, _ended(message, decision), decision.reason, claimed=False, carried=carried))
     return sendable, ends
+
+
+def _refused(chunk: Chunk, asked: Sequence[Message], claimed: Sequence[Message]) -> list[Settle]:
+    """A carried chunk's messages whose claim was refused, read back (rare: a redelivered chunk, or one
+    come back for what the provider deferred): those still queued with their attempts used up end
+    `failed` (the rules once more); the others moved on and are not ours."""
+    refused = {m.id for m in asked} - {m.id for m in claimed}
+    if not refused:
+        return []
+    found = repository.get_many(chunk.community_id, refused, without_events=True)
+    ends: list[Settle] = []
+    for message in found.values():
+        decision = rules.decide(message, rules.Recipient())
+        if decision.verdict == rules.Verdict.FAIL:
+            ends.append(Settle(message, _ended(message, decision), decision.reason, claimed=False))
+    return ends
 
 
 def deliver_chunk(chunk: Chunk, *, ports: Ports, lane: str = BULK) -> ChunkReport:
     """Deliver a chunk's due messages; what happened, with the seconds after which the chunk must
-    come back for the ones the provider deferred (throttling, 5xx), None when nothing is left."""
-    found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
-    due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
+    come back for the ones the provider deferred (throttling, 5xx), None when nothing is left.
+
+    A chunk that carries its messages is taken as queued (nothing read back): the claim's condition is
+    the check, and it writes each item the first time. A chunk naming ids reads them back."""
+    carried = bool(chunk.carried)
+    if carried:
+        due = list(chunk.carried)
+    else:
+        found = repository.get_many(chunk.community_id, chunk.message_ids, without_events=True)
+        due = [m for m in found.values() if m.status == MessageStatus.QUEUED]
     if not due:
         return ChunkReport(chunk.community_id, chunk.campaign_id)
     sender = ports.sender_of(chunk.community_id)
-    sendable, ends = _screen(due)
-    rendered: list[Message] = []
+    sendable, ends = _screen(due, carried=carried)
+    rendered: dict[str, Message] = {}
     for message in sendable:
         try:
-            rendered.append(content(message, sender, ports))
+            rendered[message.id] = content(message, sender, ports)
         except Unrenderable as error:
-            ends.append(Settle(message, MessageStatus.FAILED, _unsendable(message, error), claimed=False))
+            ends.append(Settle(message, MessageStatus.FAILED, _unsendable(message, error), claimed=False,
+                               carried=carried))
     claim_id = ids.new_id()
-    claimed = repository.claim_many(rendered, claim_id) if rendered else []
-    with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:
-        sent = [s for s in pool.map(lambda m: _send_one(m, sender, ports, lane), claimed) if s is not None]
+    asked = [m for m in sendable if m.id in rendered]  # claimed as queued: the item keeps variables, not content
+    claimed = repository.claim_many(asked, claim_id, carried=carried) if asked else []
+    if carried:
+        ends += _refused(chunk, asked, claimed)
+    to_send = [rendered[m.id] for m in claimed]
+    with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(to_send)))) as pool:
+        sent = [s for s in pool.map(lambda m: _send_one(m, sender, ports, lane), to_send) if s is not None]
     repository.settle_many(ends + sent, claim_id)
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),

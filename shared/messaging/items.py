@@ -10,12 +10,15 @@ from shared.platform.db import BaseItem
 class EventMap(MapAttribute[str, object]):
     type = UnicodeAttribute()
     at = UnicodeAttribute()
-    detail = UnicodeAttribute(default="{}")  # JSON: provider details vary by event type
+    # JSON: provider details vary by event type. Absent on the routine `attempt` and `sent` events, whose
+    # details are derived on read (the attempt's ordinal, the item's provider id): a message item stays < 1 KB.
+    detail = UnicodeAttribute(null=True)
 
 
 class MessageItem(BaseItem, discriminator="message"):
-    id = UnicodeAttribute()
-    community_id = UnicodeAttribute()
+    # Both are in the keys (`C#{community}` / `MSG#{id}`): items written since issue 16 leave them out (< 1 KB).
+    id = UnicodeAttribute(null=True)
+    community_id = UnicodeAttribute(null=True)
     channel = UnicodeAttribute()
     category = UnicodeAttribute()
     to = UnicodeAttribute()

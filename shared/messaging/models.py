@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_ATTEMPTS = 8  # claims of one message before it is failed (SQS's receive count sends it to the DLQ first)
+
 
 class Channel(StrEnum):
     EMAIL = "email"

@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from shared.messaging.models import Message
 from shared.platform import aws
 from shared.platform.settings import settings
 from shared.spec.resources import OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE, QueueSpec
 
 SQS_BATCH = 10
+SQS_BATCH_BYTES = 250_000  # SQS's 256 KB for a whole SendMessageBatch, with room for attributes
 MAX_DELAY_S = 900  # SQS's DelaySeconds limit
 
 
@@ -58,6 +61,13 @@ class Pointer:
     message_ids: tuple[str, ...]
 
 
+class PointerBody(BaseModel):
+    """The body of a single-message record (part of the outbox worker's typed record model)."""
+
+    community_id: str = Field(min_length=1)
+    message_id: str = Field(min_length=1)
+
+
 def body(message: Message) -> str:
     return json.dumps({"community_id": message.community_id, "message_id": message.id})
 
@@ -71,6 +81,20 @@ def _entry(index: int, pointer: Pointer, spec: QueueSpec, delay_s: int) -> dict[
     return entry
 
 
+def _batches(pointers: Sequence[Pointer]) -> list[list[Pointer]]:
+    """SendMessageBatch calls: at most 10 entries and `SQS_BATCH_BYTES` of bodies each (chunks carry data)."""
+    batches: list[list[Pointer]] = []
+    size = 0
+    for pointer in pointers:
+        body = len(pointer.body.encode())
+        if not batches or len(batches[-1]) == SQS_BATCH or size + body > SQS_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(pointer)
+        size += body
+    return batches
+
+
 def put(pointers: Sequence[Pointer], *, delay_s: int = 0) -> None:
     """Send each pointer to its lane, 10 per SendMessageBatch; `EnqueueFailed` names the ids not queued."""
     sqs = aws.client("sqs")
@@ -81,8 +105,7 @@ def put(pointers: Sequence[Pointer], *, delay_s: int = 0) -> None:
         by_lane.setdefault(spec.logical_id, (spec, []))[1].append(pointer)
     for spec, queued in by_lane.values():
         url = queue_url(spec)
-        for start in range(0, len(queued), SQS_BATCH):
-            batch = queued[start:start + SQS_BATCH]
+        for batch in _batches(queued):
             answer = sqs.send_message_batch(
                 QueueUrl=url, Entries=[_entry(i, p, spec, delay_s) for i, p in enumerate(batch)])
             for entry in answer.get("Failed", []):

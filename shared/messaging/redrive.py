@@ -18,8 +18,9 @@ from typing import Any
 
 from shared.audit.events import AuditEvent, publish
 from shared.messaging import chunks, failures, repository
-from shared.messaging.models import MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.progress import OnSettled, Settled
+from shared.messaging.repository import Settle
 from shared.platform import aws
 from shared.platform.observability import logger
 from shared.platform.settings import settings
@@ -59,6 +60,12 @@ def give_up(body: str, done_rounds: int, on_settled: OnSettled) -> int:
         return 0
     community_id, campaign_id, message_ids = named
     reason = f"gave up after {done_rounds} dead-letter requeues"
+    carried = _carried(body)
+    if carried:
+        failed = _give_up_carried(community_id, carried, reason)
+        if campaign_id:
+            on_settled(Settled(community_id, campaign_id))
+        return failed
     failed = 0
     for message in repository.get_many(community_id, message_ids, without_events=True).values():
         if message.status == MessageStatus.QUEUED and repository.finish(
@@ -69,6 +76,26 @@ def give_up(body: str, done_rounds: int, on_settled: OnSettled) -> int:
     if campaign_id:
         on_settled(Settled(community_id, campaign_id))  # the caller may complete it (campaigns sit above)
     return failed
+
+
+def _carried(body: str) -> tuple[Message, ...]:
+    try:
+        chunk = chunks.parse(body)
+    except ValueError:
+        return ()
+    return chunk.carried if chunk is not None else ()
+
+
+def _give_up_carried(community_id: str, carried: tuple[Message, ...], reason: str) -> int:
+    """A chunk that carries its messages: those never written, or still `queued`, end `failed` (written now)."""
+    found = repository.get_many(community_id, [m.id for m in carried], without_events=True)
+    pending = [found.get(m.id, m) for m in carried]
+    ends = [Settle(m, MessageStatus.FAILED, reason, claimed=False, carried=True) for m in pending
+            if m.status == MessageStatus.QUEUED]
+    written = repository.settle_many(ends, claim_id="")
+    for end in written:
+        failures.record(community_id, end.message.id, reason, kind="dead_letter_rounds_exhausted")
+    return len(written)
 
 
 def dead_letter_url(sqs: Any, queue_url: str) -> str:

@@ -25,6 +25,7 @@ from shared.messaging import counters
 from shared.messaging.counters import CountersItem
 from shared.messaging.items import EventMap, MessageAboutItem, MessageItem
 from shared.messaging.models import (
+    MAX_ATTEMPTS,
     RANK,
     Attachment,
     Category,
@@ -36,30 +37,60 @@ from shared.messaging.models import (
 from shared.platform import clock, db, keys
 
 
+def _ids(item: MessageItem) -> tuple[str, str]:
+    """(community id, message id) from the item's keys (`C#{community}`, `MSG#{id}`)."""
+    return str(item.pk).split("#", 1)[1], str(item.sk).removeprefix("MSG#")
+
+
+def _history(item: MessageItem, community_id: str, message_id: str) -> list[MessageEvent]:
+    """The stored events, with what routine ones leave out derived: a campaign recipient's `queued` (its
+    creation), an `attempt`'s ordinal, a `sent` event's provider id."""
+    history: list[MessageEvent] = []
+    stored = list(item.events or [])
+    if item.campaign_id and not any(e.type == "queued" for e in stored):
+        history.append(MessageEvent(type="queued", at=item.created_at, detail={"campaign_id": item.campaign_id}))
+    attempt = 0
+    for e in stored:
+        if e.detail is not None:
+            detail = json.loads(e.detail or "{}")
+        elif e.type == "attempt":
+            detail = {"attempt": attempt + 1}
+        elif e.type == "sent":
+            detail = {"provider_message_id": item.provider_message_id}
+        else:
+            detail = {}
+        attempt += e.type == "attempt"
+        history.append(MessageEvent(type=e.type, at=e.at, detail=detail))
+    return history
+
+
 def _message(item: MessageItem) -> Message:
+    community_id, message_id = _ids(item)
     return Message(
-        id=item.id, community_id=item.community_id, channel=Channel(item.channel),
+        id=message_id, community_id=community_id, channel=Channel(item.channel),
         category=Category(item.category), to=item.to, status=MessageStatus(item.status),
         attempts=int(item.attempts), template_id=item.template_id,
         template_version=int(item.template_version) if item.template_version is not None else None,
         campaign_id=item.campaign_id, resident_id=item.resident_id, related=item.related, subject=item.subject,
         html=item.html,
-        text=item.text, variables=json.loads(item.variables) if item.variables else None,
+        text=item.text or "", variables=json.loads(item.variables) if item.variables else None,
         attachments=tuple(Attachment.model_validate(a) for a in json.loads(item.attachments or "[]")),
         last_error=item.last_error, provider_message_id=item.provider_message_id,
         opened_at=item.opened_at, clicked_at=item.clicked_at, unsubscribed_at=item.unsubscribed_at,
         created_at=item.created_at,
         updated_at=item.updated_at,
-        events=[MessageEvent(type=e.type, at=e.at, detail=json.loads(e.detail or "{}")) for e in item.events or []],
+        events=_history(item, community_id, message_id),
     )
 
 
 def _event(kind: str, detail: dict[str, Any] | None = None, at: str | None = None) -> EventMap:
-    return EventMap(type=kind, at=at or clock.iso(), detail=json.dumps(detail or {}, default=str)[:4000])
+    """An event to store; `detail=None` leaves it out (routine events whose detail `_history` derives)."""
+    return EventMap(type=kind, at=at or clock.iso(),
+                    detail=json.dumps(detail, default=str)[:4000] if detail is not None else None)
 
 
 def _append_event(event: EventMap) -> Any:
-    return MessageItem.events.set(MessageItem.events.append([event]))
+    return MessageItem.events.set((MessageItem.events | []).append([event]))
 
 
 def _conditional_failed(error: UpdateError) -> bool:
@@ -70,7 +101,7 @@ def new_item(message: Message) -> MessageItem:
     pk, sk = keys.message(message.community_id, message.id)
     return MessageItem(
         pk, sk,
-        id=message.id, community_id=message.community_id, channel=str(message.channel),
+        channel=str(message.channel),
         category=str(message.category), to=message.to, status=str(message.status), attempts=message.attempts,
         template_id=message.template_id, template_version=message.template_version,
         campaign_id=message.campaign_id, resident_id=message.resident_id, subject=message.subject,
@@ -78,7 +109,8 @@ def new_item(message: Message) -> MessageItem:
         variables=json.dumps(message.variables, default=str) if message.variables is not None else None,
         attachments=json.dumps([a.model_dump() for a in message.attachments]) if message.attachments else None,
         created_at=message.created_at, updated_at=message.updated_at,
-        events=[_event(e.type, e.detail, e.at) for e in message.events],
+        events=[_event(e.type, e.detail, e.at) for e in message.events
+                if not (e.type == "queued" and message.campaign_id)],  # a recipient's `queued` is derived
         gsi1pk=keys.messages_by_status(message.community_id, str(message.status)), gsi1sk=message.id,
         related=message.related,
         # GSI2: the resident's messages, newest first, for the portal and `?resident_id=` (issue 12).
@@ -292,7 +324,7 @@ def claim(message: Message, claim_id: str) -> bool:
     """
     actions = [*_status_actions(message.community_id, MessageStatus.SENDING),
                MessageItem.attempts.add(1), MessageItem.claim.set(claim_id),
-               _append_event(_event("attempt", {"attempt": message.attempts + 1}))]
+               _append_event(_event("attempt"))]
     return _update(message, actions, MessageItem.status == str(MessageStatus.QUEUED))
 
 
@@ -307,7 +339,7 @@ def release(message: Message, claim_id: str, error: str, *, retry_in_s: int) -> 
 def _sent_actions(message: Message, provider_message_id: str) -> list[Any]:
     return [*_status_actions(message.community_id, MessageStatus.SENT), MessageItem.claim.remove(),
             MessageItem.provider_message_id.set(provider_message_id),
-            _append_event(_event("sent", {"provider_message_id": provider_message_id}))]
+            _append_event(_event("sent"))]
 
 
 def _claimed_by(claim_id: str) -> Condition:
@@ -446,20 +478,51 @@ def _write_all_that_can(items: Sequence[T], room: int,
     return written
 
 
-def claim_many(messages: Sequence[Message], claim_id: str) -> list[Message]:
+def claim_many(messages: Sequence[Message], claim_id: str, *, carried: bool = False) -> list[Message]:
     """Claim queued messages (queued → sending, one attempt more), 100 per transaction.
 
     A message whose claim condition fails (another delivery holds it, or it moved on) is left
-    out and the rest claimed again; the claimed ones are returned.
+    out and the rest claimed again; the claimed ones are returned. `carried`: the messages came in
+    a chunk that carries them (nothing was read back): the claim creates the item when it is not
+    there yet, and refuses one that used up its attempts (the caller reads those back to end them).
     """
+    condition = _carried_claimable() if carried else (MessageItem.status == "queued")
     return _write_all_that_can(messages, TRANSACTION_MAX, lambda pending: [
-        (m, _claim_actions(m, claim_id), MessageItem.status == "queued", Counter()) for m in pending])
+        (m, [*(_carried_actions(m) if carried else []), *_claim_actions(m, claim_id)], condition, Counter())
+        for m in pending])
 
 
 def _claim_actions(message: Message, claim_id: str) -> list[Any]:
     return [*_status_actions(message.community_id, MessageStatus.SENDING),
-            MessageItem.attempts.add(1), MessageItem.claim.set(claim_id),
-            _append_event(_event("attempt", {"attempt": message.attempts + 1}))]
+            MessageItem.attempts.add(1), MessageItem.claim.set(claim_id), _append_event(_event("attempt"))]
+
+
+def _unwritten_or_queued() -> Condition:
+    return MessageItem.pk.does_not_exist() | (MessageItem.status == str(MessageStatus.QUEUED))
+
+
+def _carried_claimable() -> Condition:
+    """Not written yet, or queued under its attempt bound (a chunk coming back for what was deferred)."""
+    under_bound = MessageItem.attempts.does_not_exist() | (MessageItem.attempts < MAX_ATTEMPTS)
+    return _unwritten_or_queued() & under_bound
+
+
+def _carried_actions(message: Message) -> list[Any]:
+    """The attributes of a carried message, so its first write creates the whole item (what `new_item`
+    writes, `if_not_exists` for what a second round must keep)."""
+    item = new_item(message)
+    actions: list[Any] = [MessageItem.type.set(MessageItem)]
+    rendered_at_delivery = message.variables is not None  # its content is not stored: it renders again
+    for name in ("channel", "category", "to", "template_id", "template_version", "campaign_id", "resident_id",
+                 "related", "variables", "attachments", "gsi1sk", "gsi2pk",
+                 *(() if rendered_at_delivery else ("subject", "html", "text"))):
+        value = getattr(item, name)
+        if value is not None:
+            actions.append(getattr(MessageItem, name).set(value))
+    actions.append(MessageItem.created_at.set(MessageItem.created_at | message.created_at))
+    if item.gsi2sk is not None:
+        actions.append(MessageItem.gsi2sk.set(MessageItem.gsi2sk | item.gsi2sk))
+    return actions
 
 
 @dataclass(frozen=True)
@@ -471,6 +534,7 @@ class Settle:
     detail: str = ""  # provider message id (sent), reason (failed/suppressed), error (queued)
     claimed: bool = True  # False: suppressed/failed before any claim (from `queued`)
     retry_in_s: int = 0
+    carried: bool = False  # unclaimed, from a chunk that carries it: the item may not be written yet
 
 
 def _settle_update(settle: Settle, claim_id: str) -> tuple[list[Any], Condition, Counter[str]]:
@@ -486,6 +550,8 @@ def _settle_update(settle: Settle, claim_id: str) -> tuple[list[Any], Condition,
     origin = MessageStatus.SENDING if settle.claimed else MessageStatus.QUEUED
     actions, condition = _finish_update(message, settle.status, settle.detail, from_statuses=(origin,),
                                         claim_id=claim_id if settle.claimed else None)
+    if settle.carried and not settle.claimed:  # suppressed before its first write: the end creates it
+        actions, condition = [*_carried_actions(message), *actions], _unwritten_or_queued()
     return actions, condition, counters.move(origin, settle.status)
 
 
@@ -516,8 +582,8 @@ def campaign_message_ids(community_id: str, campaign_id: str, after: dict[str, A
     pk, prefix = keys.campaign_messages(community_id, campaign_id)
     while True:
         result = MessageItem.query(pk, MessageItem.sk.startswith(prefix), last_evaluated_key=after,
-                                   limit=page_size, attributes_to_get=["pk", "sk", "id"])
-        page = [str(item.id) for item in result]
+                                   limit=page_size, attributes_to_get=["pk", "sk"])
+        page = [_ids(item)[1] for item in result]
         after = result.last_evaluated_key
         yield page, after
         if after is None:

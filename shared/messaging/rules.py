@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.messaging.models import Category, Message, MessageStatus
-
-MAX_ATTEMPTS = 8  # claims of one message before it is failed (SQS's receive count sends it to the DLQ first)
+from shared.messaging.models import MAX_ATTEMPTS, Category, Message, MessageStatus
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def test_a_one_off_message_has_priority_and_a_campaign_is_bulk(aws_env: dict[str
     assert call("POST", f"/v1/campaigns/{made.body['id']}/send", token=token, json_body={}).status == 202
     run_fanout(aws_env)
     (chunk,) = bodies(aws_env["queues"]["Outbox"])
-    assert '"kind": "chunk"' in chunk["Body"] and chunk["Attributes"]["MessageGroupId"] == cid
+    assert json.loads(chunk["Body"])["kind"] == "chunk" and chunk["Attributes"]["MessageGroupId"] == cid
 
 
 @pytest.fixture

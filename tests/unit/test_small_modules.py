@@ -75,10 +75,10 @@ def test_derived_keys_differ_by_purpose() -> None:
 def test_outbox_chunks_round_trip_and_refuse_nonsense() -> None:
     from shared.messaging import chunks
 
-    ids = [f"m{i}" for i in range(250)]
-    parts = chunks.split("c1", "k1", ids)
     size = chunks.CHUNK_SIZE
-    assert [len(p.message_ids) for p in parts] == [size, size, 250 - 2 * size]
+    ids = [f"m{i}" for i in range(2 * size + 54)]
+    parts = chunks.split("c1", "k1", ids)
+    assert [len(p.message_ids) for p in parts] == [size, size, 54]
     assert chunks.parse(parts[2].body()) == parts[2]
     assert chunks.parse('{"community_id": "c1", "message_id": "m1"}') is None
     for bad in ('{"kind": "chunk", "community_id": "c", "message_ids": []}',
