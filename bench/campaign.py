@@ -96,8 +96,10 @@ TRANSACTION_FACTOR = 2
 SES_RATE = 1e9  # SES_MAX_SEND_RATE during the bench: pacing never waits
 MAX_RECIPIENTS = 100_000
 
-TARGET_CALLS_PER_1000 = 150
-TARGET_CALLS_RATIO = 10
+# Issue 16 (a lighter footprint): <= 80 non-SES calls per 1,000, >= 70x fewer than naive, <= $7.00 per million.
+TARGET_CALLS_PER_1000 = 80
+TARGET_CALLS_RATIO = 70
+TARGET_USD_PER_MILLION = 7.00
 TARGET_THROUGHPUT_RATIO = 5
 
 
@@ -604,6 +606,8 @@ def main() -> None:
     missed = [name for name, ok in (
         (f"calls_per_1000_non_ses <= {TARGET_CALLS_PER_1000}", calls <= TARGET_CALLS_PER_1000),
         (f"calls_ratio_vs_naive >= {TARGET_CALLS_RATIO}", naive_calls / calls >= TARGET_CALLS_RATIO),
+        (f"est_infra_usd_per_million <= {TARGET_USD_PER_MILLION:.2f}",
+         real.usd_per_million(size_of) <= TARGET_USD_PER_MILLION),
         (f"throughput_ratio_vs_naive >= {TARGET_THROUGHPUT_RATIO}",
          real.throughput() / base.throughput() >= TARGET_THROUGHPUT_RATIO),
     ) if not ok]

@@ -3,16 +3,17 @@
 1. Start: a scheduled campaign moves to `sending` only if the firing carries its current schedule
    token (a cancelled or rescheduled campaign ignores a stale firing); a campaign sent "now" is
    already `sending`.
-2. Snapshot: the audience is resolved once and every recipient's message written (BatchWriteItem,
-   25 a call) with their template variables as they are now, so later edits to residents do not
-   change who gets it or what it says. Message ids are `{campaign}-{resident}`: a crashed snapshot
-   simply writes the same items again (none is on the queue yet, so nothing can be clobbered).
-3. Enqueue: the campaign's messages are read back by key prefix (ids only) and put on the outbox
-   queue in chunks of `chunks.CHUNK_SIZE` ids (SendMessageBatch, 10 chunks a call). After each
-   page a checkpoint (one transaction) records where to resume and counts the page as recipients.
-   A crash re-enqueues at most one page; the delivery worker's claims make that harmless.
-4. Completion is detected from the counters (`repository.complete`), by whoever moves the last
-   recipient out of `queued`: the delivery worker, a provider event, or the fan-out itself.
+2. Snapshot and enqueue: the audience is resolved once, in resident id order, and its recipients put on
+   the outbox's bulk lane in chunks that carry each recipient's message (id `{campaign}-{resident}`,
+   address, template variables as they are now), so later edits to residents do not change who gets it
+   or what it says: the chunks are the snapshot, and no message item is written here (the delivery
+   worker's claim writes it). After each page a checkpoint (one transaction) records the last resident
+   id and counts the page as recipients. A crash re-enqueues at most one page; the claims make that
+   harmless. A campaign whose messages were written before this design (`snapshot_done`) enqueues
+   chunks of their ids, as it did.
+4. Completion is detected from the counters, by whoever moves the last recipient out of `queued`: a
+   delivered chunk (`progress.chunk_delivered`: an atomic ADD, no read), a provider event, a job, or
+   the fan-out itself (`repository.complete`).
 """
 
 from __future__ import annotations

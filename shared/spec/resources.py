@@ -217,8 +217,8 @@ AUDIT_QUEUE = QueueSpec(
 #   queue, so two communities' campaigns progress side by side. It sends with what the priority lane
 #   leaves of the SES/SNS budget (shared.messaging.pacing). One chunk per batch: fairness is decided per
 #   receive, and what a community's first receives take before another's chunks arrive is its head start
-#   (a batch of ten, 980 recipients, would hand it a minute of the rate). A chunk of 98 takes
-#   98 / (rate / 2) seconds and must fit the worker's 60 s timeout: at SES's 14/s, 14 s.
+#   (a batch of ten chunks would hand it minutes of the rate). A chunk of 196 (issue 16: chunks carry
+#   their recipients) takes 196 / (rate / 2) seconds and must fit the worker's 60 s timeout: at SES's 14/s, 28 s.
 # - the priority lane (`PriorityOutbox`): everything else (verification, invitations, resets, one-off
 #   POST /v1/messages, notices, reminders): small batches, no batching window, precedence in the budget.
 OUTBOX_QUEUE = QueueSpec(
