@@ -20,23 +20,24 @@
    be encoded) is `failed` with the reason at once: retrying cannot help. Such failures, and
    exhausted attempts, are logged at ERROR and counted (`failures.record`).
 
-Campaign recipients arrive in chunks (`deliver_chunk`): the same rules, batched — one BatchGetItem
-reads the chunk, one BatchGetItem checks its suppressions (and one its residents' consent), one
-transaction claims every due message, the sends run on a few threads paced by the SES rate
-(`pacing`), and one transaction settles every outcome with the report counters. Such messages
-carry their variables and are rendered here, per recipient, with the template compiled once.
+Campaign recipients arrive in chunks (`deliver_chunk`): the same rules (`rules.decide`), batched. A
+chunk carries its recipients' messages (issue 16), so nothing is read back: one BatchGetItem per 100
+checks suppressions (and one the residents' consent), one transaction per 98 claims every due message
+(and writes its item the first time), the sends run on a few threads paced by the SES rate (`pacing`),
+and one transaction per 98 settles every outcome with the report counters. Such messages carry their
+variables and are rendered here (`rendering`), per recipient, with the template compiled once; the
+email is composed by `mime`. What a chunk did is returned (`ChunkReport`): campaigns sit above and
+decide from it whether one is complete.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
-from typing import Any
 
 from botocore.exceptions import (
     ClientError,
@@ -362,8 +363,3 @@ def deliver_chunk(chunk: Chunk, *, ports: Ports, lane: str = BULK) -> ChunkRepor
     return ChunkReport(chunk.community_id, chunk.campaign_id, sent=outcomes["sent"], failed=outcomes["failed"],
                        suppressed=outcomes["suppressed"], deferred=len(retry), unknown=len(claimed) - len(sent),
                        retry_in_s=max(retry) if retry else None)
-
-
-def parse_body(body: str) -> tuple[str, str]:
-    data: Any = json.loads(body)
-    return str(data["community_id"]), str(data["message_id"])
