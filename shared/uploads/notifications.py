@@ -14,17 +14,17 @@ another consumer's segment) with a log line, and reports only records whose `con
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, Field, ValidationError
 
 from shared.platform.observability import logger
+from shared.platform.sqs_records import Dropping, Typed
 from shared.spec.resources import UploadConsumer
 from shared.uploads.objects import ObjectKey, parse_key
 
@@ -53,40 +53,49 @@ class ObjectCreated:
     parts: ObjectKey | None  # None: not an upload key
 
 
+class _Bucket(BaseModel):
+    name: str
+
+
+class _Object(BaseModel):
+    key: str = Field(min_length=1)  # EventBridge sends keys as they are (not URL-encoded)
+    size: int = 0
+    etag: str | None = None
+    eTag: str | None = None  # noqa: N815 - S3's own spelling in some events
+
+
+class _Detail(BaseModel):
+    bucket: _Bucket
+    object: _Object
+
+
+class S3ObjectCreatedEvent(BaseModel):
+    """The body of an upload queue's record: S3's ObjectCreated through EventBridge (the typed record model)."""
+
+    source: Literal["aws.s3"]
+    detail_type: Literal["Object Created"] = Field(alias="detail-type")
+    detail: _Detail
+
+    def created(self) -> ObjectCreated:
+        obj = self.detail.object
+        return ObjectCreated(bucket=self.detail.bucket.name, key=obj.key, size=obj.size,
+                             etag=obj.etag or obj.eTag or "", parts=parse_key(obj.key))
+
+
 def parse(body: str) -> ObjectCreated:
     """The S3 EventBridge event in an SQS message body."""
     try:
-        event: dict[str, Any] = json.loads(body)
-        if event.get("source") != "aws.s3" or event.get("detail-type") != DETAIL_TYPE:
-            raise Unusable(f"not an S3 {DETAIL_TYPE} event")
-        detail = event["detail"]
-        key = str(detail["object"]["key"])  # EventBridge sends keys as they are (not URL-encoded)
-        obj = detail["object"]
-        return ObjectCreated(
-            bucket=str(detail["bucket"]["name"]),
-            key=key,
-            size=int(obj.get("size", 0)),
-            etag=str(obj.get("etag", obj.get("eTag", ""))),
-            parts=parse_key(key),
-        )
-    except (ValueError, KeyError, TypeError) as error:
-        if isinstance(error, Unusable):
-            raise
-        raise Unusable(f"malformed S3 event: {type(error).__name__}") from error
+        return S3ObjectCreatedEvent.model_validate_json(body).created()
+    except ValidationError as error:
+        raise Unusable(f"not an S3 {DETAIL_TYPE} event: {error.error_count()} problem(s)") from error
 
 
 def worker(
     consumer: UploadConsumer, consume: Callable[[ObjectCreated], None]
 ) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
     """The Lambda handler of `consumer`'s queue, calling `consume` for each of its objects."""
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-    def record_handler(record: SQSRecord) -> None:
-        try:
-            created = parse(record.body)
-        except Unusable as unusable:
-            logger.warning("upload event dropped", extra={"reason": str(unusable), "sqs_id": record.message_id})
-            return
+    def record_handler(record: Typed[S3ObjectCreatedEvent]) -> None:
+        created = record.body.created()
         if created.parts is None or created.parts.segment != consumer.segment:
             logger.warning("object is not a %s upload; ignored", consumer.segment, extra={"key": created.key[:300]})
             return
@@ -95,7 +104,7 @@ def worker(
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-        return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                        context=context)
+        return process_partial_response(event=event, record_handler=record_handler,
+                                        processor=Dropping(S3ObjectCreatedEvent, "upload event"), context=context)
 
     return handler
