@@ -427,7 +427,10 @@ def real_campaign(n: int) -> tuple[Run, dict[str, Any]]:
                 time.sleep(0.05)  # a deferred chunk comes back after its visibility timeout
     seconds = time.perf_counter() - start
     assert campaign.status == CampaignStatus.SENT, campaign.status
-    report = call("GET", f"/v1/campaigns/{campaign_id}/report", token=token).body
+    # A 20,000-recipient run on moto outlasts the access token (15 minutes): read the report with a fresh one.
+    fresh = call("POST", "/v1/auth/refresh", json_body={"refresh_token": admin["refresh_token"]})
+    assert fresh.status == 200, fresh.body
+    report = call("GET", f"/v1/campaigns/{campaign_id}/report", token=fresh.body["access_token"]).body
     return Run("campaign", n, seconds, tally), {"campaign_id": campaign_id, "resident_ids": resident_ids,
                                                 "report": report, "community_id": community_id}
 
