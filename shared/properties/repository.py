@@ -219,6 +219,12 @@ def get_unit(community_id: str, unit_id: str) -> Unit | None:
         return None
 
 
+def get_units(community_id: str, unit_ids: Iterable[str]) -> dict[str, Unit]:
+    """Units by id (BatchGetItem, 100 a call); absent ids are missing from the answer."""
+    items = _batch_get(UnitItem, (keys.unit(community_id, u) for u in unit_ids))
+    return {u.id: u for u in (_unit(i) for i in items)}
+
+
 def units_page(community_id: str, property_id: str, *, limit: int,
                after: dict[str, Any] | None) -> tuple[list[Unit], dict[str, Any] | None]:
     """A property's units, oldest first (GSI1)."""
