@@ -134,3 +134,20 @@ def test_a_tenant_reports_a_gas_smell_and_attaches_a_photo(api: Api, local_runti
     assert not listed.get("KeyCount")
     assert api.get(f"/v1/work-orders/{order['id']}/attachments/{rejected['id']}/download",
                    token=tenant).status_code == 409
+
+
+def test_the_demo_leak_has_a_photo_with_a_thumbnail(api: Api) -> None:
+    """`make dev`'s overdue leak carries a photo the runtime's own worker checked and thumbnailed."""
+    from shared.properties import demo
+    from tests.e2e.conftest import sign_in
+
+    admin = sign_in(api, community=demo.SLUG, email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD,
+                    totp_secret=demo.ADMIN_TOTP_SECRET)["access_token"]
+    (leak,) = [o for o in api.get("/v1/work-orders", token=admin).json()["items"] if o["overdue"]]
+    photo_id = api.get(f"/v1/work-orders/{leak['id']}/attachments", token=admin).json()["items"][0]["id"]
+    ready = _attachment(api, admin, leak["id"], photo_id, "ready")
+    assert ready["filename"] == "bathroom-ceiling.jpg" and ready["has_thumbnail"] is True
+    link = api.get(f"/v1/work-orders/{leak['id']}/attachments/{photo_id}/download", token=admin,
+                   params={"variant": "thumbnail"})
+    assert link.status_code == 200, link.text
+    assert max(size_of(requests.get(link.json()["url"], timeout=30).content)) == 320
