@@ -287,8 +287,9 @@ def test_adding_is_audited(world: dict[str, Any]) -> None:
 
 
 def test_the_sample_events(world: dict[str, Any]) -> None:
-    """events/api-work-order-attachment-create.json and events/sqs-work-order-file-uploaded.json, this test's ids
-    filled in: the announced photo is decided by the worker from the sample's record."""
+    """events/api-work-order-attachment-create.json, sqs-work-order-file-uploaded.json and
+    api-work-order-attachment-download.json, this test's ids filled in: the announced photo is decided by the
+    worker from the sample's record, and its thumbnail's link is handed out."""
     from functions.api.work_orders import attachments_create
     from tests.integration.test_residents_sample_events import _as_caller
 
@@ -315,3 +316,13 @@ def test_the_sample_events(world: dict[str, Any]) -> None:
     assert verify_work_order_files.handler(record, FakeContext()) == {"batchItemFailures": []}
     stored = file_repository.get(cid, created["attachment"]["id"])
     assert stored is not None and stored.status == "ready" and stored.has_thumbnail
+    # events/api-work-order-attachment-download.json: the thumbnail's link.
+    from functions.api.work_orders import attachments_download
+
+    fetched = _as_caller(json.loads((events_dir / "api-work-order-attachment-download.json").read_text()),
+                         world["a"]["tenant"])
+    fetched["pathParameters"] = {"id": order_id, "aid": stored.id}
+    fetched["rawPath"] = fetched["requestContext"]["http"]["path"] = path(order_id, f"/{stored.id}/download")
+    answer = attachments_download.handler(fetched, FakeContext())
+    assert answer["statusCode"] == 200, answer
+    assert "/derived/" in json.loads(answer["body"])["url"]
