@@ -58,8 +58,7 @@ def announce(caller: Caller, work_order_id: str, request: AttachmentCreate, meta
     """A pending attachment of the order and the presigned POST for its bytes (the order's event records it)."""
     order, _ = workorders.reach(caller, work_order_id, write=workorders.reach_is_staff(caller))
     _check(request)
-    held = [a for a in file_repository.of_order(caller.community_id, order.id) if a.status != Status.REJECTED]
-    if len(held) >= MAX_PER_ORDER:
+    if len(file_repository.of_order(caller.community_id, order.id)) >= MAX_PER_ORDER:
         raise Conflict(TOO_MANY)
     now = at or clock.now()
     attachment_id = ids.new_id()

@@ -35,8 +35,8 @@ ALLOWED_TYPES: dict[str, Kind] = {
     "video/mp4": Kind.VIDEO,
     "video/quicktime": Kind.VIDEO,
 }
-# Attachments an order may hold (pending and ready; rejected ones do not count): a work order is
-# evidence, not a photo album, and the list is read whole.
+# Attachments an order may hold (pending, ready and rejected alike; an abandoned upload stops counting
+# after a day): a work order is evidence, not a photo album, and its list is read whole, so it stays short.
 MAX_PER_ORDER = 20
 PENDING_TTL_S = 24 * 3600  # an upload not completed within a day is abandoned (DynamoDB TTL)
 

@@ -12,6 +12,7 @@ import base64
 import json
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -217,12 +218,20 @@ def test_types_and_sizes_of_the_contract(world: dict[str, Any]) -> None:
         assert call("POST", path(order_id), token=staff, json_body=bad).status == 422, bad
 
 
-def test_an_order_holds_at_most_twenty(world: dict[str, Any]) -> None:
+def test_an_order_holds_at_most_twenty(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rejected uploads count too (the list stays short); an abandoned one stops counting after a day."""
     staff, order_id = world["token"], world["order"]["id"]
-    for _ in range(MAX_PER_ORDER):
+    upload(world, staff, PDF)  # rejected
+    for _ in range(MAX_PER_ORDER - 1):
         ok(announce(staff, order_id, PNG, filename="p.png", content_type="image/png"), 201)
     full = announce(staff, order_id, PNG, filename="p.png", content_type="image/png")
     assert full.status == 409 and full.body["error"]["code"] == "CONFLICT"
+    assert len(ok(call("GET", path(order_id), token=staff))["items"]) == MAX_PER_ORDER
+    # A day on for storage only (tokens would expire if the whole clock travelled): pending ones are abandoned.
+    later = int((clock.now() + timedelta(days=1, minutes=1)).timestamp())
+    monkeypatch.setattr(file_repository, "clock", SimpleNamespace(epoch=lambda: later, now=clock.now))
+    assert [i["status"] for i in ok(call("GET", path(order_id), token=staff))["items"]] == ["rejected"]
+    assert announce(staff, order_id, PNG, filename="p.png", content_type="image/png").status == 201
 
 
 def test_who_may_attach_and_read(world: dict[str, Any]) -> None:
