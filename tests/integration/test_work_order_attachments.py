@@ -188,6 +188,18 @@ def test_a_video_is_ready_without_a_thumbnail(world: dict[str, Any]) -> None:
     assert none.status == 404 and none.body["error"]["code"] == "NOT_FOUND"
 
 
+def test_an_iphone_heic_photo_gets_a_jpeg_thumbnail(world: dict[str, Any]) -> None:
+    tenant, order_id, cid = world["a"]["tenant"], world["order"]["id"], world["community_id"]
+    heic = photo(1024, 768, fmt="HEIF")
+    created = upload(world, tenant, heic, filename="IMG_0042.HEIC", content_type="image/heic")
+    (item,) = ok(call("GET", path(order_id), token=tenant))["items"]
+    assert (item["status"], item["has_thumbnail"]) == ("ready", True)
+    stored = file_repository.get(cid, created["attachment"]["id"])
+    assert stored is not None and stored.etag
+    small = fetch(world, derived_key(stored.object_key, stored.etag, thumbnail.LABEL))
+    assert small[:3] == b"\xff\xd8\xff" and size_of(small) == (320, 240)
+
+
 def test_png_and_a_pending_attachment(world: dict[str, Any]) -> None:
     staff, order_id = world["token"], world["order"]["id"]
     upload(world, staff, photo(500, 700, fmt="PNG", mode="RGBA"), filename="wall.png", content_type="image/png")
