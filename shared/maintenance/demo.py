@@ -1,4 +1,6 @@
-"""Demo work orders for the rental demo community (`make dev`): one emergency, one overdue, one scheduled.
+"""Demo work orders for the rental demo community (`make dev`): one emergency, one overdue, one scheduled,
+and a photo of the overdue leak (uploaded as a browser would: announced, then its bytes put under the
+upload key, so the `WorkOrderFiles` worker checks it and makes its thumbnail).
 
 Made through the work-order service as the API would (the overdue one with a creation time ten days
 back, so its 24-hour SLA has passed). The demo gets an on-call phone, so the emergency's SMS shows in
@@ -51,4 +53,37 @@ def seed(community_id: str, admin_email: str) -> list[str]:
     gas = workorders.create(caller, WorkOrderCreate(
         unit_id=units[0].id, title="Gas smell in the kitchen", description="A strong gas smell near the stove.",
         category=Category.APPLIANCE, answers=Answers(gas_smell=True)), _LOCAL, settings_of=settings_of)
+    attach_photo(caller, leak.id)
     return [gas.id, leak.id, tap.id]
+
+
+def attach_photo(caller: Caller, work_order_id: str) -> str:
+    """A demo photo on the order (the attachment's id): announced through the service, bytes put to its key."""
+    from shared.maintenance import attachments
+    from shared.maintenance.schemas import AttachmentCreate
+    from shared.uploads import store
+
+    data = demo_photo()
+    created = attachments.announce(caller, work_order_id, AttachmentCreate(
+        filename="bathroom-ceiling.jpg", content_type="image/jpeg", size=len(data)), _LOCAL)
+    store.put(created.upload.fields["key"], data, content_type="image/jpeg")
+    return created.attachment.id
+
+
+def demo_photo(width: int = 1280, height: int = 960) -> bytes:
+    """A drawn stand-in for a phone photo of a stained ceiling around a light fixture."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    image = Image.new("RGB", (width, height), (236, 232, 224))
+    draw = ImageDraw.Draw(image)
+    for ring, colour in enumerate(((214, 196, 160), (196, 170, 122), (176, 146, 98))):
+        inset = ring * 60
+        draw.ellipse((width // 4 + inset, height // 5 + inset, 3 * width // 4 - inset, 4 * height // 5 - inset),
+                     fill=colour)
+    draw.ellipse((width // 2 - 70, height // 2 - 70, width // 2 + 70, height // 2 + 70), fill=(250, 250, 245),
+                 outline=(120, 120, 120), width=6)
+    out = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(6)).save(out, "JPEG", quality=88)
+    return out.getvalue()

@@ -315,3 +315,8 @@ def overdue_unnoted(community_id: str, property_id: str, at: datetime) -> list[W
     found = WorkOrderItem.gsi1.query(keys.work_orders_of_property(community_id, property_id),
                                      filter_condition=late & WorkOrderItem.overdue_noted_at.does_not_exist())
     return [_order(i) for i in found if isinstance(i, WorkOrderItem)]
+
+
+def event_item(community_id: str, event: OrderEvent) -> WorkOrderEventItem:
+    """The storage item of an order's event, for a transaction another repository of this package writes."""
+    return _event_item(community_id, event)

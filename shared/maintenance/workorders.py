@@ -105,6 +105,11 @@ def _load(caller: Caller, work_order_id: str, *, write: bool = False) -> tuple[W
     return order, reach
 
 
+def reach(caller: Caller, work_order_id: str, *, write: bool = False) -> tuple[WorkOrder, scopes.Scope]:
+    """The order if the caller reaches it, as every route of an order checks it (for its attachments)."""
+    return _load(caller, work_order_id, write=write)
+
+
 def _snapshot(order: WorkOrder) -> counters.OrderSnapshot:
     """What of the order the property's health counters depend on."""
     return counters.OrderSnapshot(id=order.id, category=order.category, priority=order.priority,
@@ -198,8 +203,11 @@ def create(caller: Caller, request: WorkOrderCreate, meta: RequestMeta | None = 
 
 
 def get(caller: Caller, work_order_id: str) -> WorkOrderOut:
+    """The order with its attachments (one index range of the order)."""
+    from shared.maintenance import file_repository
+
     order, _ = _load(caller, work_order_id)
-    return view(order)
+    return WorkOrderOut.of(order, clock.now(), file_repository.of_order(caller.community_id, order.id))
 
 
 def _before(caller: Caller, after: str | None) -> str | None:

@@ -422,3 +422,18 @@ def property_health_pk(community_id: str, property_id: str) -> str:
 
 def property_health_row(community_id: str, property_id: str, month: str, category: str) -> tuple[str, str]:
     return property_health_pk(community_id, property_id), f"{month}#{category}"
+
+
+# Work-order attachments (issue 13). An attachment lives in the community's partition under its own id
+# (`WOFILE#{id}`), because the upload verifier knows only the object key's community and attachment id;
+# its order's attachments are one GSI1 range (`C#{cid}#WO#{order id}#FILES`, gsi1sk the attachment id).
+WORK_ORDER_FILE_PREFIX = "WOFILE#"
+
+
+def work_order_file(community_id: str, attachment_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{WORK_ORDER_FILE_PREFIX}{attachment_id}"
+
+
+def work_order_files(community_id: str, work_order_id: str) -> str:
+    """gsi1pk of one order's attachments (gsi1sk: the attachment id, a ULID: upload order)."""
+    return f"{community_pk(community_id)}#WO#{work_order_id}#FILES"

@@ -36,3 +36,26 @@ def test_the_demo_has_an_emergency_and_an_overdue_order(aws_env: dict[str, Any])
     items = boto3.client("dynamodb").scan(TableName=aws_env["table"])["Items"]
     sms = [i for i in items if i.get("type", {}).get("S") == "message" and i["channel"]["S"] == "sms"]
     assert [i["to"]["S"] for i in sms] == [work_order_demo.ON_CALL_PHONE]
+
+
+def test_the_overdue_leak_has_a_photo_the_worker_makes_ready(aws_env: dict[str, Any]) -> None:
+    from functions.workers import verify_work_order_files
+    from infra.local.sqs_poller import sqs_record
+    from shared.maintenance import file_repository
+    from tests.support.api import FakeContext
+
+    seeded = demo.seed()
+    community = identity_repository.community_by_slug(seeded.slug)
+    assert community is not None
+    ids = work_order_demo.seed(community.id, seeded.admin_email)
+    stored = {i: workorders.repository.get(community.id, i) for i in ids}
+    leak = next(i for i, order in stored.items() if order is not None and order.title.startswith("Ceiling"))
+    (photo,) = file_repository.of_order(community.id, leak)
+    assert (photo.status, photo.kind, photo.filename) == ("pending", "image", "bathroom-ceiling.jpg")
+    sqs, url = boto3.client("sqs"), aws_env["queues"]["WorkOrderFiles"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    answer = verify_work_order_files.handler({"Records": [sqs_record(m, arn) for m in messages]}, FakeContext())
+    assert answer == {"batchItemFailures": []}
+    (ready,) = file_repository.of_order(community.id, leak)
+    assert ready.status == "ready" and ready.has_thumbnail
