@@ -87,6 +87,14 @@ class HealthCounterItem(BaseItem, discriminator="work_order_health"):
     open_emergency_ids = UnicodeSetAttribute(null=True)
 
 
+class SeasonalWorkItem(BaseItem, discriminator="work_order_seasonal"):
+    """The property's seasonal work `…#HEALTH` / `SEASONAL`: the last day (ISO, community time) each task was
+    done, one attribute per `health.SeasonalTask` value (set by update actions in the order's transaction)."""
+
+    heating_serviced = UnicodeAttribute(null=True)
+    winterized = UnicodeAttribute(null=True)
+
+
 class WorkOrderFileItem(BaseItem, discriminator="work_order_file"):
     """An attachment `C#{cid}` / `WOFILE#{id}`, on GSI1 per order (`C#{cid}#WO#{order id}#FILES` / id)."""
 

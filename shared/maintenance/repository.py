@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -19,8 +19,10 @@ from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
 from shared.maintenance.counters import MAX_EVIDENCE, CategoryMonth, Delta
+from shared.maintenance.health import SeasonalTask
 from shared.maintenance.items import (
     HealthCounterItem,
+    SeasonalWorkItem,
     WorkOrderCommentItem,
     WorkOrderCounterItem,
     WorkOrderEventItem,
@@ -132,7 +134,8 @@ def _add_evidence(community_id: str, property_id: str, changes: Iterable[Delta])
 
 
 def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any],
-            changes: list[Delta] = ()) -> None:  # type: ignore[assignment]
+            changes: list[Delta] = (), seasonal: tuple[SeasonalTask, date] | None = None  # type: ignore[assignment]
+            ) -> None:
     db.bind()
     cid, pid = str(order_item.community_id), str(order_item.property_id)
     try:
@@ -143,6 +146,11 @@ def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any
             for change in changes:
                 row, actions = _counter_update(cid, pid, change)
                 tx.update(row, actions=actions)
+            if seasonal is not None:
+                task, day = seasonal
+                tx.update(SeasonalWorkItem(*keys.property_seasonal(cid, pid)),
+                          actions=[SeasonalWorkItem.type.set(SeasonalWorkItem),
+                                   getattr(SeasonalWorkItem, str(task)).set(day.isoformat())])
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if any(r is not None and r.code == _CONDITION_FAILED for r in reasons):
@@ -171,16 +179,20 @@ def create(order: WorkOrder, event: OrderEvent, changes: list[Delta] | None = No
             changes or [])
 
 
-def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent], changes: list[Delta] | None = None
-         ) -> None:
+def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent], changes: list[Delta] | None = None,
+         seasonal: tuple[SeasonalTask, date] | None = None) -> None:
     """Write `after` only if the order is still at `before.version` (and so `before.status`), with its
-    events and counter-row changes (an order never changes property)."""
+    events, counter-row changes (an order never changes property) and, for a completion that counts as
+    seasonal work, the day that task was done."""
     condition = (WorkOrderItem.version == before.version) & (WorkOrderItem.status == str(before.status))
-    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events], changes or [])
+    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events], changes or [],
+            seasonal)
 
 
-def health_rows(community_id: str, property_id: str, since_month: str) -> list[CategoryMonth]:
-    """The property's counter rows from `since_month` on: one Query (at most 96 rows a year)."""
+def health_inputs(community_id: str, property_id: str, since_month: str
+                  ) -> tuple[list[CategoryMonth], dict[SeasonalTask, date]]:
+    """The property's counter rows from `since_month` on and its seasonal-work record: one Query (at most
+    96 rows a year, and the `SEASONAL` item, which sorts after them)."""
     from shared.platform import aws
     from shared.platform.settings import settings
 
@@ -188,7 +200,19 @@ def health_rows(community_id: str, property_id: str, since_month: str) -> list[C
         TableName=settings().require("table_name"), KeyConditionExpression="pk = :pk AND sk >= :since",
         ExpressionAttributeValues={":pk": {"S": keys.property_health_pk(community_id, property_id)},
                                    ":since": {"S": since_month}})
-    return [_row(item) for item in answer.get("Items", [])]
+    rows: list[CategoryMonth] = []
+    done: dict[SeasonalTask, date] = {}
+    for item in answer.get("Items", []):
+        if item["sk"]["S"] == keys.PROPERTY_SEASONAL_SK:
+            done = {task: date.fromisoformat(item[str(task)]["S"]) for task in SeasonalTask if str(task) in item}
+        else:
+            rows.append(_row(item))
+    return rows, done
+
+
+def health_rows(community_id: str, property_id: str, since_month: str) -> list[CategoryMonth]:
+    """The property's counter rows from `since_month` on (`health_inputs` without the seasonal record)."""
+    return health_inputs(community_id, property_id, since_month)[0]
 
 
 def _row(item: dict[str, Any]) -> CategoryMonth:

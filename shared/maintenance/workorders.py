@@ -333,9 +333,15 @@ def transition(caller: Caller, work_order_id: str, request: TransitionRequest, m
     tenancy = _parties(after)
     mails = alerts.status_mails(after, tenancy, event) if tenancy is not None else []
     event = event.model_copy(update={"message_ids": [m.id for m in mails]})
+    zone = _zone(caller.community_id)
+    seasonal = None
+    if after.status == Status.COMPLETED:
+        day = _today_in(zone, now)
+        task = health.task_done_by(after.category, day)
+        seasonal = (task, day) if task is not None else None
     try:
-        repository.save(order, after, [event], counters.delta(_snapshot(order), _snapshot(after),
-                                                              _zone(caller.community_id)))
+        repository.save(order, after, [event], counters.delta(_snapshot(order), _snapshot(after), zone),
+                        seasonal=seasonal)
     except repository.Stale as stale:
         raise Conflict(CHANGED) from stale
     alerts.deliver(order.community_id, mails)
@@ -455,16 +461,16 @@ def approve_entry(caller: Caller, work_order_id: str, request: EntryApproval, me
 
 def property_health(caller: Caller, property_id: str, *, settings_of: SettingsOf,
                     at: datetime | None = None) -> HealthOut:
-    """The property's health from its counter rows only: one Query of at most 96 rows, however many
-    orders the property had. Seasonal work is not recorded yet, so each task shows as due or missed."""
+    """The property's health from its counter rows and seasonal-work record only: one Query of at most
+    97 items, however many orders the property had."""
     now = at or clock.now()
     scopes.authorize(caller, property_id)
     if properties.get_property(caller.community_id, property_id) is None:
         raise NotFound()
     zone = settings_of(caller.community_id).timezone or "UTC"
     months = health.window(_today_in(zone, now))
-    result = health.health(repository.health_rows(caller.community_id, property_id, months[-1]), {}, at=now,
-                           zone=zone)
+    rows, seasonal_done = repository.health_inputs(caller.community_id, property_id, months[-1])
+    result = health.health(rows, seasonal_done, at=now, zone=zone)
     return HealthOut.of(result)
 
 
