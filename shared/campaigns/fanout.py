@@ -27,8 +27,9 @@ from shared.campaigns import repository
 from shared.campaigns.models import Campaign, CampaignStatus
 from shared.messaging import chunks
 from shared.messaging import repository as messages
-from shared.messaging.models import Category, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.platform import clock
+from shared.platform.channels import Category
 from shared.platform.observability import logger
 from shared.residents import service as residents
 from shared.residents.models import Resident

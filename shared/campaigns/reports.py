@@ -13,8 +13,8 @@ from shared.campaigns import repository
 from shared.campaigns.schemas import CampaignSummary, ChannelTotals, CommunicationsReport, Report
 from shared.messaging import counters
 from shared.messaging.counters import CountersItem
-from shared.messaging.models import Channel
 from shared.platform import db, keys
+from shared.platform.channels import Channel
 from shared.platform.context import Caller
 from shared.platform.errors import FieldError, ValidationFailed
 

@@ -19,9 +19,9 @@ from shared.campaigns.items import CampaignItem
 from shared.campaigns.models import EDITABLE, Audience, Campaign, CampaignStatus
 from shared.messaging import counters
 from shared.messaging.counters import CountersItem
-from shared.messaging.models import Channel
 from shared.messaging.repository import Cancelled, transact
 from shared.platform import clock, db, keys
+from shared.platform.channels import Channel
 from shared.templates.items import TemplateItem
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"

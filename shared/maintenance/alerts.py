@@ -18,7 +18,7 @@ from datetime import datetime
 
 from shared.maintenance import notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.masking import mask_phone
 from shared.properties.models import Tenancy
 

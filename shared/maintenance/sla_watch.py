@@ -18,8 +18,8 @@ from typing import Any
 
 from shared.maintenance import alerts, counters, notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
-from shared.messaging.models import Channel
 from shared.platform import aws, clock, ids
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
 
 SEND_BATCH = 10

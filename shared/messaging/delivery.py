@@ -52,10 +52,11 @@ from shared.identity import repository as identity_repository
 from shared.identity.models import Community
 from shared.messaging import failures, pacing, repository
 from shared.messaging.chunks import Chunk
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
+from shared.platform.channels import Category, Channel
 from shared.platform.errors import ApiError
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger

@@ -17,9 +17,10 @@ from shared.identity import repository as identity_repository
 from shared.identity import residency
 from shared.messaging import outbox, repository
 from shared.messaging.items import MessageItem
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Related, Requeued
 from shared.platform import clock, cursor, ids, keys
+from shared.platform.channels import Category, Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import (
     Conflict,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from shared.identity import repository as identity_repository
 from shared.messaging import service
-from shared.messaging.models import Channel, MessageStatus
+from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import MessageList, Queued, Requeued
+from shared.platform.channels import Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import NotFound
 

@@ -18,8 +18,8 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWri
 from pynamodb.models import Condition
 from pynamodb.transactions import TransactWrite
 
-from shared.messaging.models import Channel
 from shared.platform import db, keys
+from shared.platform.channels import Channel
 from shared.residents.items import (
     ConsentChangeItem,
     CustomFieldItem,

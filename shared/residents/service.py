@@ -20,9 +20,9 @@ from typing import Any
 
 from shared.audit.events import AuditEvent, publish
 from shared.identity import repository as identity_repository
-from shared.messaging.models import Channel
 from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
+from shared.platform.channels import Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
 from shared.residents import custom_fields, filters, normalise, repository

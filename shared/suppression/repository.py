@@ -7,8 +7,8 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
-from shared.messaging.models import Channel
 from shared.platform import db, keys
+from shared.platform.channels import Channel
 from shared.platform.db import BaseItem
 from shared.suppression.models import Reason, Suppression
 

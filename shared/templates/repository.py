@@ -11,8 +11,8 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from shared.messaging.models import Category, Channel
 from shared.platform import db, keys
+from shared.platform.channels import Category, Channel
 from shared.templates.items import TemplateItem
 from shared.templates.models import Template
 

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from shared.messaging.models import Channel
 from shared.platform import signing
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
 from shared.tracking import tokens
 from shared.tracking.tokens import Claims, Kind

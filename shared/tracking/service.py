@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from shared.identity import repository as identity_repository
 from shared.messaging import events
 from shared.messaging import repository as messages
-from shared.messaging.models import Channel, Message, ProviderEvent, ProviderEventKind
+from shared.messaging.models import Message, ProviderEvent, ProviderEventKind
 from shared.platform import clock
+from shared.platform.channels import Channel
 from shared.platform.context import RequestMeta
 from shared.platform.errors import NotFound
 from shared.platform.masking import mask_address

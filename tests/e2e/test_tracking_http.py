@@ -11,9 +11,10 @@ from urllib.parse import quote
 import pytest
 
 from shared.messaging.items import MessageItem
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import new_item
 from shared.platform import clock, ids, signing
+from shared.platform.channels import Category, Channel
 from shared.tracking import tokens
 from shared.tracking.tokens import Claims, Kind
 from tests.e2e.conftest import Api, LocalRuntime, signup_ready

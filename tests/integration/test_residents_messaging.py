@@ -9,7 +9,7 @@ import pytest
 
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity_service
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.context import RequestMeta
 from shared.residents import repository as resident_records
 from shared.residents import service as residents

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from shared.messaging import repository as messages
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
 from shared.tracking import links, tokens

@@ -17,8 +17,9 @@ from functions.jobs import release_stale_sends, requeue_dead_letters
 from shared.identity import repository as identity_repository
 from shared.identity.items import CommunityItem
 from shared.messaging import chunks, delivery, failures, redrive, repository, stale
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.platform import clock, ids, keys
+from shared.platform.channels import Category, Channel
 from shared.spec.resources import TECHNICAL_FAILURE_METRIC
 from shared.templates import repository as templates
 from shared.templates.models import Template

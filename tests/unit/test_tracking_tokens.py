@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from shared.messaging.models import Channel
 from shared.platform import signing
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
 from shared.suppression.schemas import SuppressionCreate
 from shared.tracking import links, tokens
