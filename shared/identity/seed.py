@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.community import repository as communities
 from shared.identity import repository, service
 from shared.identity.schemas import SignupRequest
 from shared.platform.context import RequestMeta
@@ -37,7 +38,7 @@ def seed_super_admin(email: str, password: str, totp_secret: str | None = None) 
 
 def seed_demo_community() -> DemoCommunity:
     slug = "maple-grove-hoa"
-    existing = repository.community_by_slug(slug)
+    existing = communities.community_by_slug(slug)
     if existing is None:
         issued = service.signup(
             SignupRequest(community_name=DEMO_COMMUNITY, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD,

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from shared.audit.events import AuditEvent, publish
+from shared.community import repository as communities
+from shared.community.models import Community
+from shared.community.schemas import CommunityOut
 from shared.identity import (
     invitation_repository,
     mfa_repository,
@@ -22,9 +25,8 @@ from shared.identity import (
     totp,
     vault,
 )
-from shared.identity.models import Community, MfaChallenge, RefreshRecord, Session, User
+from shared.identity.models import MfaChallenge, RefreshRecord, Session, User
 from shared.identity.schemas import (
-    CommunityOut,
     LoginRequest,
     MeResponse,
     MfaChallengeBody,
@@ -143,7 +145,7 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
         try:
             repository.create_community(community, admin)
             break
-        except repository.SlugTaken:
+        except communities.SlugTaken:
             continue
     else:  # pragma: no cover - the last candidate carries a random suffix
         raise RuntimeError("could not allocate a community slug")
@@ -169,7 +171,7 @@ def send_verification(user: User, community: Community) -> None:
 
 def resend_verification(caller: Caller, meta: RequestMeta) -> None:
     user = repository.get_user(caller.community_id, caller.user_id)
-    community = repository.get_community(caller.community_id)
+    community = communities.get_community(caller.community_id)
     if user is None or community is None:
         raise NotFound()
     if user.email_verified:
@@ -199,7 +201,7 @@ def login(request: LoginRequest, meta: RequestMeta) -> Issued | MfaChallengeBody
     if request.community is None:
         community, community_id = None, keys.PLATFORM
     else:
-        community = repository.community_by_slug(request.community.lower())
+        community = communities.community_by_slug(request.community.lower())
         community_id = community.id if community else ""
     ratelimit.hit(ratelimit.LOGIN_PER_ACCOUNT, f"{community_id or request.community}:{request.email}")
     # An unknown community reads a user too (under an id no community has) and every path runs one
@@ -269,7 +271,7 @@ def verify_mfa(mfa_token: str, code: str | None, backup_code: str | None, meta: 
         raise MfaInvalidCode()
     if not mfa_repository.finish_challenge(challenge):
         raise TokenInvalid("This sign-in step was already completed.")
-    community = None if community_id == keys.PLATFORM else repository.get_community(community_id)
+    community = None if community_id == keys.PLATFORM else communities.get_community(community_id)
     issued = start_session(user, community, meta)
     audit("auth.login.succeeded", community_id, meta, actor=user.id, session_id=issued.session.id, mfa=method)
     if method == "backup_code":
@@ -315,7 +317,7 @@ def refresh(refresh_token: str, meta: RequestMeta) -> Issued:
         # Someone used this token between our read and our write: that is reuse too.
         _revoke_family(session, meta, "refresh token reused concurrently")
         raise TokenReused()
-    community = None if community_id == keys.PLATFORM else repository.get_community(community_id)
+    community = None if community_id == keys.PLATFORM else communities.get_community(community_id)
     return Issued(user, community, session, _access_for(user, community, session), new_token)
 
 
@@ -355,7 +357,7 @@ def me(caller: Caller) -> MeResponse:
     user = repository.get_user(caller.community_id, caller.user_id)
     if user is None:
         raise NotFound()
-    community = None if caller.is_platform else repository.get_community(caller.community_id)
+    community = None if caller.is_platform else communities.get_community(caller.community_id)
     permissions = sorted(str(p) for p in GRANTS if allows(user.role, p))
     return MeResponse(user=user_out(user, community), community=community_out(community), permissions=permissions)
 

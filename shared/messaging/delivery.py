@@ -48,8 +48,8 @@ from botocore.exceptions import (
 )
 
 from shared.campaigns import repository as campaigns
-from shared.identity import repository as identity_repository
-from shared.identity.models import Community
+from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
+from shared.community.models import Community
 from shared.messaging import failures, pacing, repository
 from shared.messaging.chunks import Chunk
 from shared.messaging.models import Message, MessageStatus

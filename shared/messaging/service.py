@@ -13,7 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from shared.audit.events import AuditEvent, publish
-from shared.identity import repository as identity_repository
+from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
 from shared.identity import residency
 from shared.messaging import outbox, repository
 from shared.messaging.items import MessageItem

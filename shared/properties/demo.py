@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shared.community import repository as communities
 from shared.identity import passwords
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity_service
@@ -78,12 +79,12 @@ def demo() -> RentalDemo:
 
 def seed() -> RentalDemo:
     """Create the rental community (once) and fill it."""
-    if identity_repository.community_by_slug(SLUG) is not None:
+    if communities.community_by_slug(SLUG) is not None:
         return demo()
     issued = identity_service.signup(SignupRequest(community_name=NAME, email=ADMIN_EMAIL, password=ADMIN_PASSWORD,
                                                    full_name="Rhea Rentals"), _LOCAL)
     assert issued.community is not None
-    community = identity_repository.update_community(issued.community, timezone=TIMEZONE)
+    community = communities.update_community(issued.community, timezone=TIMEZONE)
     admin = issued.user
     identity_repository.mark_email_verified(admin)
     identity_service.enroll_known_secret(admin, ADMIN_TOTP_SECRET)

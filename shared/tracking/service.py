@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import events
 from shared.messaging import repository as messages
 from shared.messaging.models import Message, ProviderEvent, ProviderEventKind
@@ -93,7 +93,7 @@ def _unsubscribe_claims(token: str) -> _Unsubscribe:
 
 
 def _view(target: _Unsubscribe) -> UnsubscribeView:
-    community = identity_repository.get_community(target.community_id)
+    community = communities.get_community(target.community_id)
     return UnsubscribeView(community_name=community.name if community else None,
                            masked_address=mask_address(target.address), channel=target.channel)
 
