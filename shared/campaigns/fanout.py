@@ -90,7 +90,7 @@ def _begin(start: Start) -> Campaign | None:
             return None
         if not repository.transition(campaign, CampaignStatus.SENDING, from_statuses=(CampaignStatus.SCHEDULED,),
                                      sets={"started_at": clock.iso(), "schedule_token": None},
-                                     extra=repository.CampaignItem.schedule_token == start.token):
+                                     schedule_token=start.token):
             return None
         campaign = repository.get(start.community_id, start.campaign_id)
     if campaign is None or campaign.status != CampaignStatus.SENDING or campaign.fanout_done:

@@ -18,12 +18,14 @@ from shared.identity import (
     invitation_repository,
     mfa_repository,
     passwords,
-    phantoms,
     repository,
     slugs,
     tokens,
     totp,
     vault,
+)
+from shared.identity import (
+    phantom_repository as phantoms,
 )
 from shared.identity.models import MfaChallenge, RefreshRecord, Session, User
 from shared.identity.schemas import (
