@@ -27,6 +27,7 @@ from shared.identity import (
 from shared.identity import (
     phantom_repository as phantoms,
 )
+from shared.identity.mail import AccountMailer
 from shared.identity.models import MfaChallenge, RefreshRecord, Session, User
 from shared.identity.schemas import (
     LoginRequest,
@@ -130,7 +131,7 @@ def _access_for(user: User, community: Community | None, session: Session) -> st
     return tokens.issue_access(caller)
 
 
-def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
+def signup(request: SignupRequest, meta: RequestMeta, *, mailer: AccountMailer) -> Issued:
     ratelimit.hit(ratelimit.SIGNUP_PER_IP, meta.ip)
     now = clock.iso()
     community_id = ids.new_id()
@@ -155,23 +156,19 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
                                              "admin": mask_email(admin.email)})
     audit("community.created", community_id, meta, actor=admin.id, target=community_id, slug=community.slug)
     onboarding.start(community_id)
-    send_verification(admin, community)
+    send_verification(admin, community, mailer)
     return start_session(admin, community, meta)
 
 
-def send_verification(user: User, community: Community) -> None:
+def send_verification(user: User, community: Community, mailer: AccountMailer) -> None:
     """A single-use, 48-hour token by mail; a new one does not void earlier ones (mail can be slow)."""
-    # Mail pulls in the outbox, templates and residents: only signup and resend pay for that import,
-    # not every login, refresh and MFA verify that shares this module.
-    from shared.identity import mail
-
     token = tokens.new_opaque(user.community_id)
     invitation_repository.create_verification(user, tokens.opaque_hash(token), clock.epoch() + VERIFY_TTL_S)
-    mail.send_verification(user.community_id, user.email, token=token, full_name=user.full_name,
+    mailer.send_verification(user.community_id, user.email, token=token, full_name=user.full_name,
                            community_name=community.name)
 
 
-def resend_verification(caller: Caller, meta: RequestMeta) -> None:
+def resend_verification(caller: Caller, meta: RequestMeta, *, mailer: AccountMailer) -> None:
     user = repository.get_user(caller.community_id, caller.user_id)
     community = communities.get_community(caller.community_id)
     if user is None or community is None:
@@ -179,7 +176,7 @@ def resend_verification(caller: Caller, meta: RequestMeta) -> None:
     if user.email_verified:
         return
     ratelimit.hit(ratelimit.RESEND_VERIFICATION_PER_ACCOUNT, f"{user.community_id}:{user.id}")
-    send_verification(user, community)
+    send_verification(user, community, mailer)
     audit("auth.email.verification_sent", user.community_id, meta, actor=user.id, target=user.id)
 
 

@@ -51,6 +51,7 @@ from shared.campaigns import repository as campaigns
 from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
 from shared.community.models import Community
 from shared.messaging import failures, pacing, repository
+from shared.messaging import tracked_links as links
 from shared.messaging.chunks import Chunk
 from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import Settle
@@ -66,7 +67,6 @@ from shared.spec.resources import OUTBOX_QUEUE
 from shared.suppression import service as suppression
 from shared.templates import service as templates
 from shared.templates.render import Prepared
-from shared.tracking import links
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 5

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from shared.community import repository as communities
 from shared.messaging import events
 from shared.messaging import repository as messages
+from shared.messaging import tracking_tokens as tokens
 from shared.messaging.models import Message, ProviderEvent, ProviderEventKind
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import clock
 from shared.platform.channels import Channel
 from shared.platform.context import RequestMeta
@@ -23,8 +25,6 @@ from shared.platform.observability import logger
 from shared.suppression import admin as suppression_admin
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
-from shared.tracking import tokens
-from shared.tracking.tokens import Claims, Kind
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.notices.models import NoticeType
 from shared.notices_service import demo as notices_demo
 from shared.notices_service import repository
 from shared.notices_service.models import NoticeStatus, ReminderStatus
-from shared.properties import demo
 
 pytestmark = pytest.mark.integration
 

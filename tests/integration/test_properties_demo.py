@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.identity import repository as identity_repository
-from shared.properties import assignments, demo, ledger, repository
+from shared.properties import assignments, ledger, repository
 from shared.residents import service as residents
 from shared.residents.models import ResidentFilter, ResidentStatus
 

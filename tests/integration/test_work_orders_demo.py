@@ -8,11 +8,11 @@ import boto3
 import pytest
 
 from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.identity import repository as identity_repository
 from shared.maintenance import demo as work_order_demo
 from shared.maintenance import workorders
 from shared.platform.context import Caller
-from shared.properties import demo
 from shared.spec.permissions import Role
 
 pytestmark = pytest.mark.integration

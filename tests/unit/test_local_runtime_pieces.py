@@ -122,7 +122,7 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     calls: list[tuple[str, ...]] = []
     monkeypatch.setattr(identity_seed, "seed_super_admin", lambda *args: calls.append(args))
     monkeypatch.setattr(
-        identity_seed, "seed_demo_community", lambda: DemoCommunity("Demo", "demo", "a@example.com", "pw")
+        identity_seed, "seed_demo_community", lambda **_: DemoCommunity("Demo", "demo", "a@example.com", "pw")
     )
     from types import SimpleNamespace
 
