@@ -13,52 +13,28 @@ from shared.community.models import Branding, Community, Sender
 from shared.community.settings import HeatingSeason, SlaHours
 from shared.platform import clock, db, keys
 from shared.platform.db import BaseItem
-from shared.spec.permissions import Role
+from shared.platform.mapping import to_item, to_model
 
 
 class SlugTaken(Exception):
     """The slug is already some other community's."""
 
 
+_JSON = ("branding", "work_order_sla_hours", "heating_season")  # settings objects, as JSON text
+
+
 def _community(item: CommunityItem) -> Community:
-    return Community(
-        id=item.id,
-        slug=item.slug,
-        name=item.name,
-        timezone=item.timezone,
-        mfa_required_roles=[Role(str(r)) for r in item.mfa_required_roles],
-        sender=Sender(from_name=item.sender_from_name, reply_to=item.sender_reply_to),
-        branding=Branding.model_validate_json(item.branding) if item.branding else Branding(),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        default_region=item.default_region or "US",
-        delinquency_threshold=item.delinquency_threshold or "0.00",
-        work_order_sla_hours=(SlaHours.model_validate_json(item.work_order_sla_hours)
-                              if item.work_order_sla_hours else SlaHours()),
-        heating_season=(HeatingSeason.model_validate_json(item.heating_season)
-                        if item.heating_season else HeatingSeason()),
-        on_call_phones=[str(p) for p in item.on_call_phones or []],
-    )
+    return to_model(Community, item, json_fields=_JSON,
+                    sender=Sender(from_name=item.sender_from_name, reply_to=item.sender_reply_to))
 
 
 def create_community(community: Community, *, also: tuple[tuple[BaseItem, Condition], ...] = ()) -> None:
     """The community and its slug, with `also` (items and their conditions: its first user) in the same
     transaction, all or nothing; `SlugTaken` if the slug is used."""
-    pk, sk = keys.community(community.id)
-    community_item = CommunityItem(
-        pk,
-        sk,
-        id=community.id,
-        slug=community.slug,
-        name=community.name,
-        timezone=community.timezone,
-        mfa_required_roles=[str(r) for r in community.mfa_required_roles],
-        created_at=community.created_at,
-        updated_at=community.updated_at,
-        default_region=community.default_region,
-        delinquency_threshold=community.delinquency_threshold,
-        gsi1pk=keys.COMMUNITIES_INDEX_PK,
-        gsi1sk=f"{community.created_at}#{community.id}",
+    community_item = to_item(
+        CommunityItem, community, keys.community(community.id), json_fields=_JSON, exclude=("sender",),
+        sender_from_name=community.sender.from_name, sender_reply_to=community.sender.reply_to,
+        gsi1pk=keys.COMMUNITIES_INDEX_PK, gsi1sk=f"{community.created_at}#{community.id}",
     )
     slug_pk, slug_sk = keys.slug(community.slug)
     slug_item = SlugItem(slug_pk, slug_sk, community_id=community.id)

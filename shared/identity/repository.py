@@ -14,64 +14,22 @@ from shared.identity.items import RefreshTokenItem, SessionItem, UserEmailItem, 
 from shared.identity.models import RefreshRecord, Session, User
 from shared.platform import clock, db, keys
 from shared.platform.errors import Conflict
+from shared.platform.mapping import to_item, to_model
 from shared.spec.permissions import Role
+
+_REFRESH_KEY = ("community_id", "token_hash")  # the item's key, not attributes
 
 
 def _user(item: UserItem) -> User:
-    return User(
-        id=item.id,
-        community_id=item.community_id,
-        email=item.email,
-        full_name=item.full_name,
-        role=Role(item.role),
-        status=item.status,
-        password_hash=item.password_hash,
-        email_verified=item.email_verified,
-        mfa_enabled=item.mfa_enabled,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        failed_logins=int(item.failed_logins or 0),
-        locked_until=int(item.locked_until or 0),
-        totp_secret=item.totp_secret,
-        totp_pending=item.totp_pending,
-        totp_last_step=int(item.totp_last_step or 0),
-        backup_codes=frozenset(item.backup_codes or ()),
-        resident_id=item.resident_id,
-    )
+    return to_model(User, item)
 
 
 def _session(item: SessionItem) -> Session:
-    return Session(
-        id=item.id,
-        user_id=item.user_id,
-        community_id=item.community_id,
-        status=item.status,
-        device=item.device,
-        ip=item.ip,
-        created_at=item.created_at,
-        last_used_at=item.last_used_at,
-        expires_at=int(item.expires_at),
-    )
+    return to_model(Session, item)
 
 
 def user_items(user: User) -> tuple[UserItem, UserEmailItem]:
-    pk, sk = keys.user(user.community_id, user.id)
-    user_item = UserItem(
-        pk,
-        sk,
-        id=user.id,
-        community_id=user.community_id,
-        email=user.email,
-        full_name=user.full_name,
-        role=str(user.role),
-        status=user.status,
-        password_hash=user.password_hash,
-        email_verified=user.email_verified,
-        mfa_enabled=user.mfa_enabled,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-        resident_id=user.resident_id,
-    )
+    user_item = to_item(UserItem, user, keys.user(user.community_id, user.id))
     email_pk, email_sk = keys.user_email(user.community_id, user.email)
     return user_item, UserEmailItem(email_pk, email_sk, user_id=user.id)
 
@@ -120,37 +78,16 @@ def set_password_hash(user: User, password_hash: str) -> None:
 
 
 def create_session(session: Session, refresh: RefreshRecord) -> None:
-    pk, sk = keys.session(session.community_id, session.user_id, session.id)
-    session_item = SessionItem(
-        pk,
-        sk,
-        id=session.id,
-        user_id=session.user_id,
-        community_id=session.community_id,
-        status=session.status,
-        device=session.device,
-        ip=session.ip,
-        created_at=session.created_at,
-        last_used_at=session.last_used_at,
-        expires_at=session.expires_at,
-        ttl=session.expires_at,
-    )
+    session_item = to_item(SessionItem, session, keys.session(session.community_id, session.user_id, session.id),
+                           ttl=session.expires_at)
     with TransactWrite(connection=db.connection()) as tx:
         tx.save(session_item, condition=SessionItem.pk.does_not_exist())
         tx.save(_refresh_item(refresh), condition=RefreshTokenItem.pk.does_not_exist())
 
 
 def _refresh_item(refresh: RefreshRecord) -> RefreshTokenItem:
-    pk, sk = keys.refresh_token(refresh.community_id, refresh.token_hash)
-    return RefreshTokenItem(
-        pk,
-        sk,
-        session_id=refresh.session_id,
-        user_id=refresh.user_id,
-        used=refresh.used,
-        expires_at=refresh.expires_at,
-        ttl=refresh.expires_at,
-    )
+    return to_item(RefreshTokenItem, refresh, keys.refresh_token(refresh.community_id, refresh.token_hash),
+                   exclude=_REFRESH_KEY, ttl=refresh.expires_at)
 
 
 def get_session(community_id: str, user_id: str, session_id: str) -> Session | None:
@@ -195,14 +132,7 @@ def get_refresh(community_id: str, token_hash: str) -> RefreshRecord | None:
         item = RefreshTokenItem.get(*keys.refresh_token(community_id, token_hash))
     except DoesNotExist:
         return None
-    return RefreshRecord(
-        community_id=community_id,
-        token_hash=token_hash,
-        session_id=item.session_id,
-        user_id=item.user_id,
-        used=item.used,
-        expires_at=int(item.expires_at),
-    )
+    return to_model(RefreshRecord, item, community_id=community_id, token_hash=token_hash)
 
 
 def rotate_refresh(old: RefreshRecord, new: RefreshRecord, session: Session) -> bool:
