@@ -3,14 +3,16 @@
 Repositories map their items to domain models and back; by hand that is the same list of names
 written twice per entity, and a field added to the model but forgotten in one direction is a silent
 loss. Here a model field reads and writes the item attribute of its name, unless the call renames it
-(`renames={"expires_at": "ttl"}`), stores it as JSON text (`json_fields`), leaves it out (`exclude`:
-the repository handles it) or gives it outright (keyword values). A model field with no attribute
-and no instruction is an error at the first call, not a dropped value.
+(`renames={"expires_at": "ttl"}`), stores it as JSON text (`json_fields`: compact, keys sorted, so
+equal values store equal text), leaves it out (`exclude`: the repository handles it) or gives it
+outright (keyword values). A model field with no attribute and no instruction is an error at the
+first call, not a dropped value.
 
-Values: an absent attribute (None) leaves the model's default; pydantic turns stored strings back into
-enums, `Decimal`s and datetimes and numbers into ints. Going to the item, enums are stored by value,
-`Decimal`/`date`/`datetime` as text in a text attribute, sets as sets (an empty set as absent: DynamoDB
-has no empty set), lists and tuples as lists (enums in them by value), and a `Decimal` in a number
+Values: an absent attribute (None) leaves the model's default (None for a field without one);
+pydantic turns stored strings back into enums, `Decimal`s and datetimes and numbers into ints. Going
+to the item, enums are stored by value, `Decimal`/`date`/`datetime` as text in a text attribute (an
+aware datetime in UTC, so stored times sort), sets as sets (an empty set as absent: DynamoDB has no
+empty set), lists and tuples as lists (enums in them by value), and a `Decimal` in a number
 attribute as an exact int or float.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
@@ -59,6 +61,8 @@ def to_model(model: type[M], item: Model, *, renames: Mapping[str, str] = _NO_RE
     for field, attribute in _pairs(model, type(item), renames, exclude, values):
         value = getattr(item, attribute)
         if value is None:
+            if model.model_fields[field].is_required():  # `x: str | None` with no default: None it is
+                data[field] = None
             continue
         data[field] = json.loads(value) if field in as_json else value
     return model.model_validate({**data, **values})
@@ -72,8 +76,12 @@ def to_item(item: type[I], model: BaseModel, key: tuple[str, str], *, renames: M
     data: dict[str, Any] = {}
     for field, attribute in _pairs(type(model), item, renames, exclude, ()):
         value = getattr(model, field)
-        data[attribute] = (None if value is None else json.dumps(to_jsonable_python(value), separators=(",", ":"))
-                           if field in as_json else _stored(value, attributes[attribute]))
+        if value is None:
+            data[attribute] = None
+        elif field in as_json:
+            data[attribute] = json.dumps(to_jsonable_python(value), separators=(",", ":"), sort_keys=True)
+        else:
+            data[attribute] = _stored(value, attributes[attribute])
     return item(*key, **{**data, **values})
 
 
@@ -86,6 +94,8 @@ def _stored(value: Any, attribute: Attribute[Any]) -> Any:
         return [v.value if isinstance(v, Enum) else v for v in value]
     if isinstance(value, Decimal) and isinstance(attribute, NumberAttribute):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (Decimal, date, datetime)) and isinstance(attribute, UnicodeAttribute):
-        return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+    if isinstance(value, datetime) and isinstance(attribute, UnicodeAttribute):
+        return (value.astimezone(UTC) if value.tzinfo is not None else value).isoformat()
+    if isinstance(value, (Decimal, date)) and isinstance(attribute, UnicodeAttribute):
+        return value.isoformat() if isinstance(value, date) else str(value)
     return value

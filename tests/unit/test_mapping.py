@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -127,3 +128,39 @@ def test_round_trips_for_any_values(amount: Decimal, seats: int, tags: frozenset
     thing = Thing(id="t", colour=colour, amount=amount, seats=seats, tags=tags, labels=labels, memo=memo)
     item = to_item(ThingItem, thing, KEY, **OPTIONS)
     assert to_model(Thing, _stored(item), **OPTIONS) == thing
+
+
+class Stamped(BaseModel):
+    at: datetime
+    on: date | None = None
+
+
+class StampedItem(BaseItem, discriminator="mapping_test_stamped"):
+    at = UnicodeAttribute()
+    on = UnicodeAttribute(null=True)
+
+
+def test_times_are_stored_in_utc_and_read_back_as_the_same_moment() -> None:
+    toronto = timezone(timedelta(hours=-5))
+    stamped = Stamped(at=datetime(2026, 12, 2, 7, 30, tzinfo=toronto), on=date(2026, 12, 2))
+    item = to_item(StampedItem, stamped, KEY)
+    assert (item.at, item.on) == ("2026-12-02T12:30:00+00:00", "2026-12-02")
+    assert to_model(Stamped, _stored_as(StampedItem, item)) == stamped  # equal moments compare equal
+
+
+def _stored_as(cls: type[StampedItem], item: StampedItem) -> StampedItem:
+    back = cls(*KEY)
+    back.deserialize(item.serialize())
+    return back
+
+
+class Named(BaseModel):
+    name: str | None  # required, but may be None
+
+
+class NamedItem(BaseItem, discriminator="mapping_test_named"):
+    name = UnicodeAttribute(null=True)
+
+
+def test_a_required_field_that_may_be_none_reads_none_from_an_absent_attribute() -> None:
+    assert to_model(Named, NamedItem(*KEY)) == Named(name=None)
