@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared.identity import community as communities
+from shared.community import repository as communities
+from shared.community import service as community_service
 from shared.identity import repository as identity_repository
 from shared.maintenance import repository, workorders
 from shared.maintenance.models import Answers, Category, Status
@@ -31,7 +32,7 @@ def seed(community_id: str, admin_email: str) -> list[str]:
     if repository.community_page(community_id, repository.Filters(), limit=1, before_id=None):
         return []
     admin = identity_repository.user_by_email(community_id, admin_email)
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     property_ids = properties.property_ids(community_id)
     if admin is None or community is None or not property_ids:
         return []
@@ -39,9 +40,9 @@ def seed(community_id: str, admin_email: str) -> list[str]:
     if len(units) < 3:
         return []
     if not community.on_call_phones:
-        identity_repository.update_community(community, on_call_phones=[ON_CALL_PHONE])
+        communities.update_community(community, on_call_phones=[ON_CALL_PHONE])
     caller = Caller(user_id=admin.id, community_id=community_id, role=Role.ADMIN, session_id="seed")
-    settings_of = communities.settings_of
+    settings_of = community_service.settings_of
     leak = workorders.create(caller, WorkOrderCreate(
         unit_id=units[1].id, title="Ceiling leak in the bathroom", description="Water drips from the light fixture "
         "after the upstairs shower runs.", category=Category.PLUMBING, answers=Answers(active_leak=True)),

@@ -9,7 +9,6 @@ a lost race is `Stale`, which the service turns into 409 (of two concurrent tran
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -29,8 +28,9 @@ from shared.maintenance.items import (
     WorkOrderItem,
 )
 from shared.maintenance.models import DONE, Category, Priority, Status
-from shared.maintenance.orders import Comment, Entry, OrderEvent, Triage, Vendor, WorkOrder
+from shared.maintenance.orders import Comment, OrderEvent, WorkOrder
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -47,52 +47,25 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+_ORDER_JSON = ("triage", "vendor", "entry")  # nested models, as JSON text
 
 
 def _order(item: WorkOrderItem) -> WorkOrder:
-    return WorkOrder(
-        id=item.id, community_id=item.community_id, number=int(item.number), property_id=item.property_id,
-        unit_id=item.unit_id, tenancy_id=item.tenancy_id, title=item.title, description=item.description,
-        category=Category(item.category), triage=Triage.model_validate_json(item.triage),
-        priority=Priority(item.priority), priority_reason=item.priority_reason, status=Status(item.status),
-        due_at=datetime.fromisoformat(item.due_at), assignee_id=item.assignee_id,
-        vendor=Vendor.model_validate_json(item.vendor) if item.vendor else None,
-        entry=Entry.model_validate_json(item.entry) if item.entry else None, reopened=int(item.reopened or 0),
-        completed_at=_time(item.completed_at), overdue_noted_at=_time(item.overdue_noted_at),
-        created_by=item.created_by, created_by_role=item.created_by_role,
-        created_at=datetime.fromisoformat(item.created_at), updated_at=datetime.fromisoformat(item.updated_at),
-        version=int(item.version or 1))
+    return to_model(WorkOrder, item, json_fields=_ORDER_JSON)
 
 
 def _order_item(order: WorkOrder) -> WorkOrderItem:
-    pk, sk = keys.work_order(order.community_id, order.id)
-    return WorkOrderItem(
-        pk, sk, gsi1pk=keys.work_orders_of_property(order.community_id, order.property_id), gsi1sk=order.id,
-        id=order.id, community_id=order.community_id, number=order.number, property_id=order.property_id,
-        unit_id=order.unit_id, tenancy_id=order.tenancy_id, title=order.title, description=order.description,
-        category=str(order.category), triage=order.triage.model_dump_json(), priority=str(order.priority),
-        priority_reason=order.priority_reason, status=str(order.status), due_at=_iso(order.due_at),
-        assignee_id=order.assignee_id, vendor=order.vendor.model_dump_json() if order.vendor else None,
-        entry=order.entry.model_dump_json() if order.entry else None, reopened=order.reopened,
-        completed_at=_iso(order.completed_at), overdue_noted_at=_iso(order.overdue_noted_at),
-        created_by=order.created_by, created_by_role=order.created_by_role, created_at=_iso(order.created_at),
-        updated_at=_iso(order.updated_at), version=order.version)
+    return to_item(WorkOrderItem, order, keys.work_order(order.community_id, order.id), json_fields=_ORDER_JSON,
+                   gsi1pk=keys.work_orders_of_property(order.community_id, order.property_id), gsi1sk=order.id)
 
 
 def _event_item(community_id: str, event: OrderEvent) -> WorkOrderEventItem:
-    pk, sk = keys.work_order_event(community_id, event.work_order_id, event.id)
-    return WorkOrderEventItem(pk, sk, id=event.id, work_order_id=event.work_order_id, kind=event.kind,
-                              at=_iso(event.at), actor_id=event.actor_id, actor_role=event.actor_role,
-                              detail=json.dumps(event.detail, sort_keys=True, default=str),
-                              message_ids=list(event.message_ids))
+    return to_item(WorkOrderEventItem, event, keys.work_order_event(community_id, event.work_order_id, event.id),
+                   json_fields=("detail",))
 
 
 def _event(item: WorkOrderEventItem) -> OrderEvent:
-    return OrderEvent(id=item.id, work_order_id=item.work_order_id, kind=item.kind,
-                      at=datetime.fromisoformat(item.at), actor_id=item.actor_id, actor_role=item.actor_role,
-                      detail=json.loads(item.detail or "{}"), message_ids=list(item.message_ids or []))
+    return to_model(OrderEvent, item, json_fields=("detail",))
 
 
 def _counter_update(community_id: str, property_id: str, change: Delta) -> tuple[HealthCounterItem, list[Any]]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from shared.community.settings import HeatingSeason, SlaHours
 from shared.maintenance import alerts, counters, health, repository, sla, transitions
 from shared.maintenance import entry as entry_rules
 from shared.maintenance import triage as rules
@@ -36,7 +37,6 @@ from shared.maintenance.schemas import (
     WorkOrderOut,
     WorkOrderUpdate,
 )
-from shared.maintenance.season import HeatingSeason
 from shared.platform import clock, cursor, ids
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, Forbidden, InvalidCursor, NotFound, ValidationFailed
@@ -59,7 +59,7 @@ class Settings(Protocol):
     def heating_season(self) -> HeatingSeason: ...
 
     @property
-    def work_order_sla_hours(self) -> sla.SlaHours: ...
+    def work_order_sla_hours(self) -> SlaHours: ...
 
 
 SettingsOf = Callable[[str], Settings]
@@ -118,9 +118,9 @@ def _snapshot(order: WorkOrder) -> counters.OrderSnapshot:
 
 
 def _zone(community_id: str) -> str:
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
 
-    community = identity.get_community(community_id)
+    community = communities.get_community(community_id)
     return community.timezone if community is not None and community.timezone else "UTC"
 
 

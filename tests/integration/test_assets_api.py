@@ -24,6 +24,7 @@ from shared.assets.models import Status
 from shared.identity.models import User
 from shared.platform import clock, cursor
 from shared.platform.errors import ValidationFailed
+from shared.platform.http import status_of
 from shared.spec.permissions import Role
 from shared.uploads.objects import verified_key
 from tests.integration.conftest import signup
@@ -449,7 +450,7 @@ def test_the_logo_must_be_a_ready_image_of_the_community(admin: dict[str, Any], 
             service.require_ready_image(community_id, asset_id)
         (detail,) = raised.value.details
         assert detail.field == "branding.logo_asset_id" and reason in detail.message
-        assert raised.value.status == 422 and raised.value.code == "VALIDATION_FAILED"
+        assert status_of(raised.value) == 422 and raised.value.code == "VALIDATION_FAILED"
     stored = repository.get(community_id, pending_png)
     assert stored is not None and stored.status == Status.PENDING
     # The same check guards PATCH /v1/community.

@@ -7,11 +7,12 @@ from typing import Any
 import boto3
 import pytest
 
+from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.identity import repository as identity_repository
 from shared.maintenance import demo as work_order_demo
 from shared.maintenance import workorders
 from shared.platform.context import Caller
-from shared.properties import demo
 from shared.spec.permissions import Role
 
 pytestmark = pytest.mark.integration
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 def test_the_demo_has_an_emergency_and_an_overdue_order(aws_env: dict[str, Any]) -> None:
     seeded = demo.seed()
-    community = identity_repository.community_by_slug(seeded.slug)
+    community = communities.community_by_slug(seeded.slug)
     assert community is not None
     ids = work_order_demo.seed(community.id, seeded.admin_email)
     assert len(ids) == 3
