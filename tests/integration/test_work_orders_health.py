@@ -166,7 +166,7 @@ def test_a_heating_order_completed_in_its_window_records_the_service(world: dict
     repair completed in December records nothing."""
     from datetime import UTC, datetime
 
-    from shared.identity import community
+    from shared.community import service as community
     from shared.maintenance import workorders
     from shared.maintenance.schemas import TransitionRequest
     from shared.platform.context import Caller
