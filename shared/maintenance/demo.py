@@ -1,16 +1,15 @@
-"""Demo work orders for the rental demo community (`make dev`): one emergency, one overdue, one scheduled,
-and a photo of the overdue leak (uploaded as a browser would: announced, then its bytes put under the
-upload key, so the `WorkOrderFiles` worker checks it and makes its thumbnail).
-
-Made through the work-order service as the API would (the overdue one with a creation time ten days
-back, so its 24-hour SLA has passed). The demo gets an on-call phone, so the emergency's SMS shows in
-`/_dev/sms` and its mail to the admins (the demo has no managers) in `/_dev/mailbox`. Idempotent: a
-community with work orders is left as it is.
+"""Demo work orders for the rental demo community (`make dev`): one emergency, one overdue, one scheduled, a
+furnace service completed in the heating-service window (so the property's health shows the heating service done
+and the winterization missed), and a photo of the overdue leak (uploaded as a browser would: announced, then its
+bytes put under the upload key, so the `WorkOrderFiles` worker checks it and makes its thumbnail). Made through
+the work-order service as the API would (the overdue one with a creation time ten days back, so its 24-hour SLA
+has passed). The demo gets an on-call phone, so the emergency's SMS shows in `/_dev/sms` and its mail to the
+admins (the demo has no managers) in `/_dev/mailbox`. Idempotent: a community with work orders is left as it is.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from shared.community import repository as communities
 from shared.community import service as community_service
@@ -54,8 +53,28 @@ def seed(community_id: str, admin_email: str) -> list[str]:
     gas = workorders.create(caller, WorkOrderCreate(
         unit_id=units[0].id, title="Gas smell in the kitchen", description="A strong gas smell near the stove.",
         category=Category.APPLIANCE, answers=Answers(gas_smell=True)), _LOCAL, settings_of=settings_of)
+    service = _furnace_service(caller, units[0].id)
     attach_photo(caller, leak.id)
-    return [gas.id, leak.id, tap.id]
+    return [gas.id, leak.id, tap.id, service]
+
+
+def _furnace_service(caller: Caller, unit_id: str) -> str:
+    """A heating order completed inside the current heating-service window (on 15 September, or today
+    while the window is open and that date is still ahead), so it records the task (`health.task_done_by`)
+    and the demo shows it done whenever it is seeded."""
+    now = clock.now()
+    today = now.date()
+    day = min(today, date(today.year, 9, 15)) if today >= date(today.year, 6, 2) else date(today.year - 1, 9, 15)
+    done = min(now, datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC))
+    order = workorders.create(caller, WorkOrderCreate(
+        unit_id=unit_id, title="Annual furnace service", description="Clean and inspect the furnace, replace the "
+        "filter, check the thermostat before the heating season.", category=Category.HEATING, answers=Answers()),
+        _LOCAL, settings_of=community_service.settings_of, at=done - timedelta(days=7))
+    for to in (Status.IN_PROGRESS, Status.COMPLETED):
+        workorders.transition(caller, order.id, TransitionRequest(to=to, note="Serviced by Lakeshore HVAC"
+                                                                  if to is Status.COMPLETED else None),
+                              _LOCAL, at=done)
+    return order.id
 
 
 def attach_photo(caller: Caller, work_order_id: str) -> str:

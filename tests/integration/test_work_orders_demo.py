@@ -23,7 +23,7 @@ def test_the_demo_has_an_emergency_and_an_overdue_order(aws_env: dict[str, Any])
     community = communities.community_by_slug(seeded.slug)
     assert community is not None
     ids = work_order_demo.seed(community.id, seeded.admin_email)
-    assert len(ids) == 3
+    assert len(ids) == 4
     assert work_order_demo.seed(community.id, seeded.admin_email) == []  # idempotent
     admin = identity_repository.user_by_email(community.id, seeded.admin_email)
     assert admin is not None
@@ -32,7 +32,13 @@ def test_the_demo_has_an_emergency_and_an_overdue_order(aws_env: dict[str, Any])
     assert {o.id for o in orders} == set(ids)
     assert [o.priority for o in orders if o.priority == "emergency"] == ["emergency"]
     assert [o.title for o in orders if o.overdue] == ["Ceiling leak in the bathroom"]
-    assert {o.status for o in orders} == {"open", "scheduled"}
+    assert {o.status for o in orders} == {"open", "scheduled", "completed"}
+    # The completed furnace service recorded the heating service: the property's health shows it done.
+    from shared.community import service as community_service
+
+    prop = next(o.property_id for o in orders)
+    health = workorders.property_health(caller, prop, settings_of=community_service.settings_of)
+    assert {s.task: s.status for s in health.seasonal}["heating_serviced"] == "done"
     # The emergency texted the demo's on-call phone (recorded in the outbox, once).
     items = boto3.client("dynamodb").scan(TableName=aws_env["table"])["Items"]
     sms = [i for i in items if i.get("type", {}).get("S") == "message" and i["channel"]["S"] == "sms"]
@@ -46,7 +52,7 @@ def test_the_overdue_leak_has_a_photo_the_worker_makes_ready(aws_env: dict[str, 
     from tests.support.api import FakeContext
 
     seeded = demo.seed()
-    community = identity_repository.community_by_slug(seeded.slug)
+    community = communities.community_by_slug(seeded.slug)
     assert community is not None
     ids = work_order_demo.seed(community.id, seeded.admin_email)
     stored = {i: workorders.repository.get(community.id, i) for i in ids}
