@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.campaigns import progress
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import stale
 from shared.platform.observability import logger, metrics
 
@@ -23,7 +23,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 def _community_ids() -> Iterator[str]:
     after: dict[str, Any] | None = None
     while True:
-        communities, after = identity_repository.list_communities(limit=100, after=after)
-        yield from (c.id for c in communities)
+        page, after = communities.list_communities(limit=100, after=after)
+        yield from (c.id for c in page)
         if after is None:
             return

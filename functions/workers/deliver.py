@@ -20,15 +20,15 @@ from pydantic import RootModel
 
 from functions.workers.parsed import Dropping, Typed
 from shared.campaigns import progress
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import delivery, mime, outbox
+from shared.messaging import tracked_links as links
 from shared.messaging.chunks import ChunkBody
 from shared.messaging.outbox import PointerBody
 from shared.messaging.ports import Ports
 from shared.platform import aws
 from shared.platform.observability import logger, metrics
 from shared.spec.resources import OUTBOX_QUEUE, QueueSpec
-from shared.tracking import links
 
 SENDER_TTL_S = 60  # a community's sender name or reply-to change reaches its mail within a minute
 
@@ -47,7 +47,7 @@ def sender_of(community_id: str) -> mime.Sender:
     kept = _senders.get(community_id)
     if kept is not None and now - kept[0] < SENDER_TTL_S:
         return kept[1]
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     sender = mime.PLATFORM if community is None else mime.Sender(
         name=community.sender.from_name or community.name, reply_to=community.sender.reply_to,
         community_name=community.name)

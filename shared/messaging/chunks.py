@@ -21,7 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from shared.messaging import outbox
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
+from shared.platform.channels import Category, Channel
 
 CHUNK_SIZE = 196  # recipients per SQS message: two transactions of 98 claim them, two settle them (+ 2 counters)
 MAX_BODY_BYTES = 200_000  # under SQS's 256 KB: a chunk of large variables is cut shorter

@@ -49,13 +49,14 @@ from botocore.exceptions import (
 from shared.messaging import attachments, failures, mime, pacing, rendering, repository, rules
 from shared.messaging.chunks import Chunk
 from shared.messaging.mime import Sender
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.ports import Ports
 from shared.messaging.progress import ChunkReport, Settled
 from shared.messaging.rendering import Unrenderable
 from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
+from shared.platform.channels import Category, Channel
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger
 from shared.platform.settings import settings

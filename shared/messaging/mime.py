@@ -15,7 +15,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Protocol
 
-from shared.messaging.models import Attachment, Category, Message
+from shared.messaging.models import Attachment, Message
+from shared.platform.channels import Category
 
 MAX_RAW_BYTES = 10 * 1024 * 1024  # SES's limit for a raw message, attachments included (after encoding)
 

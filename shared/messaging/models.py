@@ -11,17 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.platform.channels import Category, Channel
+
 MAX_ATTEMPTS = 8  # claims of one message before it is failed (SQS's receive count sends it to the DLQ first)
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-
-
-class Category(StrEnum):
-    MARKETING = "marketing"
-    TRANSACTIONAL = "transactional"
 
 
 class MessageStatus(StrEnum):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.messaging.models import MAX_ATTEMPTS, Category, Message, MessageStatus
+from shared.messaging.models import MAX_ATTEMPTS, Message, MessageStatus
+from shared.platform.channels import Category
 
 
 @dataclass(frozen=True)

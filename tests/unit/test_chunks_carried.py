@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from shared.messaging import chunks
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
+from shared.platform.channels import Category, Channel
 
 pytestmark = pytest.mark.unit
 

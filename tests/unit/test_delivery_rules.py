@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.rules import MAX_ATTEMPTS, Recipient, Verdict, decide
+from shared.platform.channels import Category, Channel
 
 pytestmark = pytest.mark.unit
 

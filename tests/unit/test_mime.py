@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from shared.messaging import mime
-from shared.messaging.models import Attachment, Category, Channel, Message, MessageStatus
+from shared.messaging.models import Attachment, Message, MessageStatus
+from shared.platform.channels import Category, Channel
 
 pytestmark = pytest.mark.unit
 
