@@ -63,7 +63,7 @@ def messages(ids: list[str], community_id: str) -> list[Any]:
 def all_messages(aws_env: dict[str, Any]) -> list[dict[str, Any]]:
     items = boto3.client("dynamodb").scan(TableName=aws_env["table"])["Items"]
     # Work orders' messages only (their ids are derived, `0W…`): signup's verification mail is not ours.
-    return [i for i in items if i.get("type", {}).get("S") == "message" and i["id"]["S"].startswith("0W")]
+    return [i for i in items if i.get("type", {}).get("S") == "message" and i["sk"]["S"].startswith("MSG#0W")]
 
 
 def test_create_numbers_triages_and_sets_the_sla(world: dict[str, Any], aws_env: dict[str, Any]) -> None:
