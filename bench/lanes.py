@@ -10,8 +10,11 @@ the embedded SES enforcing `--rate` sends per second (answering `Throttling` abo
    they run `--transactional` one-off `POST /v1/messages` are sent, evenly spread.
 3. When every mail has been accepted, from the embedded SES's record (the accept time of each mail,
    its `X-Porchlight-*` headers):
-   - `rate_efficiency`: mails accepted between the campaigns' 10th and 90th percentile sends, per
-     second, ÷ the configured rate (the steady state: ramp-up and tail left out);
+   - `rate_efficiency`: mails accepted per second in the steady state ÷ the configured rate. The
+     steady state is every moment work was waiting: from 1 s after the first campaign send (the ramp)
+     until the last moment a chunk was still waiting on the bulk queue (sampled every 0.2 s), so the
+     tail (the last chunks, already taken, finishing) is left out (`steady_state`);
+     `rate_efficiency_whole` is the same from the first campaign send to the last mail, tail included;
    - `throttles`: sends the embedded SES refused (`Throttling`) during the run;
    - `transactional_p95_s`: POST → accepted, nearest-rank 95th percentile of the one-off mails;
    - `fairness_ratio`: the slower community's recipients sent by the time the faster one's last was
@@ -20,7 +23,9 @@ the embedded SES enforcing `--rate` sends per second (answering `Throttling` abo
 
 Modes: `lanes` (this design) and `single` (`OUTBOX_ROUTING=single`: every message on one queue served
 oldest first, the design before issue 16). Lines without a prefix are `lanes`; `single_*` are the old design.
-Each mode runs in its own process, one after the other; its log goes to $TMPDIR/bench-lanes-<mode>.log.
+Each mode runs in its own process, one after the other; its log goes to $TMPDIR/bench-lanes-<mode>.log
+and the timestamps behind its figures to $TMPDIR/bench-lanes-<mode>.json. `load_1m` is the machine's
+1-minute load average (start and end of the sends, averaged): the figures depend on the CPU left to us.
 """
 
 from __future__ import annotations
@@ -92,6 +97,37 @@ def _community(api: Any, name: str, email: str, recipients: int) -> dict[str, An
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+
+def steady_state(campaign_sends: list[float], every: list[float], backlog_until: float,
+                 rate: float) -> tuple[float, float]:
+    """(rate_efficiency, the window's seconds): every mail accepted (campaign and one-off: they share the
+    budget) from `RAMP_S` after the first campaign send until the last moment a chunk was still waiting on
+    the bulk queue (`backlog_until`, or the last campaign send if that came first), per second, ÷ `rate`.
+
+    Inside that window there was always work waiting, so rate left unused is the design's loss; outside it
+    are the ramp (the first chunks being read and claimed) and the tail (the last chunks, taken, finishing)."""
+    ordered = sorted(campaign_sends)
+    low, high = ordered[0] + RAMP_S, min(backlog_until, ordered[-1])
+    if high <= low:
+        raise ValueError("no steady state: the campaign was over within its ramp")
+    return sum(1 for t in every if low <= t <= high) / (high - low) / rate, high - low
+
+
+def whole_run(campaign_sends: list[float], every: list[float], rate: float) -> float:
+    """Achieved ÷ configured from the first campaign send to the last mail, ramp and tail included."""
+    start = min(campaign_sends)
+    counted = [t for t in every if t >= start]
+    return len(counted) / max(1e-9, max(counted) - start) / rate
+
+
+def fairness(by_community: dict[str, list[float]]) -> float:
+    """The slower community's sends by the time the faster one's last was sent ÷ the faster one's sends."""
+    finished = {cid: max(times) for cid, times in by_community.items() if times}
+    fast = min(finished, key=lambda cid: finished[cid])
+    slow = [times for cid, times in by_community.items() if cid != fast]
+    sent_by_then = sum(1 for times in slow for t in times if t <= finished[fast])
+    return sent_by_then / max(1, len(by_community[fast]))
 
 
 def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: float) -> Result:
@@ -188,20 +224,14 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
                             f"mails, {len(accepted)} of {transactional} one-offs")
     twice = sum(1 for c in per_message.values() if c > 1)
     result.notes.append(f"exactly once: {len(per_message)} recipients mailed, {twice} more than once")
-    low, high = campaign_sends[0] + RAMP_S, min(backlog_seen, campaign_sends[-1])
-    in_window = sum(1 for t in every if low <= t <= high)
-    result.figures["rate_efficiency"] = in_window / max(1e-9, high - low) / rate
-    result.figures["steady_s"] = high - low
-    result.figures["rate_efficiency_whole"] = len(every) / max(1e-9, max(every) - campaign_sends[0]) / rate
+    result.figures["rate_efficiency"], result.figures["steady_s"] = steady_state(campaign_sends, every, backlog_seen,
+                                                                               rate)
+    result.figures["rate_efficiency_whole"] = whole_run(campaign_sends, every, rate)
     latencies = [accepted[m] - posted[m] for m in accepted]
     result.figures["transactional_p95_s"] = _percentile(latencies, 0.95) if latencies else float("inf")
     result.figures["transactional_p50_s"] = _percentile(latencies, 0.5) if latencies else float("inf")
     result.figures["post_p95_s"] = _percentile(answered, 0.95) if answered else float("inf")
-    finished = {cid: max(times) for cid, times in by_community.items() if times}
-    fast = min(finished, key=lambda cid: finished[cid])
-    slow = next(cid for cid in by_community if cid != fast)
-    sent_by_then = sum(1 for t in by_community[slow] if t <= finished[fast])
-    result.figures["fairness_ratio"] = sent_by_then / max(1, len(by_community[fast]))
+    result.figures["fairness_ratio"] = fairness(by_community)
     result.figures["campaign_s"] = max(campaign_sends) - min(campaign_sends)
     return result
 

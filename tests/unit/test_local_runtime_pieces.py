@@ -149,3 +149,34 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
                      ("intake", "id-rentals"),  # + a rental application in it (issue 15)
                      ("notices", "id-rentals"),  # + a served N4 and a draft N1 (issue 14)
                      ("work orders", "id-rentals", "r@example.com")]  # + demo work orders in it (issue 13)
+
+
+def test_moto_works_out_a_hosts_backend_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import backends
+
+    from infra.local.embedded_aws import HostCachingDispatcher
+
+    listings: list[int] = []
+    real = backends.list_of_moto_modules
+
+    def counted() -> object:
+        listings.append(1)
+        return real()
+
+    monkeypatch.setattr(backends, "list_of_moto_modules", counted)
+    dispatcher = HostCachingDispatcher(lambda service: None)  # type: ignore[arg-type,return-value]
+    host = "dynamodb.ca-central-1.amazonaws.com"
+    assert [dispatcher.get_backend_for_host(host) for _ in range(5)] == ["dynamodb"] * 5
+    assert len(listings) == 1
+    assert dispatcher.get_backend_for_host(None) is None
+    assert dispatcher.get_backend_for_host("sqs.ca-central-1.amazonaws.com") == "sqs"
+
+
+def test_two_campaigns_fan_out_side_by_side_and_the_lanes_at_their_concurrency() -> None:
+    from infra.local.runtime import _pollers_of
+    from shared.spec.resources import AUDIT_QUEUE, CAMPAIGNS_QUEUE, OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE
+
+    assert _pollers_of(CAMPAIGNS_QUEUE) == CAMPAIGNS_QUEUE.max_concurrency > 1
+    assert _pollers_of(OUTBOX_QUEUE) == OUTBOX_QUEUE.max_concurrency
+    assert _pollers_of(PRIORITY_OUTBOX_QUEUE) == PRIORITY_OUTBOX_QUEUE.max_concurrency
+    assert _pollers_of(AUDIT_QUEUE) == 1
