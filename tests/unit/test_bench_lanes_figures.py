@@ -11,7 +11,7 @@ pytestmark = pytest.mark.unit
 
 def test_the_steady_state_runs_from_after_the_ramp_to_the_last_waiting_chunk() -> None:
     sends = [i / 10 for i in range(200)]  # 10/s for 20 s
-    tail = [20 + i for i in range(10)]  # then a slow tail: 1/s, the last chunks finishing
+    tail = [20.0 + i for i in range(10)]  # then a slow tail: 1/s, the last chunks finishing
     efficiency, seconds = steady_state(sends + tail, sends + tail, backlog_until=15.0, rate=10)
     assert seconds == pytest.approx(15.0 - RAMP_S)
     assert efficiency == pytest.approx(1.0, abs=0.01)  # the tail after the backlog ran out is not in it
