@@ -35,8 +35,9 @@ PROPERTIES_PER_COMMUNITY = 2
 
 def populate(communities: int, tenancies: int) -> None:
     """Communities (with their admin), properties, units and active tenancies due today."""
+    from shared.community.models import Community
     from shared.identity import repository as identity_repository
-    from shared.identity.models import Community, User
+    from shared.identity.models import User
     from shared.platform import clock, ids
     from shared.properties import days, repository
     from shared.properties.items import PropertyItem, TenancyItem, UnitItem

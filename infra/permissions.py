@@ -35,6 +35,7 @@ from shared.spec.resources import (
     RENT_QUEUE,
     RESIDENT_IMPORTS,
     RESOURCES,
+    WORK_ORDER_FILES,
     WORK_ORDER_SLA_QUEUE,
     UploadConsumer,
 )
@@ -192,6 +193,10 @@ GRANT_POLICIES: Mapping[Grant, Callable[[GrantTargets], list[iam.PolicyStatement
     Grant.LEDGER_EVENTS_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS, [t.queue_arn(LEDGER_EVENTS_QUEUE.logical_id)])],
     Grant.WORK_ORDER_SLA_QUEUE_SEND: lambda t: [_allow(QUEUE_SEND_ACTIONS,
                                                        [t.queue_arn(WORK_ORDER_SLA_QUEUE.logical_id)])],
+    Grant.WORK_ORDER_OBJECTS_UPLOAD: lambda t: [_allow(OBJECT_UPLOAD_ACTIONS, [t.objects_arn(WORK_ORDER_FILES)])],
+    Grant.WORK_ORDER_OBJECTS_READ: lambda t: [_allow(OBJECT_READ_ACTIONS, [t.objects_arn(WORK_ORDER_FILES)])],
+    Grant.WORK_ORDER_OBJECTS_DELETE: lambda t: [_allow(OBJECT_DELETE_ACTIONS, [t.objects_arn(WORK_ORDER_FILES)])],
+    Grant.WORK_ORDER_OBJECTS_PUBLISH: lambda t: [_allow(OBJECT_PUBLISH_ACTIONS, [t.objects_arn(WORK_ORDER_FILES)])],
 }
 
 _unmapped = set(Grant) - set(GRANT_POLICIES)
@@ -215,6 +220,8 @@ SCHEDULES_REASON = (
 OBJECT_GRANTS: frozenset[Grant] = frozenset({
     Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE, Grant.ASSET_OBJECTS_UNTAG,
     Grant.ASSET_OBJECTS_PUBLISH, Grant.IMPORT_OBJECTS_UPLOAD, Grant.IMPORT_OBJECTS_READ,
+    Grant.WORK_ORDER_OBJECTS_UPLOAD, Grant.WORK_ORDER_OBJECTS_READ, Grant.WORK_ORDER_OBJECTS_DELETE,
+    Grant.WORK_ORDER_OBJECTS_PUBLISH,
 })
 RAW_NOTIFICATIONS_WILDCARD_REASON = (
     "Provider notifications: the worker writes one object per message and event under provider-notifications/* "

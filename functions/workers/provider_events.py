@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.messaging import events, provider, sms_routes
 from shared.messaging import raw_notifications as raw
-from shared.messaging.models import Channel
 from shared.platform import aws, clock
+from shared.platform.channels import Channel
 from shared.platform.masking import mask_phone
 from shared.platform.observability import logger
 from shared.suppression import repository as suppressions

@@ -7,7 +7,7 @@ import shlex
 
 from infra.local.config import REGION, SuperAdmin
 from infra.local.seeding import DemoCommunity
-from shared.properties import demo as rental_demo
+from shared.demo import rentals as rental_demo
 
 
 def login_command(api_url: str, demo: DemoCommunity) -> str:

@@ -12,14 +12,15 @@ import threading
 
 from infra.local.config import SuperAdmin
 from shared.campaigns import demo as demo_content
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
+from shared.demo import rentals as rental_demo
 from shared.identity import seed as identity_seed
 from shared.identity.seed import DemoCommunity
 from shared.intake import demo as intake_demo
 from shared.maintenance import demo as work_order_demo
+from shared.messaging import account_mail
 from shared.notices_service import demo as notices_demo
 from shared.portal import demo as portal_demo
-from shared.properties import demo as rental_demo
 
 log = logging.getLogger("infra.local.seed")
 
@@ -30,13 +31,13 @@ def seed(super_admin: SuperAdmin, lock: threading.Lock) -> DemoCommunity:
     """Create (or find) the super admin and the demo community; the demo community's sign-in."""
     with lock:
         identity_seed.seed_super_admin(super_admin.email, super_admin.password, super_admin.totp_secret)
-        demo = identity_seed.seed_demo_community()
-        community = identity_repository.community_by_slug(demo.slug)
+        demo = identity_seed.seed_demo_community(mailer=account_mail)
+        community = communities.community_by_slug(demo.slug)
         campaign_id = demo_content.seed(community.id, demo.admin_email) if community else None
         if community is not None:  # issue 12: a tenant whose magic-link mail lands in the dev mailbox
             demo = dataclasses.replace(demo, portal_email=portal_demo.seed(community.id, demo.admin_email))
         rentals = rental_demo.seed()  # issue 11: a rental community with properties, tenancies and ledgers
-        rental_community = identity_repository.community_by_slug(rentals.slug)
+        rental_community = communities.community_by_slug(rentals.slug)
         # issue 15: a rental application, in the community that rents
         application_id = intake_demo.seed(rental_community.id) if rental_community else None
         # issue 14: a served N4 (with its reminders) for the tenant in arrears and a draft N1

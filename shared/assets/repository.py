@@ -20,6 +20,7 @@ from pynamodb.pagination import ResultIterator
 from shared.assets.models import Asset, Status, Visibility
 from shared.platform import clock, db, keys
 from shared.platform.db import BaseItem
+from shared.platform.mapping import to_item, to_model
 
 SK_PREFIX = "ASSET#"
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -45,27 +46,16 @@ class AssetItem(BaseItem, discriminator="asset"):
     updated_at = UnicodeAttribute()
 
 
+_RENAMES = {"expires_at": "ttl"}  # a pending upload expires by the table's TTL
+
+
 def _asset(item: AssetItem) -> Asset:
-    return Asset(
-        id=item.id, community_id=item.community_id, name=item.name, content_type=item.content_type,
-        size=int(item.size), folder=item.folder or "", tags=list(item.tags or []),
-        visibility=Visibility(item.visibility), status=Status(item.status), object_key=item.object_key,
-        etag=item.etag, rejection_reason=item.rejection_reason, uploaded_by=item.uploaded_by,
-        created_at=item.created_at, updated_at=item.updated_at,
-        expires_at=int(item.ttl) if item.ttl is not None else None,
-    )
+    return to_model(Asset, item, renames=_RENAMES)
 
 
 def _item(asset: Asset) -> AssetItem:
-    pk, sk = keys.asset(asset.community_id, asset.id)
-    return AssetItem(
-        pk, sk, id=asset.id, community_id=asset.community_id, name=asset.name, content_type=asset.content_type,
-        size=asset.size, folder=asset.folder, tags=list(asset.tags), visibility=str(asset.visibility),
-        status=str(asset.status), object_key=asset.object_key, etag=asset.etag,
-        rejection_reason=asset.rejection_reason, uploaded_by=asset.uploaded_by, created_at=asset.created_at,
-        updated_at=asset.updated_at, ttl=asset.expires_at,
-        gsi1pk=keys.assets_in_folder(asset.community_id, asset.folder), gsi1sk=asset.id,
-    )
+    return to_item(AssetItem, asset, keys.asset(asset.community_id, asset.id), renames=_RENAMES,
+                   gsi1pk=keys.assets_in_folder(asset.community_id, asset.folder), gsi1sk=asset.id)
 
 
 def _failed(error: UpdateError | DeleteError) -> bool:

@@ -1,7 +1,8 @@
 """The upload verifier: an object arrived under `communities/{cid}/assets/{aid}/...`; is it what was declared?
 
 Ready when its real size is the declared size and its bytes are of the declared type
-(`shared.uploads.sniff`); otherwise rejected. An upload is verified once (issue 17):
+(`shared.uploads.sniff`); otherwise rejected. An upload is verified once (issue 17), by the steps
+every upload consumer shares (`shared.uploads.verdict.decide`):
 
 - only a `pending` asset is decided, on the object as it is now (HEAD's ETag); the bytes are read
   and, when accepted, copied to the asset's verified key (`objects.verified_key`) pinned to that
@@ -19,39 +20,14 @@ both decide; the loser raises `Raced` and its record comes back later, to find t
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from shared.assets import repository
-from shared.assets.models import Asset, Status
+from shared.assets.models import Status
 from shared.platform.observability import logger
-from shared.uploads import sniff, store
+from shared.uploads import verdict
 from shared.uploads.notifications import ObjectCreated
-from shared.uploads.objects import verified_key
-from shared.uploads.store import StoredObject
+from shared.uploads.verdict import Raced
 
-
-class Raced(Exception):
-    """Another delivery or upload changed the asset or its object between our read and our verdict:
-    try the record again."""
-
-
-def _mismatch(asset: Asset, stored: StoredObject) -> str | None:
-    if stored.size != asset.size:
-        return f"the file has {stored.size} bytes, {asset.size} were declared"
-    head = store.read_start(stored.key, sniff.HEAD_BYTES, etag=stored.etag)
-    return sniff.mismatch(asset.content_type, head, lambda: store.chunks(stored.key, etag=stored.etag))
-
-
-def _after_the_decision(asset: Asset, event: ObjectCreated) -> None:
-    """The asset was decided: whatever is under its upload key now is not looked at, only removed
-    (with a verified copy a lost race may have left for another ETag)."""
-    store.delete(event.key)
-    seen = event.etag.strip('"')
-    if seen and seen != asset.etag:
-        logger.warning("upload after the asset was decided; deleted unread",
-                       extra={"asset_id": asset.id, "status": str(asset.status)})
-        with suppress(ValueError):
-            store.delete(verified_key(event.key, seen))
+__all__ = ["Raced", "on_object_created"]
 
 
 def on_object_created(event: ObjectCreated) -> None:
@@ -59,25 +35,16 @@ def on_object_created(event: ObjectCreated) -> None:
     if parts is None:  # notifications.worker only passes upload keys
         return
     asset = repository.get(parts.community_id, parts.object_id)
-    if asset is None or asset.object_key != event.key:
-        logger.warning("object has no asset; deleted", extra={"asset_id": parts.object_id})
-        store.delete(event.key)
-        return
-    if asset.status != Status.PENDING:
-        _after_the_decision(asset, event)
-        return
-    stored = store.head(event.key)
-    if stored is None:
-        return
-    try:
-        reason = _mismatch(asset, stored)
-        if reason is None:  # before the verdict: a ready asset always has its verified copy
-            store.copy(event.key, verified_key(event.key, stored.etag), etag=stored.etag)
-    except store.Changed as changed:  # re-posted while we read: decide on the newest object instead
-        raise Raced(asset.id) from changed
-    status = Status.READY if reason is None else Status.REJECTED
-    if not repository.decide(asset, status=status, size=stored.size, etag=stored.etag, reason=reason):
-        raise Raced(asset.id)
-    store.delete(event.key)  # after the verdict: a retry finds it decided and deletes again
-    logger.info("upload checked", extra={"asset_id": asset.id, "ready": reason is None, "reason": reason,
-                                         "content_type": asset.content_type, "size": stored.size})
+    announced = None if asset is None else verdict.Announced(
+        object_key=asset.object_key, content_type=asset.content_type, size=asset.size,
+        decided=asset.status != Status.PENDING, etag=asset.etag)
+
+    def record(found: verdict.Verdict) -> bool:
+        assert asset is not None  # decide() records only an announced upload
+        return repository.decide(asset, status=Status.READY if found.accepted else Status.REJECTED,
+                                 size=found.stored.size, etag=found.stored.etag, reason=found.reason)
+
+    result = verdict.decide(event, announced, record=record)
+    if result is not None and asset is not None:
+        logger.info("upload checked", extra={"asset_id": asset.id, "ready": result.accepted, "reason": result.reason,
+                                             "content_type": asset.content_type, "size": result.stored.size})

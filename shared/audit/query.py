@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared.audit import store
 from shared.audit.events import AuditEvent
-from shared.platform import aws, cursor, keys
-from shared.platform.settings import settings
+from shared.platform import cursor
 from shared.platform.spreadsheet import to_csv
 
 EXPORT_MAX = 10_000  # one response stays far below Lambda's 6 MB; the cursor continues past it
@@ -50,38 +50,9 @@ def _out(event: AuditEvent) -> AuditOut:
 
 def _query(community_id: str, filters: Filters, limit: int, start: dict[str, Any] | None
            ) -> tuple[list[AuditOut], dict[str, Any] | None]:
-    pk = keys.audit_pk(community_id)
-    names = {"#pk": "pk", "#sk": "sk"}
-    values: dict[str, Any] = {":pk": {"S": pk}, ":from": {"S": filters.from_ or "0"},
-                              ":to": {"S": f"{filters.to}~" if filters.to else "~"}}
-    conditions = []
-    if filters.actor:
-        names["#actor"] = "actor_id"
-        values[":actor"] = {"S": filters.actor}
-        conditions.append("#actor = :actor")
-    if filters.action:
-        names["#action"] = "action"
-        values[":action"] = {"S": filters.action}
-        conditions.append("begins_with(#action, :action)")
-    found: list[AuditOut] = []
-    key = start
-    for _ in range(20):  # filters can thin pages out; bound the work of one request
-        request: dict[str, Any] = {
-            "TableName": settings().require("table_name"),
-            "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :from AND :to",
-            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
-            "ScanIndexForward": False, "Limit": limit - len(found),
-        }
-        if conditions:
-            request["FilterExpression"] = " AND ".join(conditions)
-        if key:
-            request["ExclusiveStartKey"] = key
-        answer = aws.client("dynamodb").query(**request)
-        found.extend(_out(AuditEvent.model_validate_json(i["event"]["S"])) for i in answer.get("Items", []))
-        key = answer.get("LastEvaluatedKey")
-        if not key or len(found) >= limit:
-            break
-    return found, key
+    events, key = store.read(community_id, actor=filters.actor, action=filters.action, from_=filters.from_,
+                             to=filters.to, limit=limit, start=start)
+    return [_out(e) for e in events], key
 
 
 def search(community_id: str, filters: Filters, *, limit: int, after: str | None) -> AuditList:

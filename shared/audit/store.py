@@ -1,4 +1,5 @@
-"""Writes audit events to the table, 25 per BatchWriteItem, idempotently (the key is the event id)."""
+"""The audit trail's storage: writes events to the table, 25 per BatchWriteItem, idempotently (the key is
+the event id), and reads a community's range back newest first with its filters."""
 
 from __future__ import annotations
 
@@ -68,3 +69,41 @@ def store_records(records: list[dict[str, Any]]) -> list[str]:
             item = request["PutRequest"]["Item"]
             failed.append(pending[(item["pk"]["S"], item["sk"]["S"])])
     return failed
+
+
+def read(community_id: str, *, actor: str | None, action: str | None, from_: str | None, to: str | None,
+         limit: int, start: dict[str, Any] | None) -> tuple[list[AuditEvent], dict[str, Any] | None]:
+    """Up to `limit` events of the community between `from_` and `to` (ISO-8601, inclusive), newest
+    first, by `actor` and/or `action` prefix when given; and the key to resume after."""
+    pk = keys.audit_pk(community_id)
+    names = {"#pk": "pk", "#sk": "sk"}
+    values: dict[str, Any] = {":pk": {"S": pk}, ":from": {"S": from_ or "0"},
+                              ":to": {"S": f"{to}~" if to else "~"}}
+    conditions = []
+    if actor:
+        names["#actor"] = "actor_id"
+        values[":actor"] = {"S": actor}
+        conditions.append("#actor = :actor")
+    if action:
+        names["#action"] = "action"
+        values[":action"] = {"S": action}
+        conditions.append("begins_with(#action, :action)")
+    found: list[AuditEvent] = []
+    key = start
+    for _ in range(20):  # filters can thin pages out; bound the work of one request
+        request: dict[str, Any] = {
+            "TableName": settings().require("table_name"),
+            "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :from AND :to",
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+            "ScanIndexForward": False, "Limit": limit - len(found),
+        }
+        if conditions:
+            request["FilterExpression"] = " AND ".join(conditions)
+        if key:
+            request["ExclusiveStartKey"] = key
+        answer = aws.client("dynamodb").query(**request)
+        found.extend(AuditEvent.model_validate_json(i["event"]["S"]) for i in answer.get("Items", []))
+        key = answer.get("LastEvaluatedKey")
+        if not key or len(found) >= limit:
+            break
+    return found, key

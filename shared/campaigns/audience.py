@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from shared.campaigns.models import Audience
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 from shared.platform.errors import FieldError, ValidationFailed
 from shared.residents import repository as residents_repository
 from shared.residents import service as residents

@@ -10,7 +10,7 @@ from shared.campaigns import service as campaigns
 from shared.campaigns.models import Audience
 from shared.campaigns.schemas import CampaignCreate
 from shared.identity import repository as identity_repository
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 from shared.platform.context import Caller
 from shared.residents import repository as residents_repository
 from shared.residents import segments

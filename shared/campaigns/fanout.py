@@ -27,8 +27,9 @@ from shared.campaigns import repository
 from shared.campaigns.models import Campaign, CampaignStatus
 from shared.messaging import chunks
 from shared.messaging import repository as messages
-from shared.messaging.models import Category, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.platform import clock
+from shared.platform.channels import Category
 from shared.platform.observability import logger
 from shared.residents import service as residents
 from shared.residents.models import Resident
@@ -89,7 +90,7 @@ def _begin(start: Start) -> Campaign | None:
             return None
         if not repository.transition(campaign, CampaignStatus.SENDING, from_statuses=(CampaignStatus.SCHEDULED,),
                                      sets={"started_at": clock.iso(), "schedule_token": None},
-                                     extra=repository.CampaignItem.schedule_token == start.token):
+                                     schedule_token=start.token):
             return None
         campaign = repository.get(start.community_id, start.campaign_id)
     if campaign is None or campaign.status != CampaignStatus.SENDING or campaign.fanout_done:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.residents.models import ResidentFilter
 
 

@@ -11,10 +11,7 @@ from datetime import date
 
 from shared.campaigns import repository
 from shared.campaigns.schemas import CampaignSummary, ChannelTotals, CommunicationsReport, Report
-from shared.messaging import counters
-from shared.messaging.counters import CountersItem
-from shared.messaging.models import Channel
-from shared.platform import db, keys
+from shared.platform.channels import Channel
 from shared.platform.context import Caller
 from shared.platform.errors import FieldError, ValidationFailed
 
@@ -26,12 +23,9 @@ def communications(caller: Caller, start: date, end: date) -> CommunicationsRepo
     if end < start or (end - start).days >= MAX_DAYS:
         raise ValidationFailed(details=[FieldError("to", f"must be on or after `from`, at most {MAX_DAYS} days on")])
     cid = caller.community_id
-    db.bind()
-    pk, _ = keys.daily_stats(cid, start.isoformat(), "")
     by_channel: dict[str, Counter[str]] = {str(c): Counter() for c in Channel}
-    for item in CountersItem.query(pk, CountersItem.sk.between(start.isoformat(), f"{end.isoformat()}#~")):
-        channel = str(item.sk).split("#", 1)[1]
-        by_channel.setdefault(channel, Counter()).update(counters.read(item))
+    for channel, counts in repository.daily_counters(cid, start.isoformat(), end.isoformat()):
+        by_channel.setdefault(channel, Counter()).update(counts)
     totals: Counter[str] = Counter()
     for delta in by_channel.values():
         totals.update(delta)

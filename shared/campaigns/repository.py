@@ -8,7 +8,7 @@ while an admin cancels) cannot both win. Transitions that take or release the te
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
@@ -18,10 +18,13 @@ from pynamodb.transactions import TransactWrite
 from shared.campaigns.items import CampaignItem
 from shared.campaigns.models import EDITABLE, Audience, Campaign, CampaignStatus
 from shared.messaging import counters
+from shared.messaging import repository as messages
 from shared.messaging.counters import CountersItem
-from shared.messaging.models import Channel
+from shared.messaging.items import MessageItem
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import Cancelled, transact
 from shared.platform import clock, db, keys
+from shared.platform.channels import Channel
 from shared.templates.items import TemplateItem
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -111,9 +114,12 @@ def _template_hold(tx: TransactWrite, campaign: Campaign, delta: int) -> None:
 
 
 def transition(campaign: Campaign, to: CampaignStatus, *, from_statuses: tuple[CampaignStatus, ...],
-               sets: Mapping[str, Any] | None = None, hold: int = 0, extra: Condition | None = None) -> bool:
+               sets: Mapping[str, Any] | None = None, hold: int = 0, version: int | None = None,
+               schedule_token: str | None = None, extra: Condition | None = None) -> bool:
     """Move the campaign to `to` from one of `from_statuses`, setting `sets` (attribute → value, None
-    removes) and taking (+1) or releasing (-1) its template hold in the same transaction."""
+    removes) and taking (+1) or releasing (-1) its template hold in the same transaction. With `version`
+    only if nobody changed the campaign since it was read at that version; with `schedule_token` only
+    if that schedule is still the campaign's. False when a condition failed (nothing written)."""
     db.bind()
     actions: list[Any] = [CampaignItem.status.set(str(to)), CampaignItem.updated_at.set(clock.iso()),
                           CampaignItem.version.add(1)]
@@ -121,6 +127,10 @@ def transition(campaign: Campaign, to: CampaignStatus, *, from_statuses: tuple[C
         attribute = getattr(CampaignItem, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
     condition = _in(*from_statuses)
+    if version is not None:
+        condition = condition & (CampaignItem.version == version)
+    if schedule_token is not None:
+        condition = condition & (CampaignItem.schedule_token == schedule_token)
     if extra is not None:
         condition = condition & extra
     item = CampaignItem(*keys.campaign(campaign.community_id, campaign.id))
@@ -225,3 +235,20 @@ def complete(community_id: str, campaign_id: str) -> CampaignStatus | None:
                       sets={"finished_at": clock.iso(), "failure_reason": reason},
                       extra=(CampaignItem.queued == 0) & (CampaignItem.fanout_done == True))  # noqa: E712
     return outcome if done else None
+
+
+def recipients_page(community_id: str, campaign_id: str, *, status: MessageStatus | None,
+                    after: dict[str, Any] | None, limit: int) -> tuple[list[Message], dict[str, Any] | None]:
+    """A page of the campaign's messages (one per recipient), only those in `status` when given."""
+    condition = (MessageItem.status == str(status)) if status else None
+    return messages.campaign_messages(community_id, campaign_id, after=after, limit=limit,
+                                      filter_condition=condition)
+
+
+def daily_counters(community_id: str, start: str, end: str) -> Iterator[tuple[str, dict[str, int]]]:
+    """(channel, counts) of each of the community's day × channel counter items from `start` to `end`
+    (ISO dates, inclusive): one Query over the range."""
+    db.bind()
+    pk, _ = keys.daily_stats(community_id, start, "")
+    for item in CountersItem.query(pk, CountersItem.sk.between(start, f"{end}#~")):
+        yield str(item.sk).split("#", 1)[1], counters.read(item)

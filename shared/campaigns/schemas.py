@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.campaigns.models import Audience, Campaign, CampaignStatus
-from shared.messaging.models import Channel
 from shared.messaging.schemas import VariableValue
+from shared.platform.channels import Channel
 from shared.platform.patching import PatchBody
 
 

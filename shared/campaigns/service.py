@@ -9,7 +9,6 @@ from typing import Any
 from shared.audit.events import AuditEvent, publish
 from shared.campaigns import audience as audiences
 from shared.campaigns import repository, schedules
-from shared.campaigns.items import CampaignItem
 from shared.campaigns.models import EDITABLE, Audience, Campaign, CampaignStatus
 from shared.campaigns.schemas import (
     AudiencePreview,
@@ -21,9 +20,7 @@ from shared.campaigns.schemas import (
     Report,
     SendRequest,
 )
-from shared.messaging import repository as messages
 from shared.messaging import service as messaging
-from shared.messaging.items import MessageItem
 from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import MessageList, MessageOut, Requeued
 from shared.platform import aws, clock, cursor, ids, keys
@@ -200,7 +197,7 @@ def send(caller: Caller, campaign_id: str, request: SendRequest, meta: RequestMe
         token = ids.new_id()
         if not repository.transition(campaign, CampaignStatus.SCHEDULED, from_statuses=(campaign.status,),
                                      sets={"send_at": clock.iso(send_at), "schedule_token": token}, hold=hold,
-                                     extra=_version_is(campaign)):
+                                     version=campaign.version):
             raise Conflict("The campaign changed meanwhile; reload it.")
         schedules.put(cid, campaign.id, send_at, token)
         _audit(caller, meta, "campaign.scheduled", campaign.id, send_at=clock.iso(send_at))
@@ -208,17 +205,13 @@ def send(caller: Caller, campaign_id: str, request: SendRequest, meta: RequestMe
         now = clock.iso()
         if not repository.transition(campaign, CampaignStatus.SENDING, from_statuses=(campaign.status,),
                                      sets={"started_at": now, "schedule_token": None}, hold=hold,
-                                     extra=_version_is(campaign)):
+                                     version=campaign.version):
             raise Conflict("The campaign changed meanwhile; reload it.")
         if campaign.status == CampaignStatus.SCHEDULED:
             schedules.delete(campaign.id)
         _start_now(campaign)
         _audit(caller, meta, "campaign.sent", campaign.id)
     return CampaignOut.of(_require(cid, campaign_id))
-
-
-def _version_is(campaign: Campaign) -> Any:
-    return CampaignItem.version == campaign.version
 
 
 def cancel(caller: Caller, campaign_id: str, meta: RequestMeta) -> CampaignOut:
@@ -245,8 +238,7 @@ def recipients(caller: Caller, campaign_id: str, *, status: MessageStatus | None
     if start is not None and not str((start.get("sk") or {}).get("S", "")).startswith(
             keys.campaign_messages(cid, campaign_id)[1]):
         raise InvalidCursor()
-    condition = (MessageItem.status == str(status)) if status else None
-    items, last = messages.campaign_messages(cid, campaign_id, after=start, limit=limit, filter_condition=condition)
+    items, last = repository.recipients_page(cid, campaign_id, status=status, after=start, limit=limit)
     return MessageList(items=[MessageOut.of(m) for m in items], next_cursor=cursor.encode(cid, last))
 
 
@@ -262,12 +254,10 @@ def recipients_csv(caller: Caller, campaign_id: str, status: MessageStatus | Non
     """The recipients log as spreadsheet-safe CSV (addresses masked, like every message answer)."""
     cid = caller.community_id
     _require(cid, campaign_id)
-    condition = (MessageItem.status == str(status)) if status else None
     rows: list[list[object]] = []
     after: dict[str, Any] | None = None
     while True:
-        page_items, after = messages.campaign_messages(cid, campaign_id, after=after, limit=1000,
-                                                       filter_condition=condition)
+        page_items, after = repository.recipients_page(cid, campaign_id, status=status, after=after, limit=1000)
         for m in page_items:
             rows.append([m.id, m.resident_id or "", mask_address(m.to), str(m.status), m.attempts,
                          m.last_error or "", m.created_at, m.updated_at, _first(m, "sent") or _first(m, "Send"),

@@ -18,15 +18,11 @@ from shared.identity.models import Invitation, User
 from shared.identity.repository import user_items
 from shared.platform import clock, db, keys
 from shared.platform.errors import Conflict
-from shared.spec.permissions import Role
+from shared.platform.mapping import to_item, to_model
 
 
 def _invitation(community_id: str, item: InvitationItem) -> Invitation:
-    return Invitation(
-        id=item.id, community_id=community_id, email=item.email, role=Role(item.role), full_name=item.full_name,
-        status=item.status, token_hash=item.token_hash, invited_by=item.invited_by,
-        expires_at=int(item.expires_at), created_at=item.created_at, updated_at=item.updated_at,
-    )
+    return to_model(Invitation, item, community_id=community_id)  # the community is the item's partition
 
 
 def _token_item(community_id: str, token_hash: str, invitation_id: str, expires_at: int) -> InvitationTokenItem:
@@ -35,13 +31,8 @@ def _token_item(community_id: str, token_hash: str, invitation_id: str, expires_
 
 
 def create_invitation(invitation: Invitation) -> None:
-    pk, sk = keys.invitation(invitation.community_id, invitation.id)
-    item = InvitationItem(
-        pk, sk, id=invitation.id, email=invitation.email, role=str(invitation.role),
-        full_name=invitation.full_name, status=invitation.status, token_hash=invitation.token_hash,
-        invited_by=invitation.invited_by, expires_at=invitation.expires_at, created_at=invitation.created_at,
-        updated_at=invitation.updated_at,
-    )
+    item = to_item(InvitationItem, invitation, keys.invitation(invitation.community_id, invitation.id),
+                   exclude=("community_id",))
     with TransactWrite(connection=db.connection()) as tx:
         tx.save(item, condition=InvitationItem.pk.does_not_exist())
         tx.save(_token_item(invitation.community_id, invitation.token_hash, invitation.id, invitation.expires_at),

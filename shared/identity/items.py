@@ -1,39 +1,15 @@
-"""Storage items of identity: how communities, users and sessions sit in the single table."""
+"""Storage items of identity: how users, sessions and invitations sit in the single table."""
 
 from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
 
 from shared.platform.db import BaseItem
-
-
-class CommunityItem(BaseItem, discriminator="community"):
-    id = UnicodeAttribute()
-    slug = UnicodeAttribute()
-    name = UnicodeAttribute()
-    timezone = UnicodeAttribute(default="UTC")
-    mfa_required_roles = ListAttribute(of=UnicodeAttribute, default=lambda: ["admin", "manager", "board"])
-    sender_from_name = UnicodeAttribute(null=True)
-    sender_reply_to = UnicodeAttribute(null=True)
-    branding = UnicodeAttribute(null=True)  # JSON of identity.models.Branding
-    created_at = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
-    default_region = UnicodeAttribute(default="US")
-    delinquency_threshold = UnicodeAttribute(default="0.00")
-    # Work-order settings (issue 13), JSON; absent means the contract's defaults.
-    work_order_sla_hours = UnicodeAttribute(null=True)  # JSON of maintenance.sla.SlaHours
-    heating_season = UnicodeAttribute(null=True)  # JSON of maintenance.season.HeatingSeason
-    on_call_phones = ListAttribute(of=UnicodeAttribute, null=True)  # E.164: emergency work orders page them
-
-
-class SlugItem(BaseItem, discriminator="slug"):
-    community_id = UnicodeAttribute()
 
 
 class UserItem(BaseItem, discriminator="user"):

@@ -1,61 +1,18 @@
-"""The mail identity sends: email verification and invitations, with links into the SPA."""
+"""What identity needs mailed (email verification, invitations): a port, not the outbox.
+
+Identity sits below the outbox (the outbox reads users: whose messages a resident sees), so it says
+what to send through `AccountMailer` and its callers pass the implementation in:
+`shared.messaging.account_mail` (the handlers that mail, and the seeding). Tests can pass a fake.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from shared.messaging import system
-from shared.messaging.system import SystemMail
-from shared.platform.settings import settings
-
-VERIFY_EMAIL = SystemMail(
-    kind="email_verification",
-    subject="Confirm your email for {{ community_name }}",
-    html=(
-        "<p>Hello {{ full_name }},</p>"
-        "<p>Confirm this address to start sending from {{ community_name }} on Porchlight:</p>"
-        '<p><a href="{{ link }}">Confirm my email</a></p>'
-        "<p>Or paste this code where you were asked for it: <code>{{ token }}</code></p>"
-        "<p>The link works once and expires in 48 hours. If you did not sign up, ignore this mail.</p>"
-    ),
-    text=(
-        "Hello {{ full_name }},\n\nConfirm this address to start sending from {{ community_name }} on Porchlight:\n"
-        "{{ link }}\n\nOr paste this code: {{ token }}\n\n"
-        "The link works once and expires in 48 hours. If you did not sign up, ignore this mail.\n"
-    ),
-)
-
-INVITATION = SystemMail(
-    kind="invitation",
-    subject="You are invited to {{ community_name }} on Porchlight",
-    html=(
-        "<p>Hello{% if full_name %} {{ full_name }}{% endif %},</p>"
-        "<p>{{ inviter }} invited you to join {{ community_name }} on Porchlight as {{ role }}.</p>"
-        '<p><a href="{{ link }}">Accept the invitation</a></p>'
-        "<p>The invitation works once and expires in 7 days.</p>"
-    ),
-    text=(
-        "Hello{% if full_name %} {{ full_name }}{% endif %},\n\n"
-        "{{ inviter }} invited you to join {{ community_name }} on Porchlight as {{ role }}.\n\n"
-        "Accept the invitation: {{ link }}\n\nThe invitation works once and expires in 7 days.\n"
-    ),
-)
+from typing import Protocol
 
 
-def app_link(path: str, **query: str) -> str:
-    return f"{settings().app_url.rstrip('/')}{path}?{urlencode(query)}"
+class AccountMailer(Protocol):
+    def send_verification(self, community_id: str, to: str, *, token: str, full_name: str,
+                          community_name: str) -> str: ...
 
-
-def send_verification(community_id: str, to: str, *, token: str, full_name: str, community_name: str) -> str:
-    return system.send(community_id, to, VERIFY_EMAIL, {
-        "full_name": full_name, "community_name": community_name, "token": token,
-        "link": app_link("/verify-email", token=token),
-    })
-
-
-def send_invitation(community_id: str, to: str, *, token: str, full_name: str | None, community_name: str,
-                    inviter: str, role: str) -> str:
-    return system.send(community_id, to, INVITATION, {
-        "full_name": full_name or "", "community_name": community_name, "inviter": inviter, "role": role,
-        "link": app_link("/accept-invitation", token=token),
-    })
+    def send_invitation(self, community_id: str, to: str, *, token: str, full_name: str | None,
+                        community_name: str, inviter: str, role: str) -> str: ...

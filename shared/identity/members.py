@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from shared.community import repository as communities
 from shared.identity import invitation_repository, passwords, repository, tokens
+from shared.identity.mail import AccountMailer
 from shared.identity.models import Invitation, User
 from shared.identity.schemas import (
     InvitationAccept,
@@ -53,18 +55,17 @@ def _pending_for(community_id: str, email: str) -> Invitation | None:
             return None
 
 
-def _mail(invitation: Invitation, token: str, inviter: User | None) -> None:
-    from shared.identity import mail  # the outbox and templates: only the routes that mail load them
-
-    community = repository.get_community(invitation.community_id)
-    mail.send_invitation(
+def _mail(invitation: Invitation, token: str, inviter: User | None, mailer: AccountMailer) -> None:
+    community = communities.get_community(invitation.community_id)
+    mailer.send_invitation(
         invitation.community_id, invitation.email, token=token, full_name=invitation.full_name,
         community_name=community.name if community else "", inviter=inviter.full_name if inviter else "An admin",
         role=str(invitation.role),
     )
 
 
-def invite(caller: Caller, request: InvitationCreate, meta: RequestMeta) -> InvitationOut:
+def invite(caller: Caller, request: InvitationCreate, meta: RequestMeta, *,
+           mailer: AccountMailer) -> InvitationOut:
     community_id = caller.community_id
     if repository.user_by_email(community_id, request.email) is not None:
         raise Conflict("This person already has an account in the community.")
@@ -78,7 +79,7 @@ def invite(caller: Caller, request: InvitationCreate, meta: RequestMeta) -> Invi
         invited_by=caller.user_id, expires_at=clock.epoch() + INVITATION_TTL_S, created_at=now, updated_at=now,
     )
     invitation_repository.create_invitation(invitation)
-    _mail(invitation, token, repository.get_user(community_id, caller.user_id))
+    _mail(invitation, token, repository.get_user(community_id, caller.user_id), mailer)
     audit("user.invited", community_id, meta, actor=caller.user_id, target=invitation.id,
           email=mask_email(invitation.email), role=str(invitation.role))
     if invitation.role == Role.BOARD:
@@ -86,7 +87,7 @@ def invite(caller: Caller, request: InvitationCreate, meta: RequestMeta) -> Invi
     return invitation_out(invitation)
 
 
-def resend(caller: Caller, invitation_id: str, meta: RequestMeta) -> InvitationOut:
+def resend(caller: Caller, invitation_id: str, meta: RequestMeta, *, mailer: AccountMailer) -> InvitationOut:
     """A new token and a new 7 days; the previous token stops working."""
     invitation = invitation_repository.get_invitation(caller.community_id, invitation_id)
     if invitation is None:
@@ -97,7 +98,7 @@ def resend(caller: Caller, invitation_id: str, meta: RequestMeta) -> InvitationO
     expires_at = clock.epoch() + INVITATION_TTL_S
     invitation_repository.rotate_token(invitation, tokens.opaque_hash(token), expires_at)
     renewed = invitation.model_copy(update={"token_hash": tokens.opaque_hash(token), "expires_at": expires_at})
-    _mail(renewed, token, repository.get_user(caller.community_id, caller.user_id))
+    _mail(renewed, token, repository.get_user(caller.community_id, caller.user_id), mailer)
     audit("user.invitation_resent", caller.community_id, meta, actor=caller.user_id, target=invitation.id,
           email=mask_email(invitation.email))
     return invitation_out(renewed)
@@ -127,7 +128,7 @@ def accept(request: InvitationAccept, meta: RequestMeta) -> Issued:
     invitation = invitation_repository.invitation_by_token(community_id, tokens.opaque_hash(request.token))
     if invitation is None or invitation.status != "pending" or invitation.expires_at <= clock.epoch():
         raise TokenInvalid("This invitation is invalid, used or expired.")
-    community = repository.get_community(community_id)
+    community = communities.get_community(community_id)
     if community is None:
         raise TokenInvalid("This invitation is invalid, used or expired.")
     now = clock.iso()
@@ -146,7 +147,7 @@ def accept(request: InvitationAccept, meta: RequestMeta) -> Issued:
 
 
 def users(caller: Caller, *, limit: int, after: str | None) -> UserList:
-    community = repository.get_community(caller.community_id)
+    community = communities.get_community(caller.community_id)
     items, last = repository.list_users(caller.community_id, limit=limit,
                                         after=cursor.decode(caller.community_id, after))
     return UserList(items=[user_out(u, community) for u in items],
@@ -169,7 +170,7 @@ def patch_user(caller: Caller, user_id: str, request: UserPatch, meta: RequestMe
     role = request.role if request.role is not None and request.role != user.role else None
     status = request.status if request.status is not None and request.status != user.status else None
     if role is None and status is None:
-        return user_out(user, repository.get_community(caller.community_id))
+        return user_out(user, communities.get_community(caller.community_id))
     if user.id == caller.user_id:
         raise Conflict("You cannot change your own role or status; ask another admin.")
     losing_admin = user.role == Role.ADMIN and user.status == "active" and (
@@ -186,4 +187,4 @@ def patch_user(caller: Caller, user_id: str, request: UserPatch, meta: RequestMe
         action = "user.suspended" if status == "suspended" else "user.reactivated"
         audit(action, caller.community_id, meta, actor=caller.user_id, target=user.id,
               before={"status": user.status}, after={"status": status}, sessions_revoked=revoked)
-    return user_out(updated, repository.get_community(caller.community_id))
+    return user_out(updated, communities.get_community(caller.community_id))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from shared.community import repository as communities
+from shared.community.models import Community
 from shared.identity import mfa_repository, repository, totp, vault
-from shared.identity.models import Community, User
+from shared.identity.models import User
 from shared.identity.schemas import BackupCodes, TotpSetup
 from shared.identity.service import audit, check_totp
 from shared.platform import clock, keys
@@ -15,7 +17,7 @@ def _load(caller: Caller) -> tuple[User, Community | None]:
     user = repository.get_user(caller.community_id, caller.user_id)
     if user is None:
         raise NotFound()
-    community = None if caller.is_platform else repository.get_community(caller.community_id)
+    community = None if caller.is_platform else communities.get_community(caller.community_id)
     return user, community
 
 

@@ -11,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from shared.identity.items import MfaChallengeItem, UserItem
 from shared.identity.models import MfaChallenge, User
 from shared.platform import clock, db, keys
+from shared.platform.mapping import to_item, to_model
 
 
 def _lost_race(exc: UpdateError) -> bool:
@@ -94,13 +95,14 @@ def disable(user: User) -> None:
     )
 
 
+_CHALLENGE_KEY = ("community_id", "token_hash")  # the item's key, not attributes
+
+
 def create_challenge(challenge: MfaChallenge) -> None:
     db.bind()
-    pk, sk = keys.mfa_challenge(challenge.community_id, challenge.token_hash)
-    MfaChallengeItem(
-        pk, sk, user_id=challenge.user_id, device=challenge.device, attempts=0, used=False,
-        expires_at=challenge.expires_at, ttl=challenge.expires_at,
-    ).save(condition=MfaChallengeItem.pk.does_not_exist())
+    key = keys.mfa_challenge(challenge.community_id, challenge.token_hash)
+    to_item(MfaChallengeItem, challenge, key, exclude=_CHALLENGE_KEY, attempts=0, used=False,
+            ttl=challenge.expires_at).save(condition=MfaChallengeItem.pk.does_not_exist())
 
 
 def get_challenge(community_id: str, token_hash: str) -> MfaChallenge | None:
@@ -109,10 +111,7 @@ def get_challenge(community_id: str, token_hash: str) -> MfaChallenge | None:
         item = MfaChallengeItem.get(*keys.mfa_challenge(community_id, token_hash))
     except DoesNotExist:
         return None
-    return MfaChallenge(
-        community_id=community_id, token_hash=token_hash, user_id=item.user_id, device=item.device,
-        attempts=int(item.attempts), used=item.used, expires_at=int(item.expires_at),
-    )
+    return to_model(MfaChallenge, item, community_id=community_id, token_hash=token_hash)
 
 
 def count_attempt(challenge: MfaChallenge, *, max_attempts: int) -> bool:

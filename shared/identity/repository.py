@@ -1,4 +1,5 @@
-"""Identity storage: PynamoDB items in, domain models out; storage errors become domain ones."""
+"""Identity storage (users, sessions, refresh tokens): PynamoDB items in, domain models out; storage errors
+become domain ones. The community record itself is shared.community.repository."""
 
 from __future__ import annotations
 
@@ -7,138 +8,39 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from shared.identity.items import (
-    CommunityItem,
-    RefreshTokenItem,
-    SessionItem,
-    SlugItem,
-    UserEmailItem,
-    UserItem,
-)
-from shared.identity.models import Branding, Community, RefreshRecord, Sender, Session, User
-from shared.maintenance.season import HeatingSeason
-from shared.maintenance.sla import SlaHours
+from shared.community import repository as communities
+from shared.community.models import Community
+from shared.identity.items import RefreshTokenItem, SessionItem, UserEmailItem, UserItem
+from shared.identity.models import RefreshRecord, Session, User
 from shared.platform import clock, db, keys
 from shared.platform.errors import Conflict
+from shared.platform.mapping import to_item, to_model
 from shared.spec.permissions import Role
 
-
-class SlugTaken(Exception):
-    """The slug is already some other community's."""
-
-
-def _community(item: CommunityItem) -> Community:
-    return Community(
-        id=item.id,
-        slug=item.slug,
-        name=item.name,
-        timezone=item.timezone,
-        mfa_required_roles=[Role(str(r)) for r in item.mfa_required_roles],
-        sender=Sender(from_name=item.sender_from_name, reply_to=item.sender_reply_to),
-        branding=Branding.model_validate_json(item.branding) if item.branding else Branding(),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        default_region=item.default_region or "US",
-        delinquency_threshold=item.delinquency_threshold or "0.00",
-        work_order_sla_hours=(SlaHours.model_validate_json(item.work_order_sla_hours)
-                              if item.work_order_sla_hours else SlaHours()),
-        heating_season=(HeatingSeason.model_validate_json(item.heating_season)
-                        if item.heating_season else HeatingSeason()),
-        on_call_phones=[str(p) for p in item.on_call_phones or []],
-    )
+_REFRESH_KEY = ("community_id", "token_hash")  # the item's key, not attributes
 
 
 def _user(item: UserItem) -> User:
-    return User(
-        id=item.id,
-        community_id=item.community_id,
-        email=item.email,
-        full_name=item.full_name,
-        role=Role(item.role),
-        status=item.status,
-        password_hash=item.password_hash,
-        email_verified=item.email_verified,
-        mfa_enabled=item.mfa_enabled,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        failed_logins=int(item.failed_logins or 0),
-        locked_until=int(item.locked_until or 0),
-        totp_secret=item.totp_secret,
-        totp_pending=item.totp_pending,
-        totp_last_step=int(item.totp_last_step or 0),
-        backup_codes=frozenset(item.backup_codes or ()),
-        resident_id=item.resident_id,
-    )
+    return to_model(User, item)
 
 
 def _session(item: SessionItem) -> Session:
-    return Session(
-        id=item.id,
-        user_id=item.user_id,
-        community_id=item.community_id,
-        status=item.status,
-        device=item.device,
-        ip=item.ip,
-        created_at=item.created_at,
-        last_used_at=item.last_used_at,
-        expires_at=int(item.expires_at),
-    )
+    return to_model(Session, item)
 
 
 def user_items(user: User) -> tuple[UserItem, UserEmailItem]:
-    pk, sk = keys.user(user.community_id, user.id)
-    user_item = UserItem(
-        pk,
-        sk,
-        id=user.id,
-        community_id=user.community_id,
-        email=user.email,
-        full_name=user.full_name,
-        role=str(user.role),
-        status=user.status,
-        password_hash=user.password_hash,
-        email_verified=user.email_verified,
-        mfa_enabled=user.mfa_enabled,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-        resident_id=user.resident_id,
-    )
+    user_item = to_item(UserItem, user, keys.user(user.community_id, user.id))
     email_pk, email_sk = keys.user_email(user.community_id, user.email)
     return user_item, UserEmailItem(email_pk, email_sk, user_id=user.id)
 
 
 def create_community(community: Community, admin: User) -> None:
     """Community, its slug, and its first user, all or nothing; `SlugTaken` if the slug is used."""
-    pk, sk = keys.community(community.id)
-    community_item = CommunityItem(
-        pk,
-        sk,
-        id=community.id,
-        slug=community.slug,
-        name=community.name,
-        timezone=community.timezone,
-        mfa_required_roles=[str(r) for r in community.mfa_required_roles],
-        created_at=community.created_at,
-        updated_at=community.updated_at,
-        default_region=community.default_region,
-        delinquency_threshold=community.delinquency_threshold,
-        gsi1pk=keys.COMMUNITIES_INDEX_PK,
-        gsi1sk=f"{community.created_at}#{community.id}",
-    )
-    slug_pk, slug_sk = keys.slug(community.slug)
-    slug_item = SlugItem(slug_pk, slug_sk, community_id=community.id)
     user_item, email_item = user_items(admin)
-    try:
-        with TransactWrite(connection=db.connection()) as tx:
-            tx.save(slug_item, condition=SlugItem.pk.does_not_exist())
-            tx.save(community_item, condition=CommunityItem.pk.does_not_exist())
-            tx.save(email_item, condition=UserEmailItem.pk.does_not_exist())
-            tx.save(user_item, condition=UserItem.pk.does_not_exist())
-    except TransactWriteError as exc:
-        reasons = [getattr(r, "code", None) for r in (exc.cancellation_reasons or [])]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
-            raise SlugTaken(community.slug) from exc
-        raise
+    communities.create_community(community, also=(
+        (email_item, UserEmailItem.pk.does_not_exist()),
+        (user_item, UserItem.pk.does_not_exist()),
+    ))
 
 
 def create_user(user: User) -> None:
@@ -150,23 +52,6 @@ def create_user(user: User) -> None:
             tx.save(user_item, condition=UserItem.pk.does_not_exist())
     except TransactWriteError as exc:
         raise Conflict("A user with this email already exists.") from exc
-
-
-def community_by_slug(slug: str) -> Community | None:
-    db.bind()
-    try:
-        pointer = SlugItem.get(*keys.slug(slug))
-    except DoesNotExist:
-        return None
-    return get_community(pointer.community_id)
-
-
-def get_community(community_id: str) -> Community | None:
-    db.bind()
-    try:
-        return _community(CommunityItem.get(*keys.community(community_id)))
-    except DoesNotExist:
-        return None
 
 
 def get_user(community_id: str, user_id: str) -> User | None:
@@ -193,37 +78,16 @@ def set_password_hash(user: User, password_hash: str) -> None:
 
 
 def create_session(session: Session, refresh: RefreshRecord) -> None:
-    pk, sk = keys.session(session.community_id, session.user_id, session.id)
-    session_item = SessionItem(
-        pk,
-        sk,
-        id=session.id,
-        user_id=session.user_id,
-        community_id=session.community_id,
-        status=session.status,
-        device=session.device,
-        ip=session.ip,
-        created_at=session.created_at,
-        last_used_at=session.last_used_at,
-        expires_at=session.expires_at,
-        ttl=session.expires_at,
-    )
+    session_item = to_item(SessionItem, session, keys.session(session.community_id, session.user_id, session.id),
+                           ttl=session.expires_at)
     with TransactWrite(connection=db.connection()) as tx:
         tx.save(session_item, condition=SessionItem.pk.does_not_exist())
         tx.save(_refresh_item(refresh), condition=RefreshTokenItem.pk.does_not_exist())
 
 
 def _refresh_item(refresh: RefreshRecord) -> RefreshTokenItem:
-    pk, sk = keys.refresh_token(refresh.community_id, refresh.token_hash)
-    return RefreshTokenItem(
-        pk,
-        sk,
-        session_id=refresh.session_id,
-        user_id=refresh.user_id,
-        used=refresh.used,
-        expires_at=refresh.expires_at,
-        ttl=refresh.expires_at,
-    )
+    return to_item(RefreshTokenItem, refresh, keys.refresh_token(refresh.community_id, refresh.token_hash),
+                   exclude=_REFRESH_KEY, ttl=refresh.expires_at)
 
 
 def get_session(community_id: str, user_id: str, session_id: str) -> Session | None:
@@ -268,14 +132,7 @@ def get_refresh(community_id: str, token_hash: str) -> RefreshRecord | None:
         item = RefreshTokenItem.get(*keys.refresh_token(community_id, token_hash))
     except DoesNotExist:
         return None
-    return RefreshRecord(
-        community_id=community_id,
-        token_hash=token_hash,
-        session_id=item.session_id,
-        user_id=item.user_id,
-        used=item.used,
-        expires_at=int(item.expires_at),
-    )
+    return to_model(RefreshRecord, item, community_id=community_id, token_hash=token_hash)
 
 
 def rotate_refresh(old: RefreshRecord, new: RefreshRecord, session: Session) -> bool:
@@ -324,66 +181,6 @@ def touch_session(session: Session) -> None:
     db.bind()
     item = SessionItem(*keys.session(session.community_id, session.user_id, session.id))
     item.update(actions=[SessionItem.last_used_at.set(clock.iso())])
-
-
-_WORK_ORDER_SETTINGS = frozenset({"work_order_sla_hours", "heating_season", "on_call_phones"})
-
-
-def _work_order_setting(name: str, value: object) -> Any:
-    """The update action of one work-order setting (issue 13)."""
-    if name == "work_order_sla_hours":
-        assert isinstance(value, SlaHours)
-        return CommunityItem.work_order_sla_hours.set(value.model_dump_json())
-    if name == "heating_season":
-        assert isinstance(value, HeatingSeason)
-        return CommunityItem.heating_season.set(value.model_dump_json())
-    phones: list[Any] = [str(p) for p in value]  # type: ignore[attr-defined]
-    return CommunityItem.on_call_phones.set(phones) if phones else CommunityItem.on_call_phones.remove()
-
-
-def update_community(community: Community, **changes: object) -> Community:
-    """Apply the changed settings; `changes` keys are Community field names."""
-    db.bind()
-    actions: list[Any] = [CommunityItem.updated_at.set(clock.iso())]
-    for name, value in changes.items():
-        if name == "name":
-            actions.append(CommunityItem.name.set(str(value)))
-        elif name == "timezone":
-            actions.append(CommunityItem.timezone.set(str(value)))
-        elif name == "mfa_required_roles":
-            roles: list[Any] = [str(r) for r in value]  # type: ignore[attr-defined]
-            actions.append(CommunityItem.mfa_required_roles.set(roles))
-        elif name == "sender":
-            assert isinstance(value, Sender)
-            for attribute, field_value in ((CommunityItem.sender_from_name, value.from_name),
-                                           (CommunityItem.sender_reply_to, value.reply_to)):
-                actions.append(attribute.set(field_value) if field_value else attribute.remove())
-        elif name == "branding":
-            assert isinstance(value, Branding)
-            actions.append(CommunityItem.branding.set(value.model_dump_json(exclude_none=True)))
-        elif name == "default_region":
-            actions.append(CommunityItem.default_region.set(str(value)))
-        elif name == "delinquency_threshold":
-            actions.append(CommunityItem.delinquency_threshold.set(str(value)))
-        elif name in _WORK_ORDER_SETTINGS:
-            actions.append(_work_order_setting(name, value))
-        else:
-            raise ValueError(f"not a community setting: {name}")
-    item = CommunityItem(*keys.community(community.id))
-    item.update(actions=actions, condition=CommunityItem.pk.exists())
-    updated = get_community(community.id)
-    assert updated is not None
-    return updated
-
-
-def list_communities(*, limit: int, after: dict[str, Any] | None) -> tuple[list[Community], dict[str, Any] | None]:
-    """Every community, newest first (the platform listing on GSI1)."""
-    db.bind()
-    result = CommunityItem.gsi1.query(
-        keys.COMMUNITIES_INDEX_PK, limit=limit, last_evaluated_key=after, scan_index_forward=False
-    )
-    items = [_community(i) for i in result if isinstance(i, CommunityItem)]
-    return items, result.last_evaluated_key
 
 
 def list_users(community_id: str, *, limit: int, after: dict[str, Any] | None

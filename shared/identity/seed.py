@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.community import repository as communities
 from shared.identity import repository, service
+from shared.identity.mail import AccountMailer
 from shared.identity.schemas import SignupRequest
 from shared.platform.context import RequestMeta
 
@@ -35,14 +37,14 @@ def seed_super_admin(email: str, password: str, totp_secret: str | None = None) 
     service.create_super_admin(email, password, totp_secret=totp_secret)
 
 
-def seed_demo_community() -> DemoCommunity:
+def seed_demo_community(*, mailer: AccountMailer) -> DemoCommunity:
     slug = "maple-grove-hoa"
-    existing = repository.community_by_slug(slug)
+    existing = communities.community_by_slug(slug)
     if existing is None:
         issued = service.signup(
             SignupRequest(community_name=DEMO_COMMUNITY, email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD,
                           full_name="Dana Demo"),
-            _LOCAL,
+            _LOCAL, mailer=mailer,
         )
         assert issued.community is not None
         slug = issued.community.slug

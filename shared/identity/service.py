@@ -11,20 +11,25 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from shared.audit.events import AuditEvent, publish
+from shared.community import repository as communities
+from shared.community.models import Community
+from shared.community.schemas import CommunityOut
 from shared.identity import (
     invitation_repository,
     mfa_repository,
     passwords,
-    phantoms,
     repository,
     slugs,
     tokens,
     totp,
     vault,
 )
-from shared.identity.models import Community, MfaChallenge, RefreshRecord, Session, User
+from shared.identity import (
+    phantom_repository as phantoms,
+)
+from shared.identity.mail import AccountMailer
+from shared.identity.models import MfaChallenge, RefreshRecord, Session, User
 from shared.identity.schemas import (
-    CommunityOut,
     LoginRequest,
     MeResponse,
     MfaChallengeBody,
@@ -126,7 +131,7 @@ def _access_for(user: User, community: Community | None, session: Session) -> st
     return tokens.issue_access(caller)
 
 
-def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
+def signup(request: SignupRequest, meta: RequestMeta, *, mailer: AccountMailer) -> Issued:
     ratelimit.hit(ratelimit.SIGNUP_PER_IP, meta.ip)
     now = clock.iso()
     community_id = ids.new_id()
@@ -143,7 +148,7 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
         try:
             repository.create_community(community, admin)
             break
-        except repository.SlugTaken:
+        except communities.SlugTaken:
             continue
     else:  # pragma: no cover - the last candidate carries a random suffix
         raise RuntimeError("could not allocate a community slug")
@@ -151,31 +156,27 @@ def signup(request: SignupRequest, meta: RequestMeta) -> Issued:
                                              "admin": mask_email(admin.email)})
     audit("community.created", community_id, meta, actor=admin.id, target=community_id, slug=community.slug)
     onboarding.start(community_id)
-    send_verification(admin, community)
+    send_verification(admin, community, mailer)
     return start_session(admin, community, meta)
 
 
-def send_verification(user: User, community: Community) -> None:
+def send_verification(user: User, community: Community, mailer: AccountMailer) -> None:
     """A single-use, 48-hour token by mail; a new one does not void earlier ones (mail can be slow)."""
-    # Mail pulls in the outbox, templates and residents: only signup and resend pay for that import,
-    # not every login, refresh and MFA verify that shares this module.
-    from shared.identity import mail
-
     token = tokens.new_opaque(user.community_id)
     invitation_repository.create_verification(user, tokens.opaque_hash(token), clock.epoch() + VERIFY_TTL_S)
-    mail.send_verification(user.community_id, user.email, token=token, full_name=user.full_name,
+    mailer.send_verification(user.community_id, user.email, token=token, full_name=user.full_name,
                            community_name=community.name)
 
 
-def resend_verification(caller: Caller, meta: RequestMeta) -> None:
+def resend_verification(caller: Caller, meta: RequestMeta, *, mailer: AccountMailer) -> None:
     user = repository.get_user(caller.community_id, caller.user_id)
-    community = repository.get_community(caller.community_id)
+    community = communities.get_community(caller.community_id)
     if user is None or community is None:
         raise NotFound()
     if user.email_verified:
         return
     ratelimit.hit(ratelimit.RESEND_VERIFICATION_PER_ACCOUNT, f"{user.community_id}:{user.id}")
-    send_verification(user, community)
+    send_verification(user, community, mailer)
     audit("auth.email.verification_sent", user.community_id, meta, actor=user.id, target=user.id)
 
 
@@ -199,7 +200,7 @@ def login(request: LoginRequest, meta: RequestMeta) -> Issued | MfaChallengeBody
     if request.community is None:
         community, community_id = None, keys.PLATFORM
     else:
-        community = repository.community_by_slug(request.community.lower())
+        community = communities.community_by_slug(request.community.lower())
         community_id = community.id if community else ""
     ratelimit.hit(ratelimit.LOGIN_PER_ACCOUNT, f"{community_id or request.community}:{request.email}")
     # An unknown community reads a user too (under an id no community has) and every path runs one
@@ -269,7 +270,7 @@ def verify_mfa(mfa_token: str, code: str | None, backup_code: str | None, meta: 
         raise MfaInvalidCode()
     if not mfa_repository.finish_challenge(challenge):
         raise TokenInvalid("This sign-in step was already completed.")
-    community = None if community_id == keys.PLATFORM else repository.get_community(community_id)
+    community = None if community_id == keys.PLATFORM else communities.get_community(community_id)
     issued = start_session(user, community, meta)
     audit("auth.login.succeeded", community_id, meta, actor=user.id, session_id=issued.session.id, mfa=method)
     if method == "backup_code":
@@ -315,7 +316,7 @@ def refresh(refresh_token: str, meta: RequestMeta) -> Issued:
         # Someone used this token between our read and our write: that is reuse too.
         _revoke_family(session, meta, "refresh token reused concurrently")
         raise TokenReused()
-    community = None if community_id == keys.PLATFORM else repository.get_community(community_id)
+    community = None if community_id == keys.PLATFORM else communities.get_community(community_id)
     return Issued(user, community, session, _access_for(user, community, session), new_token)
 
 
@@ -355,7 +356,7 @@ def me(caller: Caller) -> MeResponse:
     user = repository.get_user(caller.community_id, caller.user_id)
     if user is None:
         raise NotFound()
-    community = None if caller.is_platform else repository.get_community(caller.community_id)
+    community = None if caller.is_platform else communities.get_community(caller.community_id)
     permissions = sorted(str(p) for p in GRANTS if allows(user.role, p))
     return MeResponse(user=user_out(user, community), community=community_out(community), permissions=permissions)
 

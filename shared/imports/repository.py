@@ -13,9 +13,10 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
-from shared.imports.models import ResidentImport, RowError, Status
+from shared.imports.models import ResidentImport, Status
 from shared.platform import db, keys
 from shared.platform.db import BaseItem
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -44,18 +45,12 @@ class ImportItem(BaseItem, discriminator="resident_import"):
     updated_at = UnicodeAttribute()
 
 
+_RENAMES = {"expires_at": "ttl"}  # a pending import expires by the table's TTL
+_JSON = ("column_mapping", "errors")
+
+
 def _model(item: ImportItem) -> ResidentImport:
-    return ResidentImport(
-        id=item.id, community_id=item.community_id, filename=item.filename, object_key=item.object_key,
-        column_mapping=json.loads(item.column_mapping or "{}"), status=Status(item.status), total=int(item.total),
-        created=int(item.created), updated=int(item.updated), failed=int(item.failed),
-        errors=tuple(RowError.model_validate(e) for e in json.loads(item.errors or "[]")),
-        errors_truncated=bool(item.errors_truncated), reason=item.reason,
-        ignored_columns=tuple(item.ignored_columns or ()), rows_done=int(item.rows_done), claim=item.claim,
-        lease_until=int(item.lease_until) if item.lease_until is not None else None, attempts=int(item.attempts),
-        created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at,
-        expires_at=int(item.ttl) if item.ttl is not None else None,
-    )
+    return to_model(ResidentImport, item, renames=_RENAMES, json_fields=_JSON)
 
 
 def _errors_json(job: ResidentImport) -> str:
@@ -64,12 +59,8 @@ def _errors_json(job: ResidentImport) -> str:
 
 def create(job: ResidentImport) -> None:
     db.bind()
-    item = ImportItem(
-        *keys.resident_import(job.community_id, job.id), id=job.id, community_id=job.community_id,
-        filename=job.filename, object_key=job.object_key, column_mapping=json.dumps(job.column_mapping),
-        status=str(job.status), created_by=job.created_by, created_at=job.created_at, updated_at=job.updated_at,
-        ttl=job.expires_at,
-    )
+    item = to_item(ImportItem, job, keys.resident_import(job.community_id, job.id), renames=_RENAMES,
+                   json_fields=_JSON)
     item.save(condition=ImportItem.pk.does_not_exist())
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from shared.imports.models import FIELDS, RowError
-from shared.residents import normalise
+from shared.platform import normalise
 from shared.residents.schemas import ResidentFields
 
 _FORMULA_START = ("=", "+", "-", "@")

@@ -67,7 +67,7 @@ def _bounded(raw: dict[str, Any]) -> None:
 def _phone(raw: str | None, region: str) -> str | None:
     if raw is None:
         return None
-    from shared.residents import normalise  # E.164, read in the community's region as residents are
+    from shared.platform import normalise  # E.164, read in the community's region as residents are
 
     try:
         return normalise.phone(raw, region)

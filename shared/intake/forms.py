@@ -15,8 +15,8 @@ from collections import OrderedDict
 from typing import Any
 
 from shared.audit.events import AuditEvent, publish
-from shared.identity import repository as identity_repository
-from shared.identity.models import Community
+from shared.community import repository as communities
+from shared.community.models import Community
 from shared.intake import answers, default_form, profile, repository
 from shared.intake.models import FormVersion
 from shared.intake.schemas import IntakeFormOut, IntakeFormPut, PublicIntakeForm
@@ -123,7 +123,7 @@ def save(caller: Caller, request: IntakeFormPut, meta: RequestMeta) -> IntakeFor
 
 def community_for(slug: str) -> Community:
     """The community a public slug names; 404 for none (the same answer whatever the reason)."""
-    community = identity_repository.community_by_slug(slug.lower())
+    community = communities.community_by_slug(slug.lower())
     if community is None:
         raise NotFound("No such community.")
     return community

@@ -6,9 +6,9 @@ template sandbox, so an applicant's name is escaped like any variable.
 
 from __future__ import annotations
 
-from shared.identity.mail import app_link
 from shared.messaging import system
 from shared.messaging.system import SystemMail
+from shared.platform.links import app_link
 
 CONFIRMATION = SystemMail(
     kind="application_confirmation",

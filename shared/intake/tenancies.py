@@ -58,11 +58,12 @@ class PropertiesTenancies:
         from shared.properties.models import Party, RentPeriod
         from shared.properties.schemas import TenancyCreate
         from shared.properties.tenancies import create_tenancy
+        from shared.residents import repository as residents
 
         request = TenancyCreate(unit_id=draft.unit_id, parties=[Party(resident_id=draft.resident_id, lead=True)],
                                 start_on=draft.start_on, rent=draft.rent, rent_period=RentPeriod(draft.rent_period),
                                 rent_due_day=draft.rent_due_day, email_service_consent=draft.email_service_consent)
-        return create_tenancy(caller, request, meta).model_dump(mode="json")
+        return create_tenancy(caller, request, meta, known_residents=residents.get_many).model_dump(mode="json")
 
 
 PROPERTIES = PropertiesTenancies()

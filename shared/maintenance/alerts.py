@@ -18,7 +18,7 @@ from datetime import datetime
 
 from shared.maintenance import notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.masking import mask_phone
 from shared.properties.models import Tenancy
 
@@ -55,9 +55,9 @@ def managers_of(community_id: str, property_id: str) -> list[str]:
 
 def emergency(order: WorkOrder, now: datetime) -> list[str]:
     """Text the on-call phones and mail the managers, once per order; the message ids."""
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
 
-    community = identity.get_community(order.community_id)
+    community = communities.get_community(order.community_id)
     phones = list(community.on_call_phones) if community is not None else []
     where = _property_name(order)
     text = (f"EMERGENCY work order #{order.number} at {where}: {order.title}. "

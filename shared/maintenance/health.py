@@ -163,6 +163,18 @@ def _order_risks(grouped: Mapping[Category, list[CategoryMonth]]) -> list[Risk]:
     return repeats + _capped(emergencies, EMERGENCY_CAP) + _capped(overdue, OVERDUE_CAP)
 
 
+def task_done_by(category: Category, day: date) -> SeasonalTask | None:
+    """The seasonal task an order of `category` completed on `day` (community time) counts as: the task of
+    that category whose window (`opens` to `due`, inclusive) holds the day. A completion outside the window
+    does not count: a plumbing repair in January is not a winterization, and a late service leaves the
+    task missed for its cycle."""
+    for rule in SEASONAL_TASKS:
+        opens, due = date(day.year, *rule.opens), date(day.year, *rule.due)
+        if rule.category == category and opens <= day <= due:
+            return rule.task
+    return None
+
+
 def seasonal_status(rule: TaskRule, today: date, done_on: date | None) -> Seasonal:
     """The task's current cycle: the latest window that has opened by today."""
     year = today.year if (today.month, today.day) >= rule.opens else today.year - 1

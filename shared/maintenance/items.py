@@ -85,3 +85,32 @@ class HealthCounterItem(BaseItem, discriminator="work_order_health"):
     order_ids = UnicodeSetAttribute(null=True)
     overdue_ids = UnicodeSetAttribute(null=True)
     open_emergency_ids = UnicodeSetAttribute(null=True)
+
+
+class SeasonalWorkItem(BaseItem, discriminator="work_order_seasonal"):
+    """The property's seasonal work `…#HEALTH` / `SEASONAL`: the last day (ISO, community time) each task was
+    done, one attribute per `health.SeasonalTask` value (set by update actions in the order's transaction)."""
+
+    heating_serviced = UnicodeAttribute(null=True)
+    winterized = UnicodeAttribute(null=True)
+
+
+class WorkOrderFileItem(BaseItem, discriminator="work_order_file"):
+    """An attachment `C#{cid}` / `WOFILE#{id}`, on GSI1 per order (`C#{cid}#WO#{order id}#FILES` / id)."""
+
+    id = UnicodeAttribute()
+    community_id = UnicodeAttribute()
+    work_order_id = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    etag = UnicodeAttribute(null=True)
+    has_thumbnail = BooleanAttribute(default=False)
+    rejection_reason = UnicodeAttribute(null=True)
+    uploaded_by = UnicodeAttribute()
+    uploaded_by_role = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()

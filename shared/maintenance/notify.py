@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pynamodb.exceptions import PutError
 
 from shared.messaging import repository
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock
+from shared.platform.channels import Category, Channel
 from shared.platform.text import one_line
 
 

@@ -9,9 +9,8 @@ a lost race is `Stale`, which the service turns into 409 (of two concurrent tran
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -19,16 +18,19 @@ from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
 from shared.maintenance.counters import MAX_EVIDENCE, CategoryMonth, Delta
+from shared.maintenance.health import SeasonalTask
 from shared.maintenance.items import (
     HealthCounterItem,
+    SeasonalWorkItem,
     WorkOrderCommentItem,
     WorkOrderCounterItem,
     WorkOrderEventItem,
     WorkOrderItem,
 )
 from shared.maintenance.models import DONE, Category, Priority, Status
-from shared.maintenance.orders import Comment, Entry, OrderEvent, Triage, Vendor, WorkOrder
+from shared.maintenance.orders import Comment, OrderEvent, WorkOrder
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -45,52 +47,25 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment is not None else None
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+_ORDER_JSON = ("triage", "vendor", "entry")  # nested models, as JSON text
 
 
 def _order(item: WorkOrderItem) -> WorkOrder:
-    return WorkOrder(
-        id=item.id, community_id=item.community_id, number=int(item.number), property_id=item.property_id,
-        unit_id=item.unit_id, tenancy_id=item.tenancy_id, title=item.title, description=item.description,
-        category=Category(item.category), triage=Triage.model_validate_json(item.triage),
-        priority=Priority(item.priority), priority_reason=item.priority_reason, status=Status(item.status),
-        due_at=datetime.fromisoformat(item.due_at), assignee_id=item.assignee_id,
-        vendor=Vendor.model_validate_json(item.vendor) if item.vendor else None,
-        entry=Entry.model_validate_json(item.entry) if item.entry else None, reopened=int(item.reopened or 0),
-        completed_at=_time(item.completed_at), overdue_noted_at=_time(item.overdue_noted_at),
-        created_by=item.created_by, created_by_role=item.created_by_role,
-        created_at=datetime.fromisoformat(item.created_at), updated_at=datetime.fromisoformat(item.updated_at),
-        version=int(item.version or 1))
+    return to_model(WorkOrder, item, json_fields=_ORDER_JSON)
 
 
 def _order_item(order: WorkOrder) -> WorkOrderItem:
-    pk, sk = keys.work_order(order.community_id, order.id)
-    return WorkOrderItem(
-        pk, sk, gsi1pk=keys.work_orders_of_property(order.community_id, order.property_id), gsi1sk=order.id,
-        id=order.id, community_id=order.community_id, number=order.number, property_id=order.property_id,
-        unit_id=order.unit_id, tenancy_id=order.tenancy_id, title=order.title, description=order.description,
-        category=str(order.category), triage=order.triage.model_dump_json(), priority=str(order.priority),
-        priority_reason=order.priority_reason, status=str(order.status), due_at=_iso(order.due_at),
-        assignee_id=order.assignee_id, vendor=order.vendor.model_dump_json() if order.vendor else None,
-        entry=order.entry.model_dump_json() if order.entry else None, reopened=order.reopened,
-        completed_at=_iso(order.completed_at), overdue_noted_at=_iso(order.overdue_noted_at),
-        created_by=order.created_by, created_by_role=order.created_by_role, created_at=_iso(order.created_at),
-        updated_at=_iso(order.updated_at), version=order.version)
+    return to_item(WorkOrderItem, order, keys.work_order(order.community_id, order.id), json_fields=_ORDER_JSON,
+                   gsi1pk=keys.work_orders_of_property(order.community_id, order.property_id), gsi1sk=order.id)
 
 
 def _event_item(community_id: str, event: OrderEvent) -> WorkOrderEventItem:
-    pk, sk = keys.work_order_event(community_id, event.work_order_id, event.id)
-    return WorkOrderEventItem(pk, sk, id=event.id, work_order_id=event.work_order_id, kind=event.kind,
-                              at=_iso(event.at), actor_id=event.actor_id, actor_role=event.actor_role,
-                              detail=json.dumps(event.detail, sort_keys=True, default=str),
-                              message_ids=list(event.message_ids))
+    return to_item(WorkOrderEventItem, event, keys.work_order_event(community_id, event.work_order_id, event.id),
+                   json_fields=("detail",))
 
 
 def _event(item: WorkOrderEventItem) -> OrderEvent:
-    return OrderEvent(id=item.id, work_order_id=item.work_order_id, kind=item.kind,
-                      at=datetime.fromisoformat(item.at), actor_id=item.actor_id, actor_role=item.actor_role,
-                      detail=json.loads(item.detail or "{}"), message_ids=list(item.message_ids or []))
+    return to_model(OrderEvent, item, json_fields=("detail",))
 
 
 def _counter_update(community_id: str, property_id: str, change: Delta) -> tuple[HealthCounterItem, list[Any]]:
@@ -132,7 +107,8 @@ def _add_evidence(community_id: str, property_id: str, changes: Iterable[Delta])
 
 
 def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any],
-            changes: list[Delta] = ()) -> None:  # type: ignore[assignment]
+            changes: list[Delta] = (), seasonal: tuple[SeasonalTask, date] | None = None  # type: ignore[assignment]
+            ) -> None:
     db.bind()
     cid, pid = str(order_item.community_id), str(order_item.property_id)
     try:
@@ -143,6 +119,11 @@ def _commit(order_item: WorkOrderItem, condition: Condition, extra: Iterable[Any
             for change in changes:
                 row, actions = _counter_update(cid, pid, change)
                 tx.update(row, actions=actions)
+            if seasonal is not None:
+                task, day = seasonal
+                tx.update(SeasonalWorkItem(*keys.property_seasonal(cid, pid)),
+                          actions=[SeasonalWorkItem.type.set(SeasonalWorkItem),
+                                   getattr(SeasonalWorkItem, str(task)).set(day.isoformat())])
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         if any(r is not None and r.code == _CONDITION_FAILED for r in reasons):
@@ -171,16 +152,20 @@ def create(order: WorkOrder, event: OrderEvent, changes: list[Delta] | None = No
             changes or [])
 
 
-def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent], changes: list[Delta] | None = None
-         ) -> None:
+def save(before: WorkOrder, after: WorkOrder, events: Iterable[OrderEvent], changes: list[Delta] | None = None,
+         seasonal: tuple[SeasonalTask, date] | None = None) -> None:
     """Write `after` only if the order is still at `before.version` (and so `before.status`), with its
-    events and counter-row changes (an order never changes property)."""
+    events, counter-row changes (an order never changes property) and, for a completion that counts as
+    seasonal work, the day that task was done."""
     condition = (WorkOrderItem.version == before.version) & (WorkOrderItem.status == str(before.status))
-    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events], changes or [])
+    _commit(_order_item(after), condition, [_event_item(after.community_id, e) for e in events], changes or [],
+            seasonal)
 
 
-def health_rows(community_id: str, property_id: str, since_month: str) -> list[CategoryMonth]:
-    """The property's counter rows from `since_month` on: one Query (at most 96 rows a year)."""
+def health_inputs(community_id: str, property_id: str, since_month: str
+                  ) -> tuple[list[CategoryMonth], dict[SeasonalTask, date]]:
+    """The property's counter rows from `since_month` on and its seasonal-work record: one Query (at most
+    96 rows a year, and the `SEASONAL` item, which sorts after them)."""
     from shared.platform import aws
     from shared.platform.settings import settings
 
@@ -188,7 +173,19 @@ def health_rows(community_id: str, property_id: str, since_month: str) -> list[C
         TableName=settings().require("table_name"), KeyConditionExpression="pk = :pk AND sk >= :since",
         ExpressionAttributeValues={":pk": {"S": keys.property_health_pk(community_id, property_id)},
                                    ":since": {"S": since_month}})
-    return [_row(item) for item in answer.get("Items", [])]
+    rows: list[CategoryMonth] = []
+    done: dict[SeasonalTask, date] = {}
+    for item in answer.get("Items", []):
+        if item["sk"]["S"] == keys.PROPERTY_SEASONAL_SK:
+            done = {task: date.fromisoformat(item[str(task)]["S"]) for task in SeasonalTask if str(task) in item}
+        else:
+            rows.append(_row(item))
+    return rows, done
+
+
+def health_rows(community_id: str, property_id: str, since_month: str) -> list[CategoryMonth]:
+    """The property's counter rows from `since_month` on (`health_inputs` without the seasonal record)."""
+    return health_inputs(community_id, property_id, since_month)[0]
 
 
 def _row(item: dict[str, Any]) -> CategoryMonth:
@@ -315,3 +312,8 @@ def overdue_unnoted(community_id: str, property_id: str, at: datetime) -> list[W
     found = WorkOrderItem.gsi1.query(keys.work_orders_of_property(community_id, property_id),
                                      filter_condition=late & WorkOrderItem.overdue_noted_at.does_not_exist())
     return [_order(i) for i in found if isinstance(i, WorkOrderItem)]
+
+
+def event_item(community_id: str, event: OrderEvent) -> WorkOrderEventItem:
+    """The storage item of an order's event, for a transaction another repository of this package writes."""
+    return _event_item(community_id, event)

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from shared.assets.schemas import Name, UploadForm
 from shared.maintenance import sla
+from shared.maintenance.files import Attachment, Kind
+from shared.maintenance.files import Status as FileStatus
 from shared.maintenance.health import Health
 from shared.maintenance.models import Answers, Category, Priority, Status
 from shared.maintenance.orders import Entry, Triage, Vendor, WorkOrder
@@ -82,6 +95,27 @@ class WorkOrderUpdate(_Request, PatchBody):
     _not_null = not_null("title", "description", "category", "priority")
 
 
+class AttachmentOut(BaseModel):
+    """The contract's attachment, plus why a rejected one was refused."""
+
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    kind: Kind
+    status: FileStatus
+    has_thumbnail: bool
+    rejection_reason: str | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> AttachmentOut:
+        return cls(id=attachment.id, filename=attachment.filename, content_type=attachment.content_type,
+                   size=attachment.size, kind=attachment.kind, status=attachment.status,
+                   has_thumbnail=attachment.has_thumbnail, rejection_reason=attachment.rejection_reason,
+                   created_at=attachment.created_at)
+
+
 class WorkOrderOut(BaseModel):
     id: str
     number: int
@@ -103,14 +137,17 @@ class WorkOrderOut(BaseModel):
     reopened: int
     completed_at: datetime | None = None
     created_by_role: str
-    attachments: list[dict[str, object]] = Field(default_factory=list)  # attachments are not built yet
+    # The order's attachments in `GET /v1/work-orders/{id}` (one more index read); lists and the answers of
+    # changes leave it empty: `GET /v1/work-orders/{id}/attachments` is the attachments' own list.
+    attachments: list[AttachmentOut] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, order: WorkOrder, at: datetime) -> WorkOrderOut:
+    def of(cls, order: WorkOrder, at: datetime, attachments: list[Attachment] | None = None) -> WorkOrderOut:
         return cls(**order.model_dump(exclude={"community_id", "created_by", "overdue_noted_at", "version"}),
-                   overdue=sla.overdue(order.due_at, order.status, at))
+                   overdue=sla.overdue(order.due_at, order.status, at),
+                   attachments=[AttachmentOut.of(a) for a in attachments or []])
 
 
 class WorkOrderList(BaseModel):
@@ -198,3 +235,34 @@ class HealthOut(BaseModel):
                                   recommendation=r.recommendation, points=r.points) for r in result.risks],
                    seasonal=[SeasonalOut(task=str(s.task), due_by=s.due_by, status=s.status, done_on=s.done_on)
                              for s in result.seasonal])
+
+
+# --- attachments -------------------------------------------------------------------------------------
+
+
+class AttachmentCreate(_Request):
+    """Type and size are checked by the service: an unknown type is 422, a known one too big 413."""
+
+    filename: Name
+    content_type: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    size: int = Field(ge=1, strict=True, description="bytes; the upload may not be bigger")
+
+    @field_validator("content_type")
+    @classmethod
+    def _media_type(cls, value: str) -> str:
+        """`Image/JPEG; q=1` -> `image/jpeg`: the type the upload is bound to."""
+        return value.split(";", 1)[0].strip().lower()
+
+
+class AttachmentCreated(BaseModel):
+    attachment: AttachmentOut
+    upload: UploadForm
+
+
+class AttachmentList(BaseModel):
+    items: list[AttachmentOut]
+
+
+class Variant(StrEnum):
+    ORIGINAL = "original"
+    THUMBNAIL = "thumbnail"

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
+from shared.community.settings import HeatingSeason
 from shared.maintenance import triage as rules
 from shared.maintenance.schemas import TriageAnswer, TriageRequest, TriageRule
-from shared.maintenance.season import HeatingSeason
 from shared.platform import clock
 from shared.platform.context import Caller
 

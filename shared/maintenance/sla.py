@@ -12,31 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
+from shared.community.settings import SlaHours
 from shared.maintenance.models import DONE, Priority, Status
-
-MAX_HOURS = 24 * 366  # a year: anything longer is a typo, not a service level
-
-
-class SlaHours(BaseModel):
-    """The community's `work_order_sla_hours` (PATCH /v1/community), hours per priority."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    emergency: int = Field(default=4, ge=1, le=MAX_HOURS)
-    high: int = Field(default=24, ge=1, le=MAX_HOURS)
-    medium: int = Field(default=72, ge=1, le=MAX_HOURS)
-    low: int = Field(default=192, ge=1, le=MAX_HOURS)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> SlaHours:
-        if not self.emergency <= self.high <= self.medium <= self.low:
-            raise ValueError("hours must not shrink as priority falls: emergency ≤ high ≤ medium ≤ low")
-        return self
-
-    def hours(self, priority: Priority) -> int:
-        return int(getattr(self, priority.value))
 
 
 def due_at(created_at: datetime, priority: Priority, sla: SlaHours | None = None) -> datetime:

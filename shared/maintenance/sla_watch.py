@@ -18,20 +18,20 @@ from typing import Any
 
 from shared.maintenance import alerts, counters, notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
-from shared.messaging.models import Channel
 from shared.platform import aws, clock, ids
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
 
 SEND_BATCH = 10
 
 
 def _communities() -> list[str]:
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
 
     found: list[str] = []
     after = None
     while True:
-        items, after = identity.list_communities(limit=1000, after=after)
+        items, after = communities.list_communities(limit=1000, after=after)
         found += [c.id for c in items]
         if after is None:
             return found
@@ -85,11 +85,11 @@ def _snapshot(order: WorkOrder) -> counters.OrderSnapshot:
 
 def watch_community(community_id: str, at: datetime | None = None) -> int:
     """Note and mail every order of the community that went past due; how many were noted now."""
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
     from shared.properties import repository as properties
 
     now = at or clock.now()
-    community = identity.get_community(community_id)
+    community = communities.get_community(community_id)
     zone = community.timezone if community is not None and community.timezone else "UTC"
     noted = 0
     for property_id in properties.property_ids(community_id):

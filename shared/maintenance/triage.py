@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.community.settings import HeatingSeason
 from shared.maintenance import citations as law
 from shared.maintenance.citations import Citation
 from shared.maintenance.models import Answers, Category, Priority
-from shared.maintenance.season import HeatingSeason, local_day
+from shared.maintenance.season import local_day
 
 LOW, MEDIUM, HIGH, EMERGENCY = Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.EMERGENCY
 _ALL = frozenset(Category)

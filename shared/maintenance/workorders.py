@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from shared.community.settings import HeatingSeason, SlaHours
 from shared.maintenance import alerts, counters, health, repository, sla, transitions
 from shared.maintenance import entry as entry_rules
 from shared.maintenance import triage as rules
@@ -36,7 +37,6 @@ from shared.maintenance.schemas import (
     WorkOrderOut,
     WorkOrderUpdate,
 )
-from shared.maintenance.season import HeatingSeason
 from shared.platform import clock, cursor, ids
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, Forbidden, InvalidCursor, NotFound, ValidationFailed
@@ -59,7 +59,7 @@ class Settings(Protocol):
     def heating_season(self) -> HeatingSeason: ...
 
     @property
-    def work_order_sla_hours(self) -> sla.SlaHours: ...
+    def work_order_sla_hours(self) -> SlaHours: ...
 
 
 SettingsOf = Callable[[str], Settings]
@@ -105,6 +105,11 @@ def _load(caller: Caller, work_order_id: str, *, write: bool = False) -> tuple[W
     return order, reach
 
 
+def reach(caller: Caller, work_order_id: str, *, write: bool = False) -> tuple[WorkOrder, scopes.Scope]:
+    """The order if the caller reaches it, as every route of an order checks it (for its attachments)."""
+    return _load(caller, work_order_id, write=write)
+
+
 def _snapshot(order: WorkOrder) -> counters.OrderSnapshot:
     """What of the order the property's health counters depend on."""
     return counters.OrderSnapshot(id=order.id, category=order.category, priority=order.priority,
@@ -113,9 +118,9 @@ def _snapshot(order: WorkOrder) -> counters.OrderSnapshot:
 
 
 def _zone(community_id: str) -> str:
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
 
-    community = identity.get_community(community_id)
+    community = communities.get_community(community_id)
     return community.timezone if community is not None and community.timezone else "UTC"
 
 
@@ -198,8 +203,11 @@ def create(caller: Caller, request: WorkOrderCreate, meta: RequestMeta | None = 
 
 
 def get(caller: Caller, work_order_id: str) -> WorkOrderOut:
+    """The order with its attachments (one index range of the order)."""
+    from shared.maintenance import file_repository
+
     order, _ = _load(caller, work_order_id)
-    return view(order)
+    return WorkOrderOut.of(order, clock.now(), file_repository.of_order(caller.community_id, order.id))
 
 
 def _before(caller: Caller, after: str | None) -> str | None:
@@ -325,9 +333,15 @@ def transition(caller: Caller, work_order_id: str, request: TransitionRequest, m
     tenancy = _parties(after)
     mails = alerts.status_mails(after, tenancy, event) if tenancy is not None else []
     event = event.model_copy(update={"message_ids": [m.id for m in mails]})
+    zone = _zone(caller.community_id)
+    seasonal = None
+    if after.status == Status.COMPLETED:
+        day = _today_in(zone, now)
+        task = health.task_done_by(after.category, day)
+        seasonal = (task, day) if task is not None else None
     try:
-        repository.save(order, after, [event], counters.delta(_snapshot(order), _snapshot(after),
-                                                              _zone(caller.community_id)))
+        repository.save(order, after, [event], counters.delta(_snapshot(order), _snapshot(after), zone),
+                        seasonal=seasonal)
     except repository.Stale as stale:
         raise Conflict(CHANGED) from stale
     alerts.deliver(order.community_id, mails)
@@ -447,16 +461,16 @@ def approve_entry(caller: Caller, work_order_id: str, request: EntryApproval, me
 
 def property_health(caller: Caller, property_id: str, *, settings_of: SettingsOf,
                     at: datetime | None = None) -> HealthOut:
-    """The property's health from its counter rows only: one Query of at most 96 rows, however many
-    orders the property had. Seasonal work is not recorded yet, so each task shows as due or missed."""
+    """The property's health from its counter rows and seasonal-work record only: one Query of at most
+    97 items, however many orders the property had."""
     now = at or clock.now()
     scopes.authorize(caller, property_id)
     if properties.get_property(caller.community_id, property_id) is None:
         raise NotFound()
     zone = settings_of(caller.community_id).timezone or "UTC"
     months = health.window(_today_in(zone, now))
-    result = health.health(repository.health_rows(caller.community_id, property_id, months[-1]), {}, at=now,
-                           zone=zone)
+    rows, seasonal_done = repository.health_inputs(caller.community_id, property_id, months[-1])
+    result = health.health(rows, seasonal_done, at=now, zone=zone)
     return HealthOut.of(result)
 
 

@@ -47,14 +47,16 @@ from botocore.exceptions import (
 )
 
 from shared.campaigns import repository as campaigns
-from shared.identity import repository as identity_repository
-from shared.identity.models import Community
+from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
+from shared.community.models import Community
 from shared.messaging import failures, pacing, repository
+from shared.messaging import tracked_links as links
 from shared.messaging.chunks import Chunk
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import Settle
 from shared.messaging.sms_routes import remember_sms_route
 from shared.platform import aws, ids
+from shared.platform.channels import Category, Channel
 from shared.platform.errors import ApiError
 from shared.platform.masking import mask_address
 from shared.platform.observability import logger
@@ -64,7 +66,6 @@ from shared.spec.resources import OUTBOX_QUEUE
 from shared.suppression import service as suppression
 from shared.templates import service as templates
 from shared.templates.render import Prepared
-from shared.tracking import links
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 5

@@ -11,15 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-
-
-class Category(StrEnum):
-    MARKETING = "marketing"
-    TRANSACTIONAL = "transactional"
+from shared.platform.channels import Category, Channel
 
 
 class MessageStatus(StrEnum):

@@ -23,7 +23,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from shared.messaging.models import Channel, ProviderEvent, ProviderEventKind
+from shared.messaging.models import ProviderEvent, ProviderEventKind
+from shared.platform.channels import Channel
 from shared.platform.masking import mask_address, mask_email
 from shared.suppression.models import Reason
 

@@ -24,15 +24,9 @@ from pynamodb.transactions import TransactWrite
 from shared.messaging import counters
 from shared.messaging.counters import CountersItem
 from shared.messaging.items import EventMap, MessageAboutItem, MessageItem
-from shared.messaging.models import (
-    RANK,
-    Category,
-    Channel,
-    Message,
-    MessageEvent,
-    MessageStatus,
-)
+from shared.messaging.models import RANK, Message, MessageEvent, MessageStatus
 from shared.platform import clock, db, keys
+from shared.platform.channels import Category, Channel
 
 
 def _message(item: MessageItem) -> Message:

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.messaging.models import Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
+from shared.platform.channels import Channel
 from shared.platform.masking import mask_address
 
 VariableValue = str | int | float | bool | None

@@ -13,13 +13,15 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 from shared.audit.events import AuditEvent, publish
-from shared.identity import repository as identity_repository
+from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
 from shared.identity import residency
 from shared.messaging import outbox, repository
+from shared.messaging import tracked_links as links
 from shared.messaging.items import MessageItem
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.messaging.schemas import MessageCreate, MessageList, MessageOut, Queued, Related, Requeued
 from shared.platform import clock, cursor, ids, keys
+from shared.platform.channels import Category, Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import (
     Conflict,
@@ -35,7 +37,6 @@ from shared.suppression import service as suppression
 from shared.templates import render as templates_render
 from shared.templates import residents
 from shared.templates import service as templates
-from shared.tracking import links
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 

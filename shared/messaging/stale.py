@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from shared.campaigns import repository as campaigns
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import failures, repository
 from shared.messaging.models import Message, MessageStatus
 from shared.messaging.service import enqueue_or_fail
@@ -69,7 +69,7 @@ def release_all() -> int:
     total = 0
     after: dict[str, Any] | None = None
     while True:
-        communities, after = identity_repository.list_communities(limit=100, after=after)
-        total += sum(release_community(c.id) for c in communities)
+        page, after = communities.list_communities(limit=100, after=after)
+        total += sum(release_community(c.id) for c in page)
         if after is None:
             return total

@@ -6,17 +6,18 @@ retry lands in that community's audit trail with the super admin as the actor.
 
 from __future__ import annotations
 
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import service
-from shared.messaging.models import Channel, MessageStatus
+from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import MessageList, Queued, Requeued
+from shared.platform.channels import Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import NotFound
 
 
 def acting_in(caller: Caller, community_id: str) -> Caller:
     """The super admin, scoped to `community_id` (404 when there is no such community)."""
-    if identity_repository.get_community(community_id) is None:
+    if communities.get_community(community_id) is None:
         raise NotFound("No such community.")
     return Caller(user_id=caller.user_id, community_id=community_id, role=caller.role, session_id=caller.session_id,
                   scope=caller.scope)

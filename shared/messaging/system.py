@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.messaging import repository
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.platform.text import one_line
 from shared.templates.render import environment
 

@@ -28,10 +28,10 @@ def _served_by(notice: Notice) -> str:
 
 
 def document(notice: Notice) -> NoticeDocument:
-    from shared.identity import repository as identity
+    from shared.community import repository as communities
 
     tenancy = service.tenancy_of(notice)
-    community = identity.get_community(notice.community_id)
+    community = communities.get_community(notice.community_id)
     prop = properties.get_property(notice.community_id, notice.property_id)
     unit = properties.get_unit(notice.community_id, notice.unit_id)
     address = ", ".join(x for x in ((prop.name, prop.address.line1, prop.address.line2, prop.address.city,

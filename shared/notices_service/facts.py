@@ -7,11 +7,12 @@ the other.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from shared.notices import models as rules
 from shared.properties import ledger_service
 from shared.properties import repository as properties
-from shared.properties.models import LedgerEntry, Tenancy
+from shared.properties.models import LedgerEntry, Tenancy, Unit
 
 
 def parties(community_id: str, tenancy: Tenancy, signed_on: date | None = None) -> tuple[rules.Party, ...]:
@@ -24,8 +25,11 @@ def parties(community_id: str, tenancy: Tenancy, signed_on: date | None = None) 
                  for p in tenancy.parties)
 
 
-def snapshot(tenancy: Tenancy, *, signed_on: date | None = None, with_names: bool = True) -> rules.Tenancy:
-    unit = properties.get_unit(tenancy.community_id, tenancy.unit_id)
+def snapshot(tenancy: Tenancy, *, signed_on: date | None = None, with_names: bool = True,
+             unit: Unit | None | Literal[False] = False) -> rules.Tenancy:
+    """The rules' view of a tenancy; `unit` when the caller already read it (False: read it here)."""
+    if unit is False:
+        unit = properties.get_unit(tenancy.community_id, tenancy.unit_id)
     return rules.Tenancy(
         id=tenancy.id, unit_id=tenancy.unit_id, start_on=tenancy.start_on, rent=tenancy.rent,
         rent_period=rules.RentPeriod(str(tenancy.rent_period)), rent_due_day=tenancy.rent_due_day or 1,

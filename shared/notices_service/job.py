@@ -40,11 +40,11 @@ class Outcome:
 
 
 def _communities() -> Iterator[str]:
-    from shared.identity import repository as identity_repository
+    from shared.community import repository as communities
 
     after = None
     while True:
-        items, after = identity_repository.list_communities(limit=1000, after=after)
+        items, after = communities.list_communities(limit=1000, after=after)
         yield from (c.id for c in items)
         if after is None:
             return
@@ -86,9 +86,9 @@ def parse(body: str) -> str:
 
 
 def _local_now(community_id: str) -> datetime:
-    from shared.identity import repository as identity_repository
+    from shared.community import repository as communities
 
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     try:
         zone = ZoneInfo((community.timezone if community else None) or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

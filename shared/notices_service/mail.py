@@ -4,10 +4,10 @@ as transactional system mail (`shared.messaging.system`), rendered in the templa
 from __future__ import annotations
 
 from shared.identity import repository as identity
-from shared.identity.mail import app_link
 from shared.messaging import system
 from shared.messaging.system import SystemMail
 from shared.notices_service.models import Notice, StoredReminder
+from shared.platform.links import app_link
 from shared.properties import assigned
 from shared.spec.permissions import Role
 

@@ -155,3 +155,4 @@ class PlanRowOut(BaseModel):
 
 class PlanOut(BaseModel):
     items: list[PlanRowOut]
+    next_cursor: str | None = None

@@ -40,6 +40,27 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 
+# The one place a domain error gets its HTTP status: the contract's error table, by code. Domain
+# errors carry only their code (shared.platform.errors); everything answering HTTP reads this.
+STATUS_OF_CODE: dict[str, int] = {
+    "VALIDATION_FAILED": 422, "INVALID_CURSOR": 400, "AUTH_REQUIRED": 401, "AUTH_INVALID_CREDENTIALS": 401,
+    "AUTH_TOKEN_INVALID": 401, "AUTH_TOKEN_REUSED": 401, "MFA_INVALID_CODE": 401, "AUTH_LOCKED": 429,
+    "RATE_LIMITED": 429, "MFA_ENROLLMENT_REQUIRED": 403, "MFA_REQUIRED_BY_POLICY": 403, "EMAIL_UNVERIFIED": 403,
+    "FORBIDDEN": 403, "NOT_FOUND": 404, "CONFLICT": 409, "IDEMPOTENCY_KEY_REUSED": 409,
+    "RECIPIENT_SUPPRESSED": 409, "PAYLOAD_TOO_LARGE": 413, "UNSUPPORTED_MEDIA_TYPE": 415,
+    "TEMPLATE_VARIABLES_MISSING": 422, "NOTICE_RULE_FAILED": 422, "INTERNAL": 500,
+}
+if set(STATUS_OF_CODE) != ERROR_CODES:  # a new error class without a status (or a stale one) is our bug
+    raise RuntimeError(f"error codes without one status: {sorted(set(STATUS_OF_CODE) ^ ERROR_CODES)}")
+
+# What every route documents it may answer besides its own status (415 only with a JSON body).
+_DOCUMENTED_ERRORS = tuple(sorted(set(STATUS_OF_CODE.values()) - {415, 500}))
+
+
+def status_of(error: ApiError) -> int:
+    """The HTTP status of a domain error (by its contract code)."""
+    return STATUS_OF_CODE[error.code]
+
 
 class ErrorDetail(BaseModel):
     field: str
@@ -95,14 +116,15 @@ def validation_failure(errors: list[dict[str, Any]]) -> ValidationFailed:
 
 
 def _on_api_error(error: ApiError) -> Response:
-    if error.status >= 500:
+    status = status_of(error)
+    if status >= 500:
         logger.exception("request failed")
-    return json_response(error.status, error.body())
+    return json_response(status, error.body())
 
 
 def _on_validation_error(error: RequestValidationError) -> Response:
     failure = validation_failure(list(error.errors()))
-    return json_response(failure.status, failure.body())
+    return json_response(status_of(failure), failure.body())
 
 
 def _on_not_found(_: NotFoundError) -> Response:
@@ -147,7 +169,7 @@ def new_resolver() -> APIGatewayHttpResolver:
 def _error_event(error: ApiError) -> dict[str, Any]:
     """An API Gateway response for errors raised before the resolver runs (auth, idempotency)."""
     return {
-        "statusCode": error.status,
+        "statusCode": status_of(error),
         "headers": {"Content-Type": content_types.APPLICATION_JSON},
         "body": json.dumps(error.body()),
         "isBase64Encoded": False,
@@ -187,7 +209,7 @@ class Endpoint:
         error_content = {"application/json": {"model": ErrorResponse}}
         errors: dict[int, Any] = {
             status: {"description": HTTPStatus(status).phrase, "content": error_content}
-            for status in (400, 401, 403, 404, 409, 413, 422, 429)
+            for status in _DOCUMENTED_ERRORS
         }
         if route.media_type.startswith("text/html"):  # a browser following a bad link gets a page
             errors[404] = {"description": HTTPStatus(404).phrase,

@@ -422,3 +422,27 @@ def property_health_pk(community_id: str, property_id: str) -> str:
 
 def property_health_row(community_id: str, property_id: str, month: str, category: str) -> tuple[str, str]:
     return property_health_pk(community_id, property_id), f"{month}#{category}"
+
+
+# The property's record of seasonal work (issue 13): in the health partition under `SEASONAL`, which sorts
+# after every `YYYY-MM#…` counter row, so the health read's one Query (`sk >= since month`) returns it too.
+PROPERTY_SEASONAL_SK = "SEASONAL"
+
+
+def property_seasonal(community_id: str, property_id: str) -> tuple[str, str]:
+    return property_health_pk(community_id, property_id), PROPERTY_SEASONAL_SK
+
+
+# Work-order attachments (issue 13). An attachment lives in the community's partition under its own id
+# (`WOFILE#{id}`), because the upload verifier knows only the object key's community and attachment id;
+# its order's attachments are one GSI1 range (`C#{cid}#WO#{order id}#FILES`, gsi1sk the attachment id).
+WORK_ORDER_FILE_PREFIX = "WOFILE#"
+
+
+def work_order_file(community_id: str, attachment_id: str) -> tuple[str, str]:
+    return community_pk(community_id), f"{WORK_ORDER_FILE_PREFIX}{attachment_id}"
+
+
+def work_order_files(community_id: str, work_order_id: str) -> str:
+    """gsi1pk of one order's attachments (gsi1sk: the attachment id, a ULID: upload order)."""
+    return f"{community_pk(community_id)}#WO#{work_order_id}#FILES"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from shared.identity import repository as identity_repository
 from shared.messaging import service as messages
-from shared.messaging.models import Category, Channel
 from shared.messaging.schemas import MessageCreate, Related
+from shared.platform.channels import Category, Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.residents import repository as residents_repository
 from shared.residents import service as residents

@@ -9,10 +9,11 @@ user is still asked for a code at the next login. Both steps are audited, the ad
 
 from __future__ import annotations
 
+from shared.community import repository as communities
+from shared.community.models import Community
 from shared.identity import passwords, tokens
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity
-from shared.identity.models import Community
 from shared.platform import clock, keys, ratelimit
 from shared.platform.context import RequestMeta
 from shared.platform.errors import FieldError, TokenInvalid, ValidationFailed
@@ -29,7 +30,7 @@ _INVALID = "This reset link is invalid, used or expired; ask for a new one."
 def _community(slug: str | None) -> tuple[str | None, Community | None]:
     if slug is None:
         return keys.PLATFORM, None
-    community = identity_repository.community_by_slug(slug)
+    community = communities.community_by_slug(slug)
     return (community.id if community else None), community
 
 
@@ -84,11 +85,11 @@ def reset(token: str, password: str, meta: RequestMeta) -> None:
     grant = repository.get_password_reset(community_id, tokens.opaque_hash(token))
     user = identity_repository.get_user(community_id, grant.user_id) if grant else None
     if grant is None or user is None or user.email != grant.email or user.status != "active":
-        if identity_repository.get_community(community_id) is not None or community_id == keys.PLATFORM:
+        if communities.get_community(community_id) is not None or community_id == keys.PLATFORM:
             identity.audit("auth.password.reset_refused", community_id, meta,
                            target=user.id if user else None, reason="token_invalid_or_used")
         raise TokenInvalid(_INVALID)
-    community = None if community_id == keys.PLATFORM else identity_repository.get_community(community_id)
+    community = None if community_id == keys.PLATFORM else communities.get_community(community_id)
     problem = weakness(password, email=user.email, community_name=community.name if community else None)
     if problem is not None:
         raise ValidationFailed(details=[FieldError("password", problem)])  # the token stays usable

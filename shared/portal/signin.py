@@ -14,10 +14,12 @@ import hashlib
 import hmac
 import secrets
 
+from shared.community import repository as communities
+from shared.community.models import Community
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity
 from shared.identity import tokens
-from shared.identity.models import Community, User
+from shared.identity.models import User
 from shared.platform import clock, ids, ratelimit
 from shared.platform.context import RequestMeta
 from shared.platform.errors import InvalidCredentials, TokenInvalid
@@ -104,8 +106,8 @@ def issue(request: AccountRequest) -> str:
 
 def _community_of(request: AccountRequest) -> Community | None:
     if request.community_id is not None:
-        return identity_repository.get_community(request.community_id)
-    return identity_repository.community_by_slug(request.community or "") if request.community else None
+        return communities.get_community(request.community_id)
+    return communities.community_by_slug(request.community or "") if request.community else None
 
 
 def verify(request: MagicLinkVerify, meta: RequestMeta) -> identity.Issued:
@@ -121,7 +123,7 @@ def verify(request: MagicLinkVerify, meta: RequestMeta) -> identity.Issued:
     else:
         link, community_id = _by_code(request, meta)
         method = "code"
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     resident = residents.get(community_id, link.resident_id)
     if community is None or resident is None:
         raise TokenInvalid("This sign-in link is invalid, used or expired; ask for a new one.")
@@ -139,7 +141,7 @@ def verify(request: MagicLinkVerify, meta: RequestMeta) -> identity.Issued:
 def _by_code(request: MagicLinkVerify, meta: RequestMeta) -> tuple[repository.MagicLink, str]:
     email, slug = request.email or "", request.community or ""
     ratelimit.hit(ratelimit.MAGIC_VERIFY_PER_ADDRESS, f"{slug}:{email}")
-    community = identity_repository.community_by_slug(slug)
+    community = communities.community_by_slug(slug)
     invalid = TokenInvalid("This code is invalid, used or expired; ask for a new one.")
     if community is None:
         raise invalid
@@ -166,7 +168,7 @@ def _by_code(request: MagicLinkVerify, meta: RequestMeta) -> tuple[repository.Ma
 
 def _audit_refused(community_id: str, meta: RequestMeta, resident_id: str | None, reason: str,
                    email: str | None = None) -> None:
-    if identity_repository.get_community(community_id) is None:
+    if communities.get_community(community_id) is None:
         return  # a made-up community prefix: no trail to write to
     identity.audit("auth.magic_link.refused", community_id, meta, target=resident_id, email=mask_email(email),
                    reason=reason)

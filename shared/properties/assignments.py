@@ -67,11 +67,12 @@ def assign(caller: Caller, user_id: str, request: AssignmentsIn, meta: RequestMe
 
 def user_detail(caller: Caller, user_id: str) -> UserDetail:
     """One user of the community with the properties they are limited to (`GET /v1/users/{id}`)."""
+    from shared.community import repository as communities
     from shared.identity import repository as identity_repository
     from shared.identity.service import user_out
 
     user = identity_repository.get_user(caller.community_id, user_id)
     if user is None:
         raise NotFound("No such user.")
-    shown = user_out(user, identity_repository.get_community(caller.community_id))
+    shown = user_out(user, communities.get_community(caller.community_id))
     return UserDetail(**shown.model_dump(), property_ids=property_ids_of(caller.community_id, user_id))

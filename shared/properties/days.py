@@ -18,7 +18,7 @@ def today_in(timezone: str | None) -> date:
 
 def community_today(community_id: str) -> date:
     """One GetItem of the community (its `timezone`)."""
-    from shared.identity import repository as identity_repository
+    from shared.community import repository as communities
 
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     return today_in(community.timezone if community else None)

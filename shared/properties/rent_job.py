@@ -68,11 +68,11 @@ def _send(messages: Iterable[dict[str, Any]]) -> int:
 
 
 def _communities() -> Iterator[str]:
-    from shared.identity import repository as identity_repository
+    from shared.community import repository as communities
 
     after = None
     while True:
-        items, after = identity_repository.list_communities(limit=1000, after=after)
+        items, after = communities.list_communities(limit=1000, after=after)
         yield from (c.id for c in items)
         if after is None:
             return

@@ -8,11 +8,9 @@ Callers re-read and retry on `STALE`; nothing here retries by itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -20,6 +18,7 @@ from pynamodb.models import Condition
 from pynamodb.transactions import TransactWrite
 
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 from shared.properties import assigned
 from shared.properties.items import LedgerEntryItem as EntryItem
 from shared.properties.items import (
@@ -34,15 +33,9 @@ from shared.properties.items import (
     UnitLabelItem,
 )
 from shared.properties.models import (
-    Address,
-    ChargeCategory,
-    EntryKind,
     LedgerEntry,
     Party,
-    PaymentMethod,
     Property,
-    PropertyKind,
-    RentPeriod,
     Span,
     Tenancy,
     Unit,
@@ -111,16 +104,12 @@ def _iso(value: date | None) -> str | None:
 
 
 def _property(item: PropertyItem) -> Property:
-    return Property(id=item.id, community_id=item.community_id, name=item.name, kind=PropertyKind(item.kind),
-                    address=Address.model_validate_json(item.address), unit_count=int(item.unit_count or 0),
-                    created_at=item.created_at, updated_at=item.updated_at)
+    return to_model(Property, item, json_fields=("address",))
 
 
 def _property_item(prop: Property, unit_count: int = 0) -> PropertyItem:
-    pk, sk = keys.property_item(prop.community_id, prop.id)
-    return PropertyItem(pk, sk, id=prop.id, community_id=prop.community_id, name=prop.name, kind=str(prop.kind),
-                        address=prop.address.model_dump_json(exclude_none=True), unit_count=unit_count,
-                        created_at=prop.created_at, updated_at=prop.updated_at)
+    return to_item(PropertyItem, prop, keys.property_item(prop.community_id, prop.id), json_fields=("address",),
+                   unit_count=unit_count)
 
 
 def create_property(prop: Property) -> None:
@@ -177,23 +166,17 @@ def delete_property(community_id: str, property_id: str) -> None:
 
 
 def _unit(item: UnitItem) -> Unit:
-    return Unit(id=item.id, community_id=item.community_id, property_id=item.property_id, label=item.label,
-                bedrooms=int(item.bedrooms) if item.bedrooms is not None else None,
-                first_occupied_on=_day(item.first_occupied_on),
-                spans=tuple(Span(tenancy_id=s.tenancy_id, start_on=date.fromisoformat(s.start_on),
-                                 end_on=_day(s.end_on)) for s in item.spans or []),
-                version=int(item.version or 1), created_at=item.created_at, updated_at=item.updated_at)
+    spans = tuple(Span(tenancy_id=s.tenancy_id, start_on=date.fromisoformat(s.start_on), end_on=_day(s.end_on))
+                  for s in item.spans or [])
+    return to_model(Unit, item, spans=spans)
 
 
 def _unit_item(unit: Unit) -> UnitItem:
-    pk, sk = keys.unit(unit.community_id, unit.id)
-    return UnitItem(pk, sk, gsi1pk=keys.units_of_property(unit.community_id, unit.property_id),
-                    gsi1sk=f"{keys.UNIT_PREFIX}{unit.id}", id=unit.id, community_id=unit.community_id,
-                    property_id=unit.property_id, label=unit.label, bedrooms=unit.bedrooms,
-                    first_occupied_on=_iso(unit.first_occupied_on),
-                    spans=[SpanAttribute(tenancy_id=s.tenancy_id, start_on=s.start_on.isoformat(),
-                                         end_on=_iso(s.end_on)) for s in unit.spans],
-                    version=unit.version, created_at=unit.created_at, updated_at=unit.updated_at)
+    spans = [SpanAttribute(tenancy_id=s.tenancy_id, start_on=s.start_on.isoformat(), end_on=_iso(s.end_on))
+             for s in unit.spans]
+    return to_item(UnitItem, unit, keys.unit(unit.community_id, unit.id), spans=spans,
+                   gsi1pk=keys.units_of_property(unit.community_id, unit.property_id),
+                   gsi1sk=f"{keys.UNIT_PREFIX}{unit.id}")
 
 
 def _label(unit: Unit) -> UnitLabelItem:
@@ -217,6 +200,12 @@ def get_unit(community_id: str, unit_id: str) -> Unit | None:
         return _unit(UnitItem.get(*keys.unit(community_id, unit_id)))
     except DoesNotExist:
         return None
+
+
+def get_units(community_id: str, unit_ids: Iterable[str]) -> dict[str, Unit]:
+    """Units by id (BatchGetItem, 100 a call); absent ids are missing from the answer."""
+    items = _batch_get(UnitItem, (keys.unit(community_id, u) for u in unit_ids))
+    return {u.id: u for u in (_unit(i) for i in items)}
 
 
 def units_page(community_id: str, property_id: str, *, limit: int,
@@ -254,36 +243,15 @@ def delete_unit(unit: Unit) -> None:
 
 
 def _tenancy(item: TenancyItem) -> Tenancy:
-    return Tenancy(
-        id=item.id, community_id=item.community_id, property_id=item.property_id, unit_id=item.unit_id,
-        parties=tuple(Party(resident_id=p.resident_id, lead=bool(p.lead)) for p in item.parties or []),
-        start_on=date.fromisoformat(item.start_on), end_on=_day(item.end_on), rent=Decimal(item.rent),
-        rent_period=RentPeriod(item.rent_period),
-        rent_due_day=int(item.rent_due_day) if item.rent_due_day is not None else None,
-        last_increase_on=_day(item.last_increase_on), email_service_consent=bool(item.email_service_consent),
-        balance=Decimal(item.balance or "0.00"),
-        future_charges={k: Decimal(v) for k, v in json.loads(item.future_charges or "{}").items()},
-        entry_count=int(item.entry_count or 0), last_entry_id=item.last_entry_id,
-        rent_from=date.fromisoformat(item.rent_from), rent_charged_through=_day(item.rent_charged_through),
-        version=int(item.version or 1), created_at=item.created_at, updated_at=item.updated_at,
-    )
+    parties = tuple(Party(resident_id=p.resident_id, lead=bool(p.lead)) for p in item.parties or [])
+    return to_model(Tenancy, item, json_fields=("future_charges",), parties=parties)
 
 
 def _tenancy_item(t: Tenancy) -> TenancyItem:
-    pk, sk = keys.tenancy(t.community_id, t.id)
-    return TenancyItem(
-        pk, sk, gsi1pk=keys.tenancies_of_property(t.community_id, t.property_id),
-        gsi1sk=f"{_iso(t.end_on) or keys.OPEN_ENDED}#{t.id}", id=t.id, community_id=t.community_id,
-        property_id=t.property_id, unit_id=t.unit_id,
-        parties=[PartyAttribute(resident_id=p.resident_id, lead=p.lead) for p in t.parties],
-        start_on=t.start_on.isoformat(), end_on=_iso(t.end_on), rent=str(t.rent), rent_period=str(t.rent_period),
-        rent_due_day=t.rent_due_day, last_increase_on=_iso(t.last_increase_on),
-        email_service_consent=t.email_service_consent, balance=str(t.balance),
-        future_charges=json.dumps({k: str(v) for k, v in sorted(t.future_charges.items())}, separators=(",", ":")),
-        entry_count=t.entry_count, last_entry_id=t.last_entry_id, rent_from=t.rent_from.isoformat(),
-        rent_charged_through=_iso(t.rent_charged_through), version=t.version, created_at=t.created_at,
-        updated_at=t.updated_at,
-    )
+    return to_item(TenancyItem, t, keys.tenancy(t.community_id, t.id), json_fields=("future_charges",),
+                   parties=[PartyAttribute(resident_id=p.resident_id, lead=p.lead) for p in t.parties],
+                   gsi1pk=keys.tenancies_of_property(t.community_id, t.property_id),
+                   gsi1sk=f"{_iso(t.end_on) or keys.OPEN_ENDED}#{t.id}")
 
 
 def _tenancy_condition(old: Tenancy | None) -> Condition:
@@ -385,25 +353,11 @@ def resident_links(community_id: str, resident_id: str) -> list[PartyLink]:
 
 
 def _entry(item: EntryItem) -> LedgerEntry:
-    return LedgerEntry(
-        id=item.id, tenancy_id=item.tenancy_id, kind=EntryKind(item.kind),
-        category=ChargeCategory(item.category) if item.category else None, amount=Decimal(item.amount),
-        on=date.fromisoformat(item.on), description=item.description,
-        method=PaymentMethod(item.method) if item.method else None, reference=item.reference,
-        reverses=item.reverses, reverses_kind=EntryKind(item.reverses_kind) if item.reverses_kind else None,
-        period_start=_day(item.period_start), period_end=_day(item.period_end),
-        balance_after=Decimal(item.balance_after), posted_by=item.posted_by, posted_at=item.posted_at,
-    )
+    return to_model(LedgerEntry, item)
 
 
 def _entry_item(community_id: str, e: LedgerEntry) -> EntryItem:
-    pk, sk = keys.ledger_entry(community_id, e.tenancy_id, e.id)
-    return EntryItem(pk, sk, id=e.id, tenancy_id=e.tenancy_id, kind=str(e.kind),
-                     category=str(e.category) if e.category else None, amount=str(e.amount), on=e.on.isoformat(),
-                     description=e.description, method=str(e.method) if e.method else None, reference=e.reference,
-                     reverses=e.reverses, reverses_kind=str(e.reverses_kind) if e.reverses_kind else None,
-                     period_start=_iso(e.period_start), period_end=_iso(e.period_end),
-                     balance_after=str(e.balance_after), posted_by=e.posted_by, posted_at=e.posted_at)
+    return to_item(EntryItem, e, keys.ledger_entry(community_id, e.tenancy_id, e.id))
 
 
 def post(old: Tenancy, new: Tenancy, entries: Iterable[LedgerEntry]) -> None:

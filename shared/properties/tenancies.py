@@ -13,6 +13,7 @@ A tenancy's `status` (upcoming / active / ended) and `arrears` are computed from
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -32,10 +33,14 @@ def _overlap(span: Span) -> Conflict:
     return Conflict(OVERLAP, details=[FieldError("start_on", f"overlaps tenancy {span.tenancy_id}")])
 
 
-def _check_parties(community_id: str, parties: list[Party] | tuple[Party, ...]) -> None:
-    from shared.residents import repository as residents  # a read of the residents directory
+# Which of these ids are residents of the community: (community id, resident ids) -> the ids found.
+# The residents directory sits above properties (its reads apply tenancy facts), so its callers pass
+# the directory's lookup in (`shared.residents.repository.get_many`).
+KnownResidents = Callable[[str, list[str]], Collection[str]]
 
-    found = residents.get_many(community_id, [p.resident_id for p in parties])
+
+def _check_parties(community_id: str, parties: list[Party] | tuple[Party, ...], known: KnownResidents) -> None:
+    found = known(community_id, [p.resident_id for p in parties])
     missing = [FieldError(f"parties.{i}.resident_id", "is not a resident of this community")
                for i, p in enumerate(parties) if p.resident_id not in found]
     if missing:
@@ -106,14 +111,14 @@ def check_lease(caller: Caller, unit_id: str, start_on: date, *, lead_id: str | 
 
 
 def create_tenancy(caller: Caller, request: TenancyCreate, meta: RequestMeta | None = None, *,
-                   rent_from: date | None = None) -> TenancyOut:
+                   known_residents: KnownResidents, rent_from: date | None = None) -> TenancyOut:
     """A new tenancy of `request.unit_id`. `rent_from` (default: today) is the first day the rent job
     may charge; the demo seed backdates it to build a ledger history."""
     cid = caller.community_id
     unit = _leasable_unit(caller, request.unit_id)
     if request.property_id is not None and request.property_id != unit.property_id:
         raise ValidationFailed(details=[FieldError("property_id", "is not the unit's property")])
-    _check_parties(cid, request.parties)
+    _check_parties(cid, request.parties, known_residents)
     today = days.community_today(cid)
     now = clock.iso()
     tenancy = Tenancy(
@@ -140,13 +145,14 @@ def get_tenancy(caller: Caller, tenancy_id: str) -> TenancyOut:
     return view(require_tenancy(caller, tenancy_id), days.community_today(caller.community_id))
 
 
-def update_tenancy(caller: Caller, tenancy_id: str, request: TenancyUpdate, meta: RequestMeta) -> TenancyOut:
+def update_tenancy(caller: Caller, tenancy_id: str, request: TenancyUpdate, meta: RequestMeta, *,
+                   known_residents: KnownResidents) -> TenancyOut:
     old = require_tenancy(caller, tenancy_id, write=True)
     changes = request.model_dump(exclude_unset=True)
     values: dict[str, Any] = {k: getattr(request, k) for k in changes}
     if "parties" in values:
         values["parties"] = tuple(values["parties"])
-        _check_parties(caller.community_id, values["parties"])
+        _check_parties(caller.community_id, values["parties"], known_residents)
     new = old.model_copy(update={**values, "version": old.version + 1, "updated_at": clock.iso()})
     try:
         check_due_day(new.rent_period, new.rent_due_day)

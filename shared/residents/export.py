@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from shared.platform import normalise
 from shared.platform.errors import PayloadTooLarge
-from shared.residents import normalise
 from shared.residents.models import CustomField, Resident
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,18 +8,16 @@ transactions of up to 100 actions, which is what keeps an import to a few calls 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
 from pynamodb.models import Condition
 from pynamodb.transactions import TransactWrite
 
-from shared.messaging.models import Channel
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 from shared.residents.items import (
     ConsentChangeItem,
     CustomFieldItem,
@@ -31,10 +29,8 @@ from shared.residents.models import (
     Consent,
     ConsentChange,
     CustomField,
-    FieldType,
     Resident,
     ResidentFilter,
-    ResidentRole,
     Segment,
 )
 
@@ -59,27 +55,20 @@ class Stale(Exception):
 # --- mapping -------------------------------------------------------------------------------------
 
 
+# Consent is stored as two flags; the properties a resident's tenancies reach are applied on read,
+# never stored (shared.residents.ledger).
+_RESIDENT_JSON, _RESIDENT_APART = ("custom",), ("consent", "property_ids")
+
+
 def _resident(item: ResidentItem) -> Resident:
-    return Resident(
-        id=item.id, community_id=item.community_id, first_name=item.first_name, last_name=item.last_name,
-        email=item.email, phone=item.phone, role=ResidentRole(item.role), unit=item.unit,
-        balance=Decimal(item.balance or "0.00"), has_violation=bool(item.has_violation),
-        tags=list(item.tags or []), custom=json.loads(item.custom or "{}"),
-        consent=Consent(email=bool(item.consent_email), sms=bool(item.consent_sms)),
-        version=int(item.version or 1), created_at=item.created_at, updated_at=item.updated_at,
-    )
+    return to_model(Resident, item, json_fields=_RESIDENT_JSON, exclude=_RESIDENT_APART,
+                    consent=Consent(email=bool(item.consent_email), sms=bool(item.consent_sms)))
 
 
 def _resident_item(resident: Resident) -> ResidentItem:
-    pk, sk = keys.resident(resident.community_id, resident.id)
-    return ResidentItem(
-        pk, sk, id=resident.id, community_id=resident.community_id, first_name=resident.first_name,
-        last_name=resident.last_name, email=resident.email, phone=resident.phone, role=str(resident.role),
-        unit=resident.unit, balance=str(resident.balance), has_violation=resident.has_violation,
-        tags=list(resident.tags), custom=json.dumps(resident.custom, separators=(",", ":"), sort_keys=True),
-        consent_email=resident.consent.email, consent_sms=resident.consent.sms, version=resident.version,
-        created_at=resident.created_at, updated_at=resident.updated_at,
-    )
+    return to_item(ResidentItem, resident, keys.resident(resident.community_id, resident.id),
+                   json_fields=_RESIDENT_JSON, exclude=_RESIDENT_APART,
+                   consent_email=resident.consent.email, consent_sms=resident.consent.sms)
 
 
 def _claim(community_id: str, field_name: str, value: str, resident_id: str) -> ResidentClaimItem:
@@ -88,14 +77,12 @@ def _claim(community_id: str, field_name: str, value: str, resident_id: str) -> 
 
 
 def _change_item(community_id: str, change: ConsentChange) -> ConsentChangeItem:
-    pk, sk = keys.consent_change(community_id, change.resident_id, change.at, change.id)
-    return ConsentChangeItem(pk, sk, id=change.id, resident_id=change.resident_id, channel=str(change.channel),
-                             value=change.value, source=change.source, actor_id=change.actor_id, at=change.at)
+    key = keys.consent_change(community_id, change.resident_id, change.at, change.id)
+    return to_item(ConsentChangeItem, change, key)
 
 
 def _change(item: ConsentChangeItem) -> ConsentChange:
-    return ConsentChange(id=item.id, resident_id=item.resident_id, channel=Channel(item.channel),
-                         value=bool(item.value), source=item.source, actor_id=item.actor_id, at=item.at)
+    return to_model(ConsentChange, item)
 
 
 def _key_of(pk: str, sk: str) -> dict[str, Any]:
@@ -366,18 +353,16 @@ def delete_history(community_id: str, resident_id: str) -> None:
 # --- custom field definitions -------------------------------------------------------------------
 
 
+_FIELD_RENAMES = {"type": "field_type"}  # `type` is a poor attribute name
+
+
 def _field(item: CustomFieldItem) -> CustomField:
-    return CustomField(key=item.key, community_id=item.community_id, label=item.label,
-                       type=FieldType(item.field_type), required=bool(item.required),
-                       options=list(item.options or []), created_at=item.created_at, updated_at=item.updated_at)
+    return to_model(CustomField, item, renames=_FIELD_RENAMES)
 
 
 def _field_item(definition: CustomField) -> CustomFieldItem:
-    pk, sk = keys.custom_field(definition.community_id, definition.key)
-    return CustomFieldItem(pk, sk, key=definition.key, community_id=definition.community_id,
-                           label=definition.label, field_type=str(definition.type), required=definition.required,
-                           options=list(definition.options), created_at=definition.created_at,
-                           updated_at=definition.updated_at)
+    return to_item(CustomFieldItem, definition, keys.custom_field(definition.community_id, definition.key),
+                   renames=_FIELD_RENAMES)
 
 
 def custom_fields(community_id: str) -> dict[str, CustomField]:

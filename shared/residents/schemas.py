@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from shared.platform import normalise
 from shared.platform.patching import PatchBody, not_null
-from shared.residents import normalise
 from shared.residents.models import (
     Consent,
     ConsentChange,

@@ -19,13 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from shared.audit.events import AuditEvent, publish
-from shared.identity import repository as identity_repository
-from shared.messaging.models import Channel
+from shared.community import repository as communities
 from shared.onboarding import hooks as onboarding_hooks
-from shared.platform import clock, cursor, ids, keys
+from shared.platform import clock, cursor, ids, keys, normalise
+from shared.platform.channels import Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
-from shared.residents import custom_fields, filters, normalise, repository
+from shared.residents import custom_fields, filters, repository
 from shared.residents import ledger as tenancy_ledger
 from shared.residents.models import (
     Consent,
@@ -60,7 +60,7 @@ class DirectorySettings:
 
 
 def directory_settings(community_id: str) -> DirectorySettings:
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     if community is None:
         return DirectorySettings()
     return DirectorySettings(region=community.default_region or "US",

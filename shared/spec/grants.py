@@ -48,3 +48,10 @@ class Grant(StrEnum):
     LEDGER_EVENTS_SEND = "queue:ledger-events:send"
     # The work-order SLA watch (issue 13): the schedule puts one message per community on its queue.
     WORK_ORDER_SLA_QUEUE_SEND = "queue:work-order-sla:send"
+    # Work-order attachments (issue 13): objects under communities/*/work-orders/*. The API presigns the
+    # upload and the downloads; the verifier reads, copies the accepted bytes and their thumbnail beside
+    # them (publish), and deletes the upload.
+    WORK_ORDER_OBJECTS_UPLOAD = "s3:work-orders:upload"  # PutObject + PutObjectTagging
+    WORK_ORDER_OBJECTS_READ = "s3:work-orders:read"  # GetObject (and so HeadObject and presigned GET)
+    WORK_ORDER_OBJECTS_DELETE = "s3:work-orders:delete"  # DeleteObject
+    WORK_ORDER_OBJECTS_PUBLISH = "s3:work-orders:publish"  # PutObject: the verified copy and the thumbnail

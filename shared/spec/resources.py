@@ -539,3 +539,27 @@ WORK_ORDER_SLA_WATCH = ScheduledJob(
 
 RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, WORK_ORDER_SLA_QUEUE),
                     jobs=(*RESOURCES.jobs, WORK_ORDER_SLA_WATCH))
+
+# Work-order attachments (issue 13): photos and videos of a work order, one more upload consumer. An
+# object under communities/{cid}/work-orders/{attachment id}/ reaches this queue's worker, which checks
+# size and magic bytes, keeps the accepted bytes at their verified key and, for an image, a JPEG thumbnail
+# of at most 320 px beside them (Pillow; HEIC through pillow-heif), then deletes the upload object
+# (shared.maintenance.attachments). Appended so merges stay easy.
+WORK_ORDER_FILES_QUEUE = QueueSpec(
+    logical_id="WorkOrderFiles",
+    env_var="WORK_ORDER_FILES_QUEUE_URL",
+    worker="functions.workers.verify_work_order_files",
+    grants=(Grant.TABLE_WRITE, Grant.WORK_ORDER_OBJECTS_READ, Grant.WORK_ORDER_OBJECTS_DELETE,
+            Grant.WORK_ORDER_OBJECTS_PUBLISH),
+    # Worker timeout 60 s: a 15 MB HEIC decoded and scaled, or a 200 MB video copied (CopyObject, server side).
+    visibility_timeout_s=360,
+    max_receive_count=5,
+    batch_size=2,
+    memory_mb=1024,  # a 48-megapixel photo is ~150 MB decoded; memory also buys the CPU that decoding needs
+)
+
+WORK_ORDER_FILES = UploadConsumer(logical_id="WorkOrderFiles", segment="work-orders",
+                                  queue=WORK_ORDER_FILES_QUEUE.logical_id)
+
+RESOURCES = replace(RESOURCES, queues=(*RESOURCES.queues, WORK_ORDER_FILES_QUEUE),
+                    uploads=(*RESOURCES.uploads, WORK_ORDER_FILES))

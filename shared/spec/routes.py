@@ -493,3 +493,20 @@ ROUTES += (
     Route("GET", "/v1/properties/{id}/health", "functions.api.properties.health", _PR, "properties",
           "A property's maintenance health: score, risks with their work orders, seasonal tasks", grants=(_R,)),
 )
+
+# Work orders (issue 13): attachments, one more consumer of the shared upload path (shared.uploads). The
+# presigned POST and GETs are signed with the function's own credentials, so each route holds exactly the
+# object grant its URL needs; the WorkOrderFiles worker verifies the bytes and makes the thumbnails.
+ROUTES += (
+    Route("POST", "/v1/work-orders/{id}/attachments", "functions.api.work_orders.attachments_create", _WOC,
+          "work_orders", "Announce a photo (jpeg/png/webp/heic, 15 MB) or video (mp4/mov, 200 MB) of a work "
+          "order: the pending attachment and a presigned POST bound to its key, type and size",
+          grants=(_W, _AUDIT, Grant.WORK_ORDER_OBJECTS_UPLOAD), status=201, idempotent=True),
+    Route("GET", "/v1/work-orders/{id}/attachments", "functions.api.work_orders.attachments_list", _WOR,
+          "work_orders", "A work order's attachments, oldest first, each pending, ready or rejected",
+          grants=(_R,)),
+    Route("GET", "/v1/work-orders/{id}/attachments/{aid}/download",
+          "functions.api.work_orders.attachments_download", _WOR, "work_orders",
+          "A 5-minute download URL of a ready attachment's original or its thumbnail (images only)",
+          grants=(_R, Grant.WORK_ORDER_OBJECTS_READ)),
+)

@@ -8,8 +8,8 @@ who may have asked not to be contacted.
 from __future__ import annotations
 
 from shared.audit.events import AuditEvent, publish
-from shared.messaging.models import Channel
 from shared.platform import cursor
+from shared.platform.channels import Channel
 from shared.platform.context import Caller, RequestMeta
 from shared.platform.errors import NotFound
 from shared.platform.masking import mask_address

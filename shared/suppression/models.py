@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 
 
 class Reason(StrEnum):

@@ -7,10 +7,11 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
-from shared.messaging.models import Channel
 from shared.platform import db, keys
+from shared.platform.channels import Channel
 from shared.platform.db import BaseItem
-from shared.suppression.models import Reason, Suppression
+from shared.platform.mapping import to_item, to_model
+from shared.suppression.models import Suppression
 
 
 class SuppressionItem(BaseItem, discriminator="suppression"):
@@ -23,17 +24,14 @@ class SuppressionItem(BaseItem, discriminator="suppression"):
 
 
 def _model(item: SuppressionItem) -> Suppression:
-    return Suppression(community_id=item.community_id, channel=Channel(item.channel), address=item.address,
-                       reason=Reason(item.reason), source=item.source, created_at=item.created_at)
+    return to_model(Suppression, item)
 
 
 def put(suppression: Suppression) -> None:
     """Store (or replace) the suppression; a stronger reason simply overwrites a weaker one."""
     db.bind()
-    pk, sk = keys.suppression(suppression.community_id, str(suppression.channel), suppression.address)
-    SuppressionItem(pk, sk, community_id=suppression.community_id, channel=str(suppression.channel),
-                    address=suppression.address.lower(), reason=str(suppression.reason), source=suppression.source,
-                    created_at=suppression.created_at).save()
+    key = keys.suppression(suppression.community_id, str(suppression.channel), suppression.address)
+    to_item(SuppressionItem, suppression, key, address=suppression.address.lower()).save()
 
 
 def get(community_id: str, channel: Channel, address: str) -> Suppression | None:

@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.suppression.models import Reason
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")  # `+`, then 8 to 15 digits, no leading zero

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.messaging.models import Category, Channel
 from shared.platform import clock
+from shared.platform.channels import Category, Channel
 from shared.suppression import repository
 from shared.suppression.models import Reason, Suppression, blocks
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 
 
 class Template(BaseModel):

@@ -11,8 +11,8 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from shared.messaging.models import Category, Channel
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 from shared.templates.items import TemplateItem
 from shared.templates.models import Template
 
@@ -21,42 +21,13 @@ _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def _template(item: TemplateItem) -> Template:
-    return Template(
-        id=item.id,
-        community_id=item.community_id,
-        name=item.name,
-        channel=Channel(item.channel),
-        category=Category(item.category),
-        subject=item.subject,
-        html=item.html,
-        text=item.text or "",
-        variables=list(item.variables or []),
-        version=int(item.version),
-        in_use=int(item.in_use or 0),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-    )
+    return to_model(Template, item)
 
 
 def _item(template: Template) -> TemplateItem:
-    pk, sk = keys.template(template.community_id, template.id)
-    return TemplateItem(
-        pk,
-        sk,
-        id=template.id,
-        community_id=template.community_id,
-        name=template.name,
-        channel=str(template.channel),
-        category=str(template.category),
-        subject=template.subject,
-        html=template.html,
-        text=template.text or None,
-        variables=list(template.variables),
-        version=template.version,
-        in_use=template.in_use,
-        created_at=template.created_at,
-        updated_at=template.updated_at,
-    )
+    # No text is stored as no attribute: derived from the HTML at render time.
+    return to_item(TemplateItem, template, keys.template(template.community_id, template.id),
+                   text=template.text or None)
 
 
 def _not_in_use() -> Any:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 from shared.platform.patching import PatchBody, not_null
 from shared.templates.models import Template
 

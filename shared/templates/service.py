@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from shared.messaging.models import Category, Channel
 from shared.onboarding import hooks as onboarding_hooks
 from shared.platform import clock, cursor, ids, keys
+from shared.platform.channels import Category, Channel
 from shared.platform.context import Caller
 from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
 from shared.platform.text import header_problem

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.messaging import events
 from shared.messaging import repository as messages
-from shared.messaging.models import Channel, Message, ProviderEvent, ProviderEventKind
+from shared.messaging import tracking_tokens as tokens
+from shared.messaging.models import Message, ProviderEvent, ProviderEventKind
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import clock
+from shared.platform.channels import Channel
 from shared.platform.context import RequestMeta
 from shared.platform.errors import NotFound
 from shared.platform.masking import mask_address
@@ -22,8 +25,6 @@ from shared.platform.observability import logger
 from shared.suppression import admin as suppression_admin
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
-from shared.tracking import tokens
-from shared.tracking.tokens import Claims, Kind
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _unsubscribe_claims(token: str) -> _Unsubscribe:
 
 
 def _view(target: _Unsubscribe) -> UnsubscribeView:
-    community = identity_repository.get_community(target.community_id)
+    community = communities.get_community(target.community_id)
     return UnsubscribeView(community_name=community.name if community else None,
                            masked_address=mask_address(target.address), channel=target.channel)
 

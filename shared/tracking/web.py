@@ -12,7 +12,7 @@ from html import escape
 
 from aws_lambda_powertools.event_handler import Response
 
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.errors import NotFound
 from shared.tracking.service import UnsubscribeView
 

@@ -80,3 +80,16 @@ def parse_key(key: str) -> ObjectKey | None:
     if not name or safe_name(name) != name:
         return None
     return ObjectKey(community_id, segment, object_id, name)
+
+
+_LABEL = re.compile(r"^[a-z][a-z0-9-]{0,30}\.[a-z0-9]{1,5}$")
+
+
+def derived_key(key: str, etag: str, label: str) -> str:
+    """Where a file made from an upload's accepted bytes (of ETag `etag`) is kept, e.g. its thumbnail:
+    `.../{object id}/derived/{etag}/{label}`. Like `verified_key`, no presigned POST names it and
+    `parse_key` does not read it as an upload; `label` (`thumbnail.jpg`) never collides with a user's name."""
+    parts = parse_key(key)
+    if parts is None or not _ETAG.match(etag) or not _LABEL.match(label):
+        raise ValueError("not an upload key, an ETag and a label")
+    return f"{UPLOAD_ROOT}/{parts.community_id}/{parts.segment}/{parts.object_id}/derived/{etag}/{label}"

@@ -109,3 +109,13 @@ def untag(key: str) -> None:
     except ClientError as error:
         if not _missing(error):
             raise
+
+
+def read_all(key: str, *, etag: str | None = None) -> bytes:
+    """The whole object in memory (a consumer's own size limit bounds it); b"" when it is gone."""
+    return b"".join(chunks(key, etag=etag))
+
+
+def put(key: str, data: bytes, *, content_type: str) -> None:
+    """Write a file a consumer made (a thumbnail); writing the same bytes again is harmless."""
+    aws.client("s3").put_object(Bucket=bucket(), Key=key, Body=data, ContentType=content_type)

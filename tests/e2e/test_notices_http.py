@@ -155,7 +155,7 @@ def test_paying_the_arrears_voids_the_n4_and_cancels_its_reminders(api: Api) -> 
 
 
 def test_the_seeded_notices(api: Api) -> None:
-    from shared.properties import demo
+    from shared.demo import rentals as demo
     from tests.e2e.conftest import sign_in
 
     admin = sign_in(api, community=demo.SLUG, email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD,

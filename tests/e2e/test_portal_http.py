@@ -171,7 +171,7 @@ def test_the_demo_tenant_gets_her_link_in_the_dev_mailbox(api: Api, local_runtim
 def test_the_rental_demo_tenant_sees_her_tenancy_and_ledger(api: Api) -> None:
     """make dev's Riverside Rentals: the tenant in arrears signs in by magic link (her mail lands in the dev
     mailbox) and sees her own tenancy and its ledger, and nobody else's."""
-    from shared.properties import demo as rental_demo
+    from shared.demo import rentals as rental_demo
 
     rentals = rental_demo.demo()
     token = _new_link(api, rentals.slug, rentals.portal_tenant_email)
@@ -190,7 +190,7 @@ def test_the_rental_demo_tenant_sees_her_tenancy_and_ledger(api: Api) -> None:
 def test_the_rental_demo_tenant_sees_her_served_n4_and_no_draft(api: Api) -> None:
     """Issue 12/14: a resident sees the served notices of her own tenancies through the same endpoint as
     staff, never a draft, and never another tenant's notice."""
-    from shared.properties import demo as rental_demo
+    from shared.demo import rentals as rental_demo
     from tests.e2e.conftest import sign_in
 
     rentals = rental_demo.demo()

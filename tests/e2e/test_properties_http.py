@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.properties import demo
+from shared.demo import rentals as demo
 from tests.e2e.conftest import Api, sign_in, signup_ready, wait_for
 
 pytestmark = pytest.mark.e2e

@@ -14,9 +14,10 @@ from email.message import EmailMessage
 import pytest
 
 from shared.messaging import repository, sms_routes
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.provider import REPLIES, Keyword
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppression
 from shared.suppression.models import Reason
 from tests.conftest import forget_aws_clients

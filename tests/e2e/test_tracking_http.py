@@ -10,12 +10,13 @@ from urllib.parse import quote
 
 import pytest
 
+from shared.messaging import tracking_tokens as tokens
 from shared.messaging.items import MessageItem
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import new_item
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import clock, ids, signing
-from shared.tracking import tokens
-from shared.tracking.tokens import Claims, Kind
+from shared.platform.channels import Category, Channel
 from tests.e2e.conftest import Api, LocalRuntime, signup_ready
 
 pytestmark = pytest.mark.e2e

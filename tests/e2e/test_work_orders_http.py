@@ -166,7 +166,7 @@ def test_work_orders_over_http(api: Api, local_runtime: LocalRuntime) -> None:
 
 
 def test_the_rental_demo_has_work_orders(api: Api) -> None:
-    from shared.properties import demo
+    from shared.demo import rentals as demo
     from tests.e2e.conftest import sign_in
 
     admin = sign_in(api, community=demo.SLUG, email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD,

@@ -115,6 +115,27 @@ def test_import_object_grants_are_scoped_to_the_imports_key_pattern(dev: Synth, 
     _scoped_to(dev, handler, actions, "communities/*/imports/*")
 
 
+@pytest.mark.parametrize(("handler", "actions"), [
+    ("functions.api.work_orders.attachments_create", {"s3:PutObject", "s3:PutObjectTagging"}),
+    ("functions.api.work_orders.attachments_download", {"s3:GetObject"}),
+    ("functions.api.work_orders.attachments_list", set()),  # lists records only
+    # Reads and deletes uploads; writes the verified copy and the thumbnail (PutObject), untags nothing.
+    ("functions.workers.verify_work_order_files", {"s3:GetObject", "s3:DeleteObject", "s3:PutObject"}),
+])
+def test_work_order_object_grants_are_scoped_to_their_key_pattern(dev: Synth, handler: str,
+                                                                   actions: set[str]) -> None:
+    _scoped_to(dev, handler, actions, "communities/*/work-orders/*")
+
+
+def test_the_work_order_files_worker_has_memory_and_time_for_a_photo(dev: Synth) -> None:
+    from shared.spec.resources import WORK_ORDER_FILES_QUEUE
+
+    _, _, function = functions_by_handler(dev)[handler_string(WORK_ORDER_FILES_QUEUE.worker)]
+    assert function["Properties"]["MemorySize"] == 1024 and function["Properties"]["Timeout"] == 60
+    queue_id = _queue_id(dev, WORK_ORDER_FILES_QUEUE.logical_id)
+    assert dev.parent["Resources"][queue_id]["Properties"]["VisibilityTimeout"] == 360
+
+
 def _scoped_to(dev: Synth, handler: str, actions: set[str], pattern: str) -> None:
     bucket_id, _ = _assets_bucket(dev)
     objects = {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, f"/{pattern}"]]}
@@ -127,13 +148,17 @@ def _scoped_to(dev: Synth, handler: str, actions: set[str], pattern: str) -> Non
 def test_no_other_function_touches_the_bucket(dev: Synth) -> None:
     object_grants = {Grant.ASSET_OBJECTS_UPLOAD, Grant.ASSET_OBJECTS_READ, Grant.ASSET_OBJECTS_DELETE,
                      Grant.ASSET_OBJECTS_UNTAG, Grant.ASSET_OBJECTS_PUBLISH, Grant.IMPORT_OBJECTS_UPLOAD,
-                     Grant.IMPORT_OBJECTS_READ}
+                     Grant.IMPORT_OBJECTS_READ, Grant.WORK_ORDER_OBJECTS_UPLOAD, Grant.WORK_ORDER_OBJECTS_READ,
+                     Grant.WORK_ORDER_OBJECTS_DELETE, Grant.WORK_ORDER_OBJECTS_PUBLISH}
     allowed = {handler_string(r.handler) for r in ROUTES if object_grants & set(r.grants)}
     allowed |= {handler_string(q.worker) for q in RESOURCES.queues if object_grants & set(q.grants)}
     assert allowed == {handler_string(h) for h in ("functions.api.assets.create", "functions.api.assets.download",
                                                    "functions.api.assets.delete", "functions.workers.verify_assets",
                                                    "functions.api.residents.imports_create",
-                                                   "functions.workers.import_residents")}
+                                                   "functions.workers.import_residents",
+                                                   "functions.api.work_orders.attachments_create",
+                                                   "functions.api.work_orders.attachments_download",
+                                                   "functions.workers.verify_work_order_files")}
     allowed.add(handler_string("functions.workers.provider_events"))  # writes provider-notifications/* only
     for handler in functions_by_handler(dev):
         if handler not in allowed:

@@ -24,6 +24,7 @@ from shared.assets.models import Status
 from shared.identity.models import User
 from shared.platform import clock, cursor
 from shared.platform.errors import ValidationFailed
+from shared.platform.http import status_of
 from shared.spec.permissions import Role
 from shared.uploads.objects import verified_key
 from tests.integration.conftest import signup
@@ -252,7 +253,6 @@ def test_reusing_the_post_of_a_rejected_asset_changes_nothing(admin: dict[str, A
 def test_an_upload_replaced_while_it_is_checked_is_decided_on_the_newest_bytes(
         admin: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """The check reads and copies the ETag it looked at: a re-post in between is a race, retried."""
-    from shared.assets import verify
     from shared.uploads import store
 
     token, community_id = token_of(admin), admin["community"]["id"]
@@ -265,10 +265,10 @@ def test_an_upload_replaced_while_it_is_checked_is_decided_on_the_newest_bytes(
         put(aws_env, created, GIF[: len(JPEG)].ljust(len(JPEG), b"\x00"))  # lands after HEAD, before the read
         return seen
 
-    monkeypatch.setattr(verify.store, "head", head_then_repost)
+    monkeypatch.setattr(store, "head", head_then_repost)
     answer = deliver(aws_env)
     assert len(answer["batchItemFailures"]) == 1  # Raced: the record comes back
-    monkeypatch.setattr(verify.store, "head", real_head)
+    monkeypatch.setattr(store, "head", real_head)
     assert asset(token, created["asset"]["id"]).body["status"] == "pending"
     deliver(aws_env)  # the re-post's own event (and the retried one) decide on the bytes there now
     item = asset(token, created["asset"]["id"]).body
@@ -307,14 +307,16 @@ def test_a_failing_record_is_reported_alone(admin: dict[str, Any], aws_env: dict
     second = announced(token, filename="b.png", content_type="image/png", size=len(PNG))
     put(aws_env, first, PNG)
     put(aws_env, second, PNG)
-    real_head = verify_assets.verify.store.head
+    from shared.uploads import store
+
+    real_head = store.head
 
     def flaky(key: str) -> Any:
         if key == second["upload"]["fields"]["key"]:
             raise ConnectionError("S3 hiccup")
         return real_head(key)
 
-    monkeypatch.setattr(verify_assets.verify.store, "head", flaky)
+    monkeypatch.setattr(store, "head", flaky)
     result = deliver(aws_env)
     assert len(result["batchItemFailures"]) == 1
     assert asset(token, first["asset"]["id"]).body["status"] == "ready"
@@ -448,7 +450,7 @@ def test_the_logo_must_be_a_ready_image_of_the_community(admin: dict[str, Any], 
             service.require_ready_image(community_id, asset_id)
         (detail,) = raised.value.details
         assert detail.field == "branding.logo_asset_id" and reason in detail.message
-        assert raised.value.status == 422 and raised.value.code == "VALIDATION_FAILED"
+        assert status_of(raised.value) == 422 and raised.value.code == "VALIDATION_FAILED"
     stored = repository.get(community_id, pending_png)
     assert stored is not None and stored.status == Status.PENDING
     # The same check guards PATCH /v1/community.

@@ -83,7 +83,8 @@ RULES: tuple[Rule, ...] = (
     # work orders read: every community role (owners/tenants their own units', property owners their
     # assigned properties'; scope: test_work_orders_api); residents create, cancel/reopen and comment.
     (lambda p, r: p.startswith("/v1/work-orders") and r, COMMUNITY),
-    (lambda p, r: p == "/v1/work-orders" or p.endswith(("/transition", "/comments", "/entry/approve")),
+    # Issue 13: a tenant attaches photos to their own order (POST .../attachments), as they comment.
+    (lambda p, r: p == "/v1/work-orders" or p.endswith(("/transition", "/comments", "/entry/approve", "/attachments")),
      {ADMIN, MANAGER, OWNER, TENANT}),
     (lambda p, r: p.startswith("/v1/work-orders"), STAFF_WRITE),
     # "intake form, applications": admin and manager (a conversion's unit is then shared.properties.scope's)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.identity import repository
+from shared.community import repository as communities
 from shared.platform import keys
 from shared.spec.routes import ROUTES
 from tests.integration.conftest import signup
@@ -81,8 +81,8 @@ def test_same_idempotency_key_same_body_replays_the_first_answer() -> None:
     assert first.status == second.status == 201
     assert first.body == second.body
     # Exactly one community came of it: the slug's numbered variant was never taken.
-    assert repository.community_by_slug("elm-row") is not None
-    assert repository.community_by_slug("elm-row-2") is None
+    assert communities.community_by_slug("elm-row") is not None
+    assert communities.community_by_slug("elm-row-2") is None
 
 
 def test_same_idempotency_key_other_body_is_refused() -> None:
@@ -96,7 +96,7 @@ def test_same_idempotency_key_other_body_is_refused() -> None:
 def test_without_a_key_each_post_acts() -> None:
     call("POST", "/v1/auth/signup", json_body=GOOD_SIGNUP)
     call("POST", "/v1/auth/signup", json_body={**GOOD_SIGNUP, "email": "bob@example.com"})
-    assert repository.community_by_slug("elm-row-2") is not None
+    assert communities.community_by_slug("elm-row-2") is not None
 
 
 def test_idempotency_records_are_not_kept_for_5xx(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,8 +15,9 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from functions.jobs import requeue_dead_letters
 from functions.workers import deliver_priority as deliver_worker  # one-off messages: the priority lane
 from shared.messaging import delivery, outbox, repository
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.platform import aws, clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppression
 from shared.suppression.models import Reason
 from tests.support.api import FakeContext

@@ -19,8 +19,9 @@ from infra.local.provision import configuration_set_name
 from infra.local.ses_simulator import SesSimulator
 from infra.local.sqs_poller import sqs_record
 from shared.messaging import repository
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppression
 from shared.suppression.models import Reason
 from tests.support.api import FakeContext

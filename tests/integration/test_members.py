@@ -15,8 +15,9 @@ from shared.audit import store
 from shared.identity import __main__ as identity_command
 from shared.identity import repository
 from shared.messaging import delivery
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.platform import clock
+from shared.platform.channels import Category, Channel
 from tests.integration.conftest import signup
 from tests.integration.test_mfa import PASSWORD, _invited, login, next_code
 from tests.support.api import call

@@ -14,7 +14,7 @@ import pytest
 
 from functions.jobs import notice_reminders as job_function
 from functions.workers import notice_reminders as worker
-from shared.identity import repository as identity
+from shared.community import repository as communities
 from shared.notices_service import job, repository
 from shared.notices_service.models import ReminderStatus
 from shared.platform import clock
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 
 def travel_to(community_id: str, day: Any, hour: int) -> None:
-    community = identity.get_community(community_id)
+    community = communities.get_community(community_id)
     zone = ZoneInfo((community.timezone if community else None) or "UTC")
     target = datetime.combine(day, time(hour, 30), zone)
     clock.travel(0)

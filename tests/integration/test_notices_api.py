@@ -245,3 +245,70 @@ def test_documents_link_in_any_status(world: dict[str, Any]) -> None:
     second_id = second["id"] if "id" in second else second["asset"]["id"]
     both = ok(post(token, f"/v1/notices/{notice['id']}/documents", {"asset_id": second_id}))
     assert both["documents"] == [asset_id, second_id]
+
+
+def tenant_of(community_id: str, resident_id: str) -> str:
+    """An access token of a portal user linked to `resident_id` (a party of the tenancy)."""
+    from shared.identity import repository as identity_repository
+    from shared.identity import service as identity_service
+    from shared.identity.models import User
+    from shared.identity.service import RequestMeta
+    from shared.platform import clock, ids
+
+    now = clock.iso()
+    user = User(id=ids.new_id(), community_id=community_id, email=f"{ids.new_id().lower()}@example.com",
+                full_name="Ann", role=Role.TENANT, status="active", password_hash="x", email_verified=True,
+                mfa_enabled=False, created_at=now, updated_at=now, resident_id=resident_id)
+    identity_repository.create_user(user)
+    return identity_service.start_session(user, None, RequestMeta()).access_token
+
+
+def test_the_tenant_of_one_tenancy_sees_its_served_notice_and_never_its_draft(world: dict[str, Any]) -> None:
+    """One tenancy with a draft N1 and a served N4: its own tenant lists, reads and downloads the served one
+    only; the draft is 404 to her exactly as another community's notice is."""
+    token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
+    served = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
+    ok(post(token, f"/v1/notices/{served['id']}/serve", {"served_on": m.isoformat(), "service_method": "hand"}))
+    draft = ok(post(token, "/v1/notices", {"type": "n1", "tenancy_id": tid, "effective_on": "2027-06-01",
+                                           "details": {"new_rent": "1530.00"}}), 201)
+    staff_view = ok(call("GET", "/v1/notices", token=token, query={"tenancy_id": tid}))["items"]
+    assert {n["id"] for n in staff_view} == {served["id"], draft["id"]}
+    ann = world["tenancy"]["parties"][0]["resident_id"]
+    tenant = tenant_of(world["community_id"], ann)
+    listed = ok(call("GET", "/v1/notices", token=tenant))["items"]
+    assert [(n["id"], n["status"]) for n in listed] == [(served["id"], "served")]
+    assert ok(call("GET", "/v1/notices", token=tenant, query={"tenancy_id": tid}))["items"] == listed
+    assert ok(call("GET", f"/v1/notices/{served['id']}", token=tenant))["id"] == served["id"]
+    assert ok(call("GET", f"/v1/notices/{draft['id']}", token=tenant), 404)["error"]["code"] == "NOT_FOUND"
+    assert call("GET", f"/v1/notices/{served['id']}/document.pdf", token=tenant).status == 200
+    assert ok(call("GET", f"/v1/notices/{draft['id']}/document.pdf", token=tenant), 404)
+    # Another tenant of the same community sees neither.
+    other = tenant_of(world["community_id"], new_resident(token, "Bo")["id"])
+    assert ok(call("GET", "/v1/notices", token=other))["items"] == []
+    assert ok(call("GET", f"/v1/notices/{served['id']}", token=other), 404)
+
+
+def test_rent_increase_plan_pages_soonest_first(world: dict[str, Any]) -> None:
+    token = world["token"]
+    start = (world["today"] - timedelta(days=800)).isoformat()
+    for label in ("102", "103", "104"):
+        unit = new_unit(token, world["property"]["id"], label)
+        new_tenancy(token, unit["id"], [new_resident(token, f"T{label}")["id"]], start)
+    whole = ok(call("GET", "/v1/tenancies/rent-increase-plan", token=token))
+    assert len(whole["items"]) == 4 and whole["next_cursor"] is None
+    order = [(r["next_eligible_on"], r["tenancy_id"]) for r in whole["items"]]
+    assert order == sorted(order)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = ok(call("GET", "/v1/tenancies/rent-increase-plan", token=token,
+                       query={"limit": "3"} | ({"cursor": after} if after else {})))
+        seen += [r["tenancy_id"] for r in page["items"]]
+        after = page["next_cursor"]
+        if after is None:
+            break
+    assert seen == [r["tenancy_id"] for r in whole["items"]]
+    units = ok(call("GET", f"/v1/properties/{world['property']['id']}/units", token=token,
+                    query={"limit": "1"}))["next_cursor"]
+    assert ok(call("GET", "/v1/tenancies/rent-increase-plan", token=token, query={"cursor": units}),
+              400)["error"]["code"] == "INVALID_CURSOR"

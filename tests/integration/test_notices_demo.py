@@ -6,18 +6,18 @@ from typing import Any
 
 import pytest
 
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.notices.models import NoticeType
 from shared.notices_service import demo as notices_demo
 from shared.notices_service import repository
 from shared.notices_service.models import NoticeStatus, ReminderStatus
-from shared.properties import demo
 
 pytestmark = pytest.mark.integration
 
 
 def test_the_notices_demo(aws_env: dict[str, Any]) -> None:
-    community = identity_repository.community_by_slug(demo.seed().slug)
+    community = communities.community_by_slug(demo.seed().slug)
     assert community is not None
     ids = notices_demo.seed(community.id, in_arrears="Sofia", increase_for="Priya")
     notices = {n.type: n for n in (repository.get(community.id, i) for i in ids) if n is not None}

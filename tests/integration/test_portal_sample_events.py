@@ -10,7 +10,9 @@ import pytest
 
 from functions.api.auth import magic_link, magic_link_verify, password_forgot
 from functions.workers import account_mail
-from shared.identity import repository, seed
+from shared.community import repository as communities
+from shared.identity import seed
+from shared.messaging import account_mail as account_mailer
 from shared.messaging import repository as outbox
 from tests.integration.test_portal import sign_in_mails
 from tests.integration.test_sample_events import load
@@ -23,8 +25,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def demo() -> tuple[str, str]:
     """The demo community the events name (slug maple-grove-hoa) with its tenant; (id, slug)."""
-    made = seed.seed_demo_community()
-    community = repository.community_by_slug(made.slug)
+    made = seed.seed_demo_community(mailer=account_mailer)
+    community = communities.community_by_slug(made.slug)
     assert community is not None
     add_resident(community.id, "tenant", "tess.tenant@maplegrove.example.com", first_name="Tess")
     return community.id, community.slug

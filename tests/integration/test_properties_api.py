@@ -15,6 +15,7 @@ from shared.platform.context import Caller
 from shared.platform.errors import Conflict
 from shared.properties import days, repository, tenancies
 from shared.properties.schemas import TenancyCreate
+from shared.residents import repository as residents
 from shared.spec.permissions import Role
 from tests.integration.conftest import signup
 from tests.support.api import call
@@ -170,7 +171,7 @@ def test_overlapping_tenancies_racing_in_threads_one_wins(admin: dict[str, Any],
     def create(resident_id: str) -> None:
         body = TenancyCreate.model_validate(tenancy_body(unit["id"], [resident_id], "2026-03-01"))
         try:
-            outcomes.append(tenancies.create_tenancy(caller, body).id)
+            outcomes.append(tenancies.create_tenancy(caller, body, known_residents=residents.get_many).id)
         except Conflict:
             outcomes.append("409")
 

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from shared.community import repository as communities
+from shared.demo import rentals as demo
 from shared.identity import repository as identity_repository
-from shared.properties import assignments, demo, ledger, repository
+from shared.properties import assignments, ledger, repository
 from shared.residents import service as residents
 from shared.residents.models import ResidentFilter, ResidentStatus
 
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def test_the_rental_demo_is_complete_and_idempotent(aws_env: dict[str, Any]) -> None:
     seeded = demo.seed()
-    community = identity_repository.community_by_slug(seeded.slug)
+    community = communities.community_by_slug(seeded.slug)
     assert community is not None and community.timezone == demo.TIMEZONE
     cid = community.id
     property_ids = repository.property_ids(cid)

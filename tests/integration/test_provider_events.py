@@ -13,9 +13,10 @@ from pynamodb.exceptions import GetError
 
 from functions.workers import provider_events
 from shared.messaging import events, repository, sms_routes
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging.models import Message, MessageStatus
 from shared.messaging.provider import REPLIES, Keyword
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import repository as suppressions
 from shared.suppression import service as suppression
 from shared.suppression.models import Reason

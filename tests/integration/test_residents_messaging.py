@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from shared.identity import repository as identity_repository
+from shared.community import repository as communities
 from shared.identity import service as identity_service
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.context import RequestMeta
 from shared.residents import repository as resident_records
 from shared.residents import service as residents
@@ -99,4 +99,4 @@ def test_an_owner_reads_messages_sent_to_their_resident_record(aws_env: dict[str
     assert call("GET", "/v1/messages", token=same_address).body["items"] == []
     assert residents.resident_id_for_email(admin["community"]["id"], "OLI@example.com") == mine
     assert residents.opted_out(admin["community"]["id"], mine, Channel.SMS)  # sms consent defaults to false
-    assert identity_repository.get_community(admin["community"]["id"]) is not None
+    assert communities.get_community(admin["community"]["id"]) is not None

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shared.messaging.models import Category, Channel
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
 from tests.integration.conftest import signup

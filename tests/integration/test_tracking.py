@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 
 from shared.messaging import repository as messages
-from shared.messaging.models import Category, Channel, Message, MessageStatus
+from shared.messaging import tracked_links as links
+from shared.messaging import tracking_tokens as tokens
+from shared.messaging.models import Message, MessageStatus
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import clock, ids
+from shared.platform.channels import Category, Channel
 from shared.suppression import service as suppressions
 from shared.suppression.models import Reason
-from shared.tracking import links, tokens
-from shared.tracking.tokens import Claims, Kind
 from shared.tracking.web import PIXEL
 from tests.integration.conftest import signup
 from tests.support.api import FakeContext, find_route

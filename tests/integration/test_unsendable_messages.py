@@ -14,11 +14,12 @@ import pytest
 from pynamodb.attributes import UnicodeAttribute
 
 from functions.jobs import release_stale_sends, requeue_dead_letters
-from shared.identity import repository as identity_repository
-from shared.identity.items import CommunityItem
+from shared.community import repository as communities
+from shared.community.items import CommunityItem
 from shared.messaging import chunks, delivery, failures, redrive, repository, stale
-from shared.messaging.models import Category, Channel, Message, MessageEvent, MessageStatus
+from shared.messaging.models import Message, MessageEvent, MessageStatus
 from shared.platform import clock, ids, keys
+from shared.platform.channels import Category, Channel
 from shared.spec.resources import TECHNICAL_FAILURE_METRIC
 from shared.templates import repository as templates
 from shared.templates.models import Template
@@ -184,7 +185,7 @@ def test_a_name_that_breaks_the_from_header_fails_the_message_at_once(
     admin = signup()
     community_id = admin["community"]["id"]
     _name_with_a_line_break(community_id, getattr(CommunityItem, attribute), "Oak\nPark")
-    community = identity_repository.get_community(community_id)
+    community = communities.get_community(community_id)
     assert community is not None  # it still reads back: only its mail cannot be built
     message = queued(community_id)
     assert delivery.deliver(community_id, message.id).status == "failed"
@@ -209,7 +210,7 @@ def test_signup_refuses_a_community_name_with_control_characters(name: str) -> N
     answer = call("POST", "/v1/auth/signup", json_body={"community_name": name, "email": "ann@example.com",
                                                         "password": "correct horse battery", "full_name": "Ann"})
     assert answer.status == 422 and field_errors(answer) == ["community_name"], answer.body
-    assert identity_repository.list_communities(limit=10, after=None)[0] == []  # it cannot exist
+    assert communities.list_communities(limit=10, after=None)[0] == []  # it cannot exist
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -222,7 +223,7 @@ def test_patch_community_refuses_header_breaking_names(body: dict[str, Any], fie
     admin = signup()
     answer = call("PATCH", "/v1/community", token=admin["access_token"], json_body=body)
     assert answer.status == 422 and field_errors(answer) == [field], answer.body
-    community = identity_repository.get_community(admin["community"]["id"])
+    community = communities.get_community(admin["community"]["id"])
     assert community is not None and community.name == "Oak Park" and community.sender.from_name is None
     fine = call("PATCH", "/v1/community", token=admin["access_token"],
                 json_body={"name": "Oak Park Ünïcode", "sender": {"from_name": "Oak Park — Board"}})

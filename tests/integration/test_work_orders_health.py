@@ -157,3 +157,42 @@ def test_the_sla_watch_sample_events(world: dict[str, Any], aws_env: dict[str, A
     record = load("sqs-work-order-sla.json")
     record["Records"][0]["body"] = json.dumps({"community_id": world["community_id"]})
     assert worker.handler(record, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+
+
+def test_a_heating_order_completed_in_its_window_records_the_service(world: dict[str, Any],  # noqa: F811
+                                                                    dynamodb_calls: list[str]) -> None:
+    """Completing a heating order between 1 June and 30 September (community time) records the heating
+    service in the order's transaction; the health read still costs one Query and shows it done. A heating
+    repair completed in December records nothing."""
+    from datetime import UTC, datetime
+
+    from shared.community import service as community
+    from shared.maintenance import workorders
+    from shared.maintenance.schemas import TransitionRequest
+    from shared.platform.context import Caller
+
+    token, a = world["token"], world["a"]
+    pid = a["property"]["id"]
+    caller = Caller(user_id=world["admin"]["user"]["id"], community_id=world["community_id"], role=Role.ADMIN,
+                    session_id="s")
+    september = datetime(2026, 9, 15, 16, 0, tzinfo=UTC)
+    december = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)
+
+    def complete(order_id: str, at: datetime) -> None:
+        for to in ("in_progress", "completed"):
+            workorders.transition(caller, order_id, TransitionRequest(to=to), at=at)  # type: ignore[arg-type]
+
+    def heating(at: datetime) -> dict[str, Any]:
+        result = workorders.property_health(caller, pid, settings_of=community.settings_of, at=at)
+        return next(s.model_dump() for s in result.seasonal if s.task == "heating_serviced")
+
+    assert heating(december)["status"] == "missed"
+    repair = ok(create(token, a["unit"]["id"], category="heating", title="Thermostat"), 201)
+    complete(repair["id"], december)
+    assert heating(december)["status"] == "missed"  # a December repair is not the service
+    service = ok(create(token, a["unit"]["id"], category="heating", title="Furnace service"), 201)
+    complete(service["id"], september)
+    dynamodb_calls.clear()
+    found = heating(december)
+    assert (found["status"], str(found["done_on"])) == ("done", "2026-09-15")
+    assert dynamodb_calls.count("Query") == 1, dynamodb_calls

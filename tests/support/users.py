@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from shared.community import repository as communities
 from shared.identity import passwords, repository, service
 from shared.identity.models import User
 from shared.platform import clock, ids
@@ -31,7 +32,7 @@ def add_member(community_id: str, role: Role) -> User:
     `TOTP_SECRET` when the community's policy requires it for the role."""
     user = member(community_id, role)
     repository.create_user(user)
-    community = repository.get_community(community_id)
+    community = communities.get_community(community_id)
     if user.requires_mfa(community):
         service.enroll_known_secret(user, TOTP_SECRET)
     return user

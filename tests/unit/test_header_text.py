@@ -8,7 +8,8 @@ import unicodedata
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.identity.schemas import CommunityPatch, SignupRequest
+from shared.community.schemas import CommunityPatch
+from shared.identity.schemas import SignupRequest
 from shared.platform.text import HeaderText, header_problem, one_line
 
 pytestmark = pytest.mark.unit

@@ -122,13 +122,13 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
     calls: list[tuple[str, ...]] = []
     monkeypatch.setattr(identity_seed, "seed_super_admin", lambda *args: calls.append(args))
     monkeypatch.setattr(
-        identity_seed, "seed_demo_community", lambda: DemoCommunity("Demo", "demo", "a@example.com", "pw")
+        identity_seed, "seed_demo_community", lambda **_: DemoCommunity("Demo", "demo", "a@example.com", "pw")
     )
     from types import SimpleNamespace
 
     from infra.local import seeding
 
-    monkeypatch.setattr(seeding.identity_repository, "community_by_slug", lambda slug: SimpleNamespace(id=f"id-{slug}"))
+    monkeypatch.setattr(seeding.communities, "community_by_slug", lambda slug: SimpleNamespace(id=f"id-{slug}"))
     monkeypatch.setattr(seeding.demo_content, "seed", lambda cid, email: calls.append((cid, email)) or "campaign-1")
     monkeypatch.setattr(seeding.portal_demo, "seed",
                         lambda cid, email: calls.append(("portal", cid)) and "" or "tess@example.com")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.maintenance.entry import Basis, EntryDecision, EntryRefused, check_window, require_allowed
+from shared.platform.http import status_of
 
 pytestmark = pytest.mark.unit
 
@@ -109,7 +110,7 @@ def test_require_allowed_is_a_422_naming_rule_and_citation() -> None:
     with pytest.raises(EntryRefused) as refused:
         require_allowed(check_window(t(2026, 12, 7, 11), t(2026, 12, 7, 21), now=NOW, zone=ZONE))
     error = refused.value
-    assert error.status == 422 and error.code == "VALIDATION_FAILED"
+    assert status_of(error) == 422 and error.code == "VALIDATION_FAILED"
     messages = [d.message for d in error.details]
     assert len(messages) == 2
     assert any("notice_24_hours; RTA 2006, s. 27(1) para. 3" in m for m in messages)

@@ -15,6 +15,7 @@ from shared.maintenance.health import (
     TaskRule,
     health,
     seasonal_status,
+    task_done_by,
     window,
 )
 from shared.maintenance.models import Category, Priority, Status
@@ -244,3 +245,33 @@ def test_missed_seasonal_tasks_are_risks_worth_10_each() -> None:
     assert {(r.kind, r.category) for r in result.risks} == {(RiskKind.SEASONAL, C.HEATING),
                                                              (RiskKind.SEASONAL, C.PLUMBING)}
     assert all(r.recommendation and r.evidence == () for r in result.risks)
+
+
+DONE_BY = [
+    ("heating-on-1-jun-opens", C.HEATING, date(2026, 6, 1), SeasonalTask.HEATING_SERVICED),
+    ("heating-on-30-sep-closes", C.HEATING, date(2026, 9, 30), SeasonalTask.HEATING_SERVICED),
+    ("heating-on-31-may-too-early", C.HEATING, date(2026, 5, 31), None),
+    ("heating-on-1-oct-too-late", C.HEATING, date(2026, 10, 1), None),
+    ("heating-in-january-is-a-repair", C.HEATING, date(2027, 1, 15), None),
+    ("plumbing-on-1-aug-opens", C.PLUMBING, date(2026, 8, 1), SeasonalTask.WINTERIZED),
+    ("plumbing-on-31-oct-closes", C.PLUMBING, date(2026, 10, 31), SeasonalTask.WINTERIZED),
+    ("plumbing-on-1-nov-too-late", C.PLUMBING, date(2026, 11, 1), None),
+    ("plumbing-in-july-too-early", C.PLUMBING, date(2026, 7, 31), None),
+    ("electrical-never-counts", C.ELECTRICAL, date(2026, 9, 1), None),
+    ("other-never-counts", C.OTHER, date(2026, 10, 1), None),
+]
+
+
+@pytest.mark.parametrize(("category", "day", "task"), [c[1:] for c in DONE_BY], ids=[c[0] for c in DONE_BY])
+def test_a_completion_counts_as_seasonal_work_only_inside_its_window(category: Category, day: date,
+                                                                     task: SeasonalTask | None) -> None:
+    assert task_done_by(category, day) == task
+
+
+def test_recorded_seasonal_work_clears_its_risk() -> None:
+    done = {SeasonalTask.HEATING_SERVICED: date(2026, 9, 12), SeasonalTask.WINTERIZED: date(2026, 10, 20)}
+    result = health([], done, at=AT, zone=ZONE)
+    assert result.score == 100 and not result.risks
+    assert [(s.task, s.status, s.done_on) for s in result.seasonal] == [
+        (SeasonalTask.HEATING_SERVICED, "done", date(2026, 9, 12)),
+        (SeasonalTask.WINTERIZED, "done", date(2026, 10, 20))]

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from shared.community.settings import SlaHours
 from shared.maintenance.models import Priority, Status
-from shared.maintenance.sla import SlaHours, due_at, overdue
+from shared.maintenance.sla import due_at, overdue
 
 pytestmark = pytest.mark.unit
 

@@ -16,6 +16,7 @@ from shared.maintenance.transitions import (
     allowed_targets,
     move,
 )
+from shared.platform.http import status_of
 
 pytestmark = pytest.mark.unit
 
@@ -45,7 +46,7 @@ def test_staff_moves_exactly_the_contracts_pairs(before: Status, to: Status) -> 
     else:
         with pytest.raises(TransitionRefused) as refused:
             move(_state(before), to, Actor.STAFF, own=False, at=NOW)
-        assert refused.value.status == 409 and refused.value.code == "CONFLICT"
+        assert status_of(refused.value) == 409 and refused.value.code == "CONFLICT"
         assert refused.value.details[0].field == "to"
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
+from shared.community.settings import HeatingSeason
 from shared.maintenance.models import Answers, Category, Priority
-from shared.maintenance.season import HeatingSeason, local_day
+from shared.maintenance.season import local_day
 from shared.maintenance.triage import BASELINES, RULES, triage
 
 pytestmark = pytest.mark.unit

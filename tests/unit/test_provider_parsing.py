@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from shared.messaging import provider
-from shared.messaging.models import Channel, ProviderEventKind
+from shared.messaging.models import ProviderEventKind
 from shared.messaging.provider import Keyword, LiftStop, Record, Reply, SesNotification, Suppress
+from shared.platform.channels import Channel
 from shared.suppression.models import Reason
 
 pytestmark = pytest.mark.unit

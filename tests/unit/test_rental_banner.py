@@ -4,7 +4,7 @@ import pytest
 
 from infra.local import banner
 from infra.local.seeding import DemoCommunity
-from shared.properties import demo
+from shared.demo import rentals as demo
 
 pytestmark = pytest.mark.unit
 

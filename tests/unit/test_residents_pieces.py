@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from shared.platform import normalise
 from shared.platform.errors import ValidationFailed
-from shared.residents import custom_fields, export, filters, normalise
+from shared.residents import custom_fields, export, filters
 from shared.residents.models import CustomField, FieldType, Resident, ResidentFilter, ResidentRole, ResidentStatus
 
 pytestmark = pytest.mark.unit

@@ -1,8 +1,9 @@
 import pytest
 
 from shared.identity import slugs
-from shared.platform import signing
+from shared.platform import errors, signing
 from shared.platform.errors import ERROR_CODES
+from shared.platform.http import STATUS_OF_CODE, status_of
 from shared.platform.masking import mask_address, mask_email, mask_phone
 
 pytestmark = pytest.mark.unit
@@ -18,7 +19,15 @@ CONTRACT_CODES = {
 
 
 def test_error_codes_are_exactly_the_contracts() -> None:
-    assert ERROR_CODES == CONTRACT_CODES
+    assert set(CONTRACT_CODES) == ERROR_CODES
+    assert STATUS_OF_CODE == CONTRACT_CODES  # the edge's one mapping says the contract's status for each
+
+
+def test_domain_errors_carry_no_http_status() -> None:
+    """Issue 16: the status lives at the HTTP edge only; a domain error is its code, message and details."""
+    for cls in (errors.ApiError, *errors.ApiError.__subclasses__()):
+        assert not hasattr(cls, "status"), cls
+        assert status_of(cls()) == CONTRACT_CODES[cls.code]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pytest
 from jinja2.exceptions import SecurityError, TemplateAssertionError, UndefinedError
 
 from shared.platform.errors import TemplateVariablesMissing, ValidationFailed
+from shared.platform.http import status_of
 from shared.templates import render
 from shared.templates.models import Template
 
@@ -47,7 +48,7 @@ def test_every_missing_variable_is_named_before_anything_renders() -> None:
     with pytest.raises(TemplateVariablesMissing) as caught:
         render.render(tpl, {"first_name": "Ann"})
     error = caught.value
-    assert error.status == 422 and error.code == "TEMPLATE_VARIABLES_MISSING"
+    assert status_of(error) == 422 and error.code == "TEMPLATE_VARIABLES_MISSING"
     assert [(d.field, d.message) for d in error.details] == [
         ("balance", "is missing"), ("community_name", "is missing"), ("unit", "is missing")]
     assert "balance, community_name, unit" in error.message
@@ -158,7 +159,7 @@ ESCAPES = [
 def test_escapes_are_refused_naming_the_field(source: str, part: render.Part) -> None:
     with pytest.raises(ValidationFailed) as caught:
         render.check({part: source})
-    assert caught.value.status == 422 and caught.value.code == "VALIDATION_FAILED"
+    assert status_of(caught.value) == 422 and caught.value.code == "VALIDATION_FAILED"
     assert {d.field for d in caught.value.details} == {part}
     assert all(d.message for d in caught.value.details)
 

@@ -11,12 +11,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from shared.messaging.models import Channel
+from shared.messaging import tracked_links as links
+from shared.messaging import tracking_tokens as tokens
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import signing
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
 from shared.suppression.schemas import SuppressionCreate
-from shared.tracking import links, tokens
-from shared.tracking.tokens import Claims, Kind
 from tests.unit.conftest import KEYRING
 
 pytestmark = pytest.mark.unit

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.identity import community
-from shared.identity.schemas import CommunityList
+from shared.community import service as community
+from shared.community.schemas import CommunityList
 from shared.platform.cursor import DEFAULT_LIMIT, MAX_LIMIT
 from shared.platform.http import endpoint
 

@@ -5,8 +5,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from shared.messaging import support
-from shared.messaging.models import Channel, MessageStatus
+from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import MessageList
+from shared.platform.channels import Channel
 from shared.platform.context import current_caller
 from shared.platform.cursor import DEFAULT_LIMIT, MAX_LIMIT
 from shared.platform.http import endpoint

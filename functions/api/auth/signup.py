@@ -2,6 +2,7 @@
 
 from shared.identity import service
 from shared.identity.schemas import SignupRequest, TokenBody
+from shared.messaging import account_mail
 from shared.platform.http import endpoint
 
 api = endpoint(__name__)
@@ -9,7 +10,7 @@ api = endpoint(__name__)
 
 @api
 def signup(body: SignupRequest) -> TokenBody:
-    return service.token_body(service.signup(body, api.meta()))
+    return service.token_body(service.signup(body, api.meta(), mailer=account_mail))
 
 
 handler = api.handler

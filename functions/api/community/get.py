@@ -1,7 +1,7 @@
 """GET /v1/community: the caller's community and its settings."""
 
-from shared.identity import community
-from shared.identity.schemas import CommunityDetail
+from shared.community import service as community
+from shared.community.schemas import CommunityDetail
 from shared.platform.context import current_caller
 from shared.platform.http import endpoint
 

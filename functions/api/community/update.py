@@ -1,8 +1,8 @@
 """PATCH /v1/community: name, time zone, MFA policy, sender and branding (audited with before/after)."""
 
 from shared.assets import service as assets
-from shared.identity import community
-from shared.identity.schemas import CommunityDetail, CommunityPatch
+from shared.community import service as community
+from shared.community.schemas import CommunityDetail, CommunityPatch
 from shared.platform.context import current_caller
 from shared.platform.http import endpoint
 

@@ -7,8 +7,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.messaging import service
-from shared.messaging.models import Channel, MessageStatus
+from shared.messaging.models import MessageStatus
 from shared.messaging.schemas import RELATED_QUERY, MessageList, Related
+from shared.platform.channels import Channel
 from shared.platform.context import current_caller
 from shared.platform.cursor import DEFAULT_LIMIT, MAX_LIMIT
 from shared.platform.http import endpoint

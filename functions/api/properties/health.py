@@ -4,7 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared.identity import community
+from shared.community import service as community
 from shared.maintenance import workorders
 from shared.maintenance.schemas import HealthOut
 from shared.platform.context import current_caller

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.context import current_caller
 from shared.platform.http import endpoint, no_content
 from shared.suppression import admin

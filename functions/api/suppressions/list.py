@@ -4,7 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.messaging.models import Channel
+from shared.platform.channels import Channel
 from shared.platform.context import current_caller
 from shared.platform.cursor import DEFAULT_LIMIT, MAX_LIMIT
 from shared.platform.http import endpoint

@@ -2,6 +2,7 @@
 
 from shared.identity import members
 from shared.identity.schemas import InvitationCreate, InvitationOut
+from shared.messaging import account_mail
 from shared.platform.context import current_caller
 from shared.platform.http import endpoint
 
@@ -10,7 +11,7 @@ api = endpoint(__name__)
 
 @api
 def invite(body: InvitationCreate) -> InvitationOut:
-    return members.invite(current_caller(), body, api.meta())
+    return members.invite(current_caller(), body, api.meta(), mailer=account_mail)
 
 
 handler = api.handler

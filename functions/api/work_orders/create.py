@@ -1,6 +1,6 @@
 """POST /v1/work-orders: a new work order (201); an emergency pages the on-call phones and managers."""
 
-from shared.identity import community
+from shared.community import service as community
 from shared.maintenance import workorders
 from shared.maintenance.schemas import WorkOrderCreate, WorkOrderOut
 from shared.platform.context import current_caller

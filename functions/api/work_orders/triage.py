@@ -1,6 +1,6 @@
 """POST /v1/work-orders/triage: severity, reasons and self-help for a category and answers (nothing saved)."""
 
-from shared.identity import community
+from shared.community import service as community
 from shared.maintenance import service
 from shared.maintenance.schemas import TriageAnswer, TriageRequest
 from shared.platform.context import current_caller

@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shared.community import repository as communities
 from shared.identity import passwords
 from shared.identity import repository as identity_repository
 from shared.identity import service as identity_service
 from shared.identity.models import User
 from shared.identity.schemas import SignupRequest
+from shared.messaging import account_mail
 from shared.platform import clock, ids
 from shared.platform.context import Caller, RequestMeta
 from shared.properties import assignments, days, ledger_service, rent, repository, service, tenancies
 from shared.properties.models import Address, EntryKind, LedgerEntry, PaymentMethod, PropertyKind, RentPeriod
 from shared.properties.schemas import PropertyCreate, TenancyCreate, UnitCreate
+from shared.residents import repository as residents_repository
 from shared.residents import service as residents
 from shared.residents.schemas import ResidentFields
 from shared.spec.permissions import Role
@@ -78,12 +81,13 @@ def demo() -> RentalDemo:
 
 def seed() -> RentalDemo:
     """Create the rental community (once) and fill it."""
-    if identity_repository.community_by_slug(SLUG) is not None:
+    if communities.community_by_slug(SLUG) is not None:
         return demo()
     issued = identity_service.signup(SignupRequest(community_name=NAME, email=ADMIN_EMAIL, password=ADMIN_PASSWORD,
-                                                   full_name="Rhea Rentals"), _LOCAL)
+                                                   full_name="Rhea Rentals"), _LOCAL,
+                                     mailer=account_mail)
     assert issued.community is not None
-    community = identity_repository.update_community(issued.community, timezone=TIMEZONE)
+    community = communities.update_community(issued.community, timezone=TIMEZONE)
     admin = issued.user
     identity_repository.mark_email_verified(admin)
     identity_service.enroll_known_secret(admin, ADMIN_TOTP_SECRET)
@@ -126,7 +130,7 @@ def _fill(caller: Caller) -> None:
         created = tenancies.create_tenancy(caller, TenancyCreate(
             unit_id=units[(prop_index, label)], parties=[{"resident_id": result.resident_id, "lead": True}],
             start_on=start, rent=Decimal(monthly), rent_period=RentPeriod.MONTHLY, rent_due_day=1,
-            email_service_consent=True), _LOCAL, rent_from=start)
+            email_service_consent=True), _LOCAL, known_residents=residents_repository.get_many, rent_from=start)
         _history(caller, created.id, start, today, Decimal(monthly), pays_in_full)
 
 

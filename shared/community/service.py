@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shared.identity import repository
-from shared.identity.models import Community
-from shared.identity.schemas import CommunityDetail, CommunityList, CommunityPatch
-from shared.identity.service import audit
+from shared.audit.events import AuditEvent, publish
+from shared.community import repository
+from shared.community.models import Community
+from shared.community.schemas import CommunityDetail, CommunityList, CommunityPatch
 from shared.platform import cursor
 from shared.platform.context import Caller, RequestMeta, authorize
 from shared.platform.errors import NotFound
@@ -17,6 +17,12 @@ from shared.spec.permissions import Permission
 # Checks a branding logo: (community id, asset id) -> None, or raises ValidationFailed. The assets
 # domain owns what "a ready image" means; the handler passes its check in.
 LogoCheck = Callable[[str, str], object]
+
+
+def audit(action: str, community_id: str, meta: RequestMeta, *, actor: str | None = None,
+          target: str | None = None, **detail: object) -> None:
+    publish(AuditEvent(community_id=community_id, action=action, actor_id=actor, target=target,
+                       ip=meta.ip, user_agent=meta.user_agent[:512], detail=dict(detail)))
 
 
 def detail(community: Community) -> CommunityDetail:

@@ -27,8 +27,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from shared.messaging.models import Channel
 from shared.platform import signing
+from shared.platform.channels import Channel
 
 VERSION = "t1"
 PURPOSE = "tracking"

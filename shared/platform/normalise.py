@@ -1,6 +1,8 @@
-"""Canonical forms of what identifies or describes a resident: email, phone, balance, tags, unit.
+"""Canonical forms of what identifies or describes a person: email, phone (and its region), balance, tags, unit.
 
-Uniqueness is decided on these forms, so the API, the import and lookups all go through here.
+Uniqueness is decided on these forms, so the API, the import and lookups all go through here. On the
+platform floor because the residents directory, the community's settings (region, delinquency
+threshold) and intake all read values the same way.
 """
 
 from __future__ import annotations

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from shared.messaging.models import Channel
+from shared.messaging import tracking_tokens as tokens
+from shared.messaging.tracking_tokens import Claims, Kind
 from shared.platform import signing
+from shared.platform.channels import Channel
 from shared.platform.settings import settings
-from shared.tracking import tokens
-from shared.tracking.tokens import Claims, Kind
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
 _TAG_NAME = re.compile(r"<[^\s/>]+")
