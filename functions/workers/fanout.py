@@ -17,8 +17,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.campaigns import fanout
 from shared.platform.observability import logger
 
-processor = BatchProcessor(event_type=EventType.SQS)
-
 
 def _record(record: SQSRecord) -> None:
     try:
@@ -33,4 +31,7 @@ def _record(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    # A processor per invocation (it holds the batch's state): the local runtime runs two campaigns'
+    # fan-outs at once in one process, as AWS runs one Lambda per campaign.
+    processor = BatchProcessor(event_type=EventType.SQS)
     return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.message import EmailMessage
@@ -71,7 +70,6 @@ from shared.templates.render import Prepared
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 5
 BACKOFF_CAP_S = 900  # SQS allows up to 12 hours; 15 minutes keeps retries inside the hour
-SEND_THREADS = 8  # provider calls in flight per worker (each waits for the rate's token first)
 
 RETRYABLE_CODES = frozenset({
     "Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException",
@@ -381,8 +379,7 @@ def deliver_chunk(chunk: Chunk, *, lane: str = BULK) -> int | None:
             ends.append(Settle(message, MessageStatus.FAILED, _unsendable(message, error), claimed=False))
     claim_id = ids.new_id()
     claimed = repository.claim_many(rendered, claim_id) if rendered else []
-    with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(claimed)))) as pool:
-        sent = [s for s in pool.map(lambda m: _send_one(m, community, lane), claimed) if s is not None]
+    sent = [s for s in pacing.send_in_order(lane, lambda m: _send_one(m, community, lane), claimed) if s is not None]
     repository.settle_many(ends + sent, claim_id)
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),
