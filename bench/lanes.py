@@ -10,8 +10,11 @@ the embedded SES enforcing `--rate` sends per second (answering `Throttling` abo
    they run `--transactional` one-off `POST /v1/messages` are sent, evenly spread.
 3. When every mail has been accepted, from the embedded SES's record (the accept time of each mail,
    its `X-Porchlight-*` headers):
-   - `rate_efficiency`: mails accepted between the campaigns' 10th and 90th percentile sends, per
-     second, ÷ the configured rate (the steady state: ramp-up and tail left out);
+   - `rate_efficiency`: mails accepted per second in the steady state ÷ the configured rate. The
+     steady state is every moment work was waiting: from 1 s after the first campaign send (the ramp)
+     until the last moment a chunk was still waiting on the bulk queue (sampled every 0.2 s), so the
+     tail (the last chunks, already taken, finishing) is left out (`steady_state`);
+     `rate_efficiency_whole` is the same from the first campaign send to the last mail, tail included;
    - `throttles`: sends the embedded SES refused (`Throttling`) during the run;
    - `transactional_p95_s`: POST → accepted, nearest-rank 95th percentile of the one-off mails;
    - `fairness_ratio`: the slower community's recipients sent by the time the faster one's last was
@@ -20,7 +23,9 @@ the embedded SES enforcing `--rate` sends per second (answering `Throttling` abo
 
 Modes: `lanes` (this design) and `single` (`OUTBOX_ROUTING=single`: every message on one queue served
 oldest first, the design before issue 16). Lines without a prefix are `lanes`; `single_*` are the old design.
-Each mode runs in its own process, one after the other; its log goes to $TMPDIR/bench-lanes-<mode>.log.
+Each mode runs in its own process, one after the other; its log goes to $TMPDIR/bench-lanes-<mode>.log
+and the timestamps behind its figures to $TMPDIR/bench-lanes-<mode>.json. `load_1m` is the machine's
+1-minute load average (start and end of the sends, averaged): the figures depend on the CPU left to us.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -42,6 +48,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TARGETS = {"rate_efficiency": 0.95, "transactional_p95_s": 3.0, "fairness_ratio": 0.8}
+RAMP_S = 1.0  # the steady state starts this long after the first campaign send
+_SAMPLE_S = 0.2  # how often the bulk queue's backlog is looked at
 
 
 @dataclass
@@ -49,6 +57,7 @@ class Result:
     mode: str
     figures: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)  # the timestamps behind the figures (saved beside the log)
 
 
 def _epoch(iso: str) -> float:
@@ -90,6 +99,37 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
 
+def steady_state(campaign_sends: list[float], every: list[float], backlog_until: float,
+                 rate: float) -> tuple[float, float]:
+    """(rate_efficiency, the window's seconds): every mail accepted (campaign and one-off: they share the
+    budget) from `RAMP_S` after the first campaign send until the last moment a chunk was still waiting on
+    the bulk queue (`backlog_until`, or the last campaign send if that came first), per second, ÷ `rate`.
+
+    Inside that window there was always work waiting, so rate left unused is the design's loss; outside it
+    are the ramp (the first chunks being read and claimed) and the tail (the last chunks, taken, finishing)."""
+    ordered = sorted(campaign_sends)
+    low, high = ordered[0] + RAMP_S, min(backlog_until, ordered[-1])
+    if high <= low:
+        raise ValueError("no steady state: the campaign was over within its ramp")
+    return sum(1 for t in every if low <= t <= high) / (high - low) / rate, high - low
+
+
+def whole_run(campaign_sends: list[float], every: list[float], rate: float) -> float:
+    """Achieved ÷ configured from the first campaign send to the last mail, ramp and tail included."""
+    start = min(campaign_sends)
+    counted = [t for t in every if t >= start]
+    return len(counted) / max(1e-9, max(counted) - start) / rate
+
+
+def fairness(by_community: dict[str, list[float]]) -> float:
+    """The slower community's sends by the time the faster one's last was sent ÷ the faster one's sends."""
+    finished = {cid: max(times) for cid, times in by_community.items() if times}
+    fast = min(finished, key=lambda cid: finished[cid])
+    slow = [times for cid, times in by_community.items() if cid != fast]
+    sent_by_then = sum(1 for times in slow for t in times if t <= finished[fast])
+    return sent_by_then / max(1, len(by_community[fast]))
+
+
 def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: float) -> Result:
     from infra.local.config import LocalConfig, LocalNames
     from infra.local.runtime import start
@@ -111,8 +151,10 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
         print(f"[{mode}] setup: 2 communities x {recipients} owners in {time.perf_counter() - t0:.1f} s",
               file=sys.stderr)
         from moto.ses.models import ses_backends
+        from moto.sqs.models import sqs_backends
 
         from infra.local.config import ACCOUNT_ID, REGION
+        from shared.spec.resources import OUTBOX_QUEUE
 
         backend = ses_backends[ACCOUNT_ID][REGION]
         base = len(backend.sent_messages)
@@ -136,15 +178,22 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
         for community in (first, second):
             sent = api.post(f"/v1/campaigns/{community['campaign_id']}/send", token=community["token"], json={})
             assert sent.status_code == 202, sent.text
-        started, cpu_started = time.time(), time.process_time()
+        started, cpu_started, load_started = time.time(), time.process_time(), os.getloadavg()[0]
         poster = threading.Thread(target=post_one_offs, name="one-offs")
         poster.start()
+        bulk = sqs_backends[ACCOUNT_ID][REGION].get_queue(runtime.provisioned.queues[OUTBOX_QUEUE.logical_id].url
+                                                           .rstrip("/").rsplit("/", 1)[-1])
+        backlog_seen = time.time()  # the last moment a chunk was waiting on the bulk queue
         deadline = time.monotonic() + timeout_s
         while len(backend.sent_messages) - base < 2 * recipients + transactional and time.monotonic() < deadline:
-            time.sleep(1.0)
+            if bulk.messages:  # visible and not delayed: waiting for a worker
+                backlog_seen = time.time()
+            time.sleep(_SAMPLE_S)
         poster.join(timeout=60)
+        result.raw["backlog_until"] = backlog_seen
         elapsed = time.time() - started
         result.figures["cpu_s"] = time.process_time() - cpu_started
+        result.figures["load_1m"] = (load_started + os.getloadavg()[0]) / 2  # the machine's, not only ours
         result.figures["wall_s"] = elapsed
         result.figures["throttles"] = runtime.send_limit.throttled - throttled_before
         mail = [m for m in runtime.mailbox.mail() if _epoch(m["sent_at"]) >= started - 1]
@@ -165,23 +214,24 @@ def run(mode: str, recipients: int, transactional: int, rate: float, timeout_s: 
             by_community[community_id].append(at)
             per_message[message_id] += 1
     campaign_sends = sorted(t for times in by_community.values() for t in times)
+    result.raw = {**result.raw, "started": started, "posted": posted, "accepted": accepted,
+                  "sends": {cid: sorted((_epoch(m["sent_at"]), _header(m, "x-porchlight-message")) for m in mail
+                                        if _header(m, "x-porchlight-community") == cid
+                                        and _header(m, "x-porchlight-message") not in posted)
+                            for cid in by_community}}
     if len(campaign_sends) < 2 * recipients or len(accepted) < transactional:
         result.notes.append(f"incomplete after {elapsed:.0f} s: {len(campaign_sends)} of {2 * recipients} campaign "
                             f"mails, {len(accepted)} of {transactional} one-offs")
     twice = sum(1 for c in per_message.values() if c > 1)
     result.notes.append(f"exactly once: {len(per_message)} recipients mailed, {twice} more than once")
-    low, high = _percentile(campaign_sends, 0.10), _percentile(campaign_sends, 0.90)
-    in_window = sum(1 for t in every if low <= t <= high)
-    result.figures["rate_efficiency"] = in_window / max(1e-9, high - low) / rate
+    result.figures["rate_efficiency"], result.figures["steady_s"] = steady_state(campaign_sends, every, backlog_seen,
+                                                                               rate)
+    result.figures["rate_efficiency_whole"] = whole_run(campaign_sends, every, rate)
     latencies = [accepted[m] - posted[m] for m in accepted]
     result.figures["transactional_p95_s"] = _percentile(latencies, 0.95) if latencies else float("inf")
     result.figures["transactional_p50_s"] = _percentile(latencies, 0.5) if latencies else float("inf")
     result.figures["post_p95_s"] = _percentile(answered, 0.95) if answered else float("inf")
-    finished = {cid: max(times) for cid, times in by_community.items() if times}
-    fast = min(finished, key=lambda cid: finished[cid])
-    slow = next(cid for cid in by_community if cid != fast)
-    sent_by_then = sum(1 for t in by_community[slow] if t <= finished[fast])
-    result.figures["fairness_ratio"] = sent_by_then / max(1, len(by_community[fast]))
+    result.figures["fairness_ratio"] = fairness(by_community)
     result.figures["campaign_s"] = max(campaign_sends) - min(campaign_sends)
     return result
 
@@ -194,6 +244,7 @@ def _one_mode(args: argparse.Namespace) -> None:
     for noisy in ("werkzeug", "infra.local"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     result = run(args.mode, args.recipients, args.transactional, args.rate, args.timeout)
+    (Path(tempfile.gettempdir()) / f"bench-lanes-{args.mode}.json").write_text(json.dumps(result.raw))
     print(json.dumps({"mode": result.mode, "figures": result.figures, "notes": result.notes}))
 
 
@@ -228,7 +279,7 @@ def main() -> None:
     for result in results:
         prefix = "" if result.mode == "lanes" else f"{result.mode}_"
         for name in ("rate_efficiency", "throttles", "transactional_p95_s", "fairness_ratio", "transactional_p50_s",
-                     "post_p95_s", "campaign_s", "wall_s", "cpu_s"):
+                     "post_p95_s", "rate_efficiency_whole", "steady_s", "campaign_s", "wall_s", "cpu_s", "load_1m"):
             value = result.figures[name]
             print(f"{prefix}{name}: {value:.0f}" if name == "throttles" else f"{prefix}{name}: {value:.3f}")
         for note in result.notes:

@@ -43,7 +43,7 @@ from infra.local.schedulers import OneTimeSchedules, RuleClock
 from infra.local.seeding import DemoCommunity, seed
 from infra.local.ses_simulator import SendRateLimit, SesSimulator
 from infra.local.sqs_poller import QueuePoller
-from shared.spec.resources import OUTBOX_LANES, QueueSpec
+from shared.spec.resources import CAMPAIGNS_QUEUE, OUTBOX_LANES, QueueSpec
 
 log = logging.getLogger("infra.local.runtime")
 
@@ -139,13 +139,15 @@ def _restore_state(state: DevState | None, provisioned: Provisioned) -> Provisio
     return replace(provisioned, mfa_key_id=restored.mfa_key_id) if restored.mfa_key_id else provisioned
 
 
-_CONCURRENT_WORKERS = frozenset(lane.logical_id for lane in OUTBOX_LANES)
+_CONCURRENT_WORKERS = frozenset([*(lane.logical_id for lane in OUTBOX_LANES), CAMPAIGNS_QUEUE.logical_id])
 
 
 def _pollers_of(spec: QueueSpec) -> int:
     """The outbox lanes run as many workers at once as their event source mapping allows, as in AWS (their
     handlers keep no batch state between invocations; a lane's workers pace by one bucket: OUTBOX_WORKERS=1),
-    so one chunk's claim and settle overlap another's sends. Every other queue has one worker."""
+    so one chunk's claim and settle overlap another's sends. So do campaign fan-outs: two campaigns sent
+    together are fanned out side by side (in AWS, a Lambda each), so neither community's chunks are all
+    queued before the other's first. Every other queue has one worker."""
     return spec.max_concurrency if spec.logical_id in _CONCURRENT_WORKERS else 1
 
 

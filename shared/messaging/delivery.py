@@ -35,7 +35,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
@@ -67,7 +66,6 @@ from shared.suppression import service as suppression
 MAX_ATTEMPTS = rules.MAX_ATTEMPTS
 BACKOFF_BASE_S = 5
 BACKOFF_CAP_S = 900  # SQS allows up to 12 hours; 15 minutes keeps retries inside the hour
-SEND_THREADS = 8  # provider calls in flight per worker (each waits for the rate's token first)
 
 RETRYABLE_CODES = frozenset({
     "Throttling", "ThrottlingException", "TooManyRequestsException", "ThrottledException",
@@ -354,8 +352,8 @@ def deliver_chunk(chunk: Chunk, *, ports: Ports, lane: str = BULK) -> ChunkRepor
     if carried:
         ends += _refused(chunk, asked, claimed)
     to_send = [rendered[m.id] for m in claimed]
-    with ThreadPoolExecutor(max_workers=min(SEND_THREADS, max(1, len(to_send)))) as pool:
-        sent = [s for s in pool.map(lambda m: _send_one(m, sender, ports, lane), to_send) if s is not None]
+    sent = [s for s in pacing.send_in_order(lane, lambda m: _send_one(m, sender, ports, lane), to_send)
+            if s is not None]
     repository.settle_many(ends + sent, claim_id)
     retry = [s.retry_in_s for s in sent if s.status == MessageStatus.QUEUED]
     logger.info("chunk delivered", extra={"campaign_id": chunk.campaign_id, "due": len(due), "claimed": len(claimed),

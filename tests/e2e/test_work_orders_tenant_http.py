@@ -138,7 +138,7 @@ def test_a_tenant_reports_a_gas_smell_and_attaches_a_photo(api: Api, local_runti
 
 def test_the_demo_leak_has_a_photo_with_a_thumbnail(api: Api) -> None:
     """`make dev`'s overdue leak carries a photo the runtime's own worker checked and thumbnailed."""
-    from shared.properties import demo
+    from shared.demo import rentals as demo
     from tests.e2e.conftest import sign_in
 
     admin = sign_in(api, community=demo.SLUG, email=demo.ADMIN_EMAIL, password=demo.ADMIN_PASSWORD,

@@ -149,3 +149,110 @@ def test_seed_calls_both_functions_and_returns_the_demo_sign_in(monkeypatch: pyt
                      ("intake", "id-rentals"),  # + a rental application in it (issue 15)
                      ("notices", "id-rentals"),  # + a served N4 and a draft N1 (issue 14)
                      ("work orders", "id-rentals", "r@example.com")]  # + demo work orders in it (issue 13)
+
+
+def test_moto_works_out_a_hosts_backend_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import backends
+
+    from infra.local.embedded_aws import HostCachingDispatcher
+
+    listings: list[int] = []
+    real = backends.list_of_moto_modules
+
+    def counted() -> object:
+        listings.append(1)
+        return real()
+
+    monkeypatch.setattr(backends, "list_of_moto_modules", counted)
+    dispatcher = HostCachingDispatcher(lambda service: None)
+    host = "dynamodb.ca-central-1.amazonaws.com"
+    assert [dispatcher.get_backend_for_host(host) for _ in range(5)] == ["dynamodb"] * 5
+    assert len(listings) == 1
+    assert dispatcher.get_backend_for_host(None) is None
+    assert dispatcher.get_backend_for_host("sqs.ca-central-1.amazonaws.com") == "sqs"
+
+
+def test_two_campaigns_fan_out_side_by_side_and_the_lanes_at_their_concurrency() -> None:
+    from infra.local.runtime import _pollers_of
+    from shared.spec.resources import AUDIT_QUEUE, CAMPAIGNS_QUEUE, OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE
+
+    assert _pollers_of(CAMPAIGNS_QUEUE) == CAMPAIGNS_QUEUE.max_concurrency > 1
+    assert _pollers_of(OUTBOX_QUEUE) == OUTBOX_QUEUE.max_concurrency
+    assert _pollers_of(PRIORITY_OUTBOX_QUEUE) == PRIORITY_OUTBOX_QUEUE.max_concurrency
+    assert _pollers_of(AUDIT_QUEUE) == 1
+
+
+class _SlowDynamo:
+    """A WSGI app standing in for moto: records which actions are inside it at once."""
+
+    def __init__(self) -> None:
+        self.inside: list[str] = []
+        self.overlaps: list[tuple[str, ...]] = []
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, object], start_response: object) -> list[bytes]:
+        action = str(environ["HTTP_X_AMZ_TARGET"]).rpartition(".")[2]
+        with self._lock:
+            self.inside.append(action)
+            self.overlaps.append(tuple(sorted(self.inside)))
+        self.release.wait(5)
+        with self._lock:
+            self.inside.remove(action)
+        return [b"{}"]
+
+
+def _call(gate: object, action: str) -> threading.Thread:
+    environ = {"HTTP_X_AMZ_TARGET": f"DynamoDB_20120810.{action}"}
+    thread = threading.Thread(target=lambda: gate(environ, None))  # type: ignore[operator]
+    thread.start()
+    return thread
+
+
+def _settle(app: _SlowDynamo, inside: int) -> None:
+    import time
+
+    deadline = time.monotonic() + 5
+    while len(app.inside) < inside and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)  # anything that could wrongly get in has had its chance
+
+
+def test_key_lookups_run_beside_each_other_and_writes_alone() -> None:
+    from infra.local.embedded_aws import DynamoDbGate
+
+    app = _SlowDynamo()
+    gate = DynamoDbGate(app)
+    threads = [_call(gate, "BatchGetItem"), _call(gate, "GetItem")]
+    _settle(app, 2)
+    assert sorted(app.inside) == ["BatchGetItem", "GetItem"]  # a lookup does not wait for a batch lookup
+    threads.append(_call(gate, "TransactWriteItems"))
+    _settle(app, 2)
+    assert "TransactWriteItems" not in app.inside  # a write waits for the reads to finish
+    threads.append(_call(gate, "GetItem"))  # a single lookup still joins the running reads
+    _settle(app, 3)
+    assert sorted(app.inside) == ["BatchGetItem", "GetItem", "GetItem"]
+    app.release.set()
+    for thread in threads:
+        thread.join(5)
+    writes = [o for o in app.overlaps if "TransactWriteItems" in o]
+    assert writes == [("TransactWriteItems",)]  # alone
+    assert all(not t.is_alive() for t in threads)
+
+
+def test_a_query_runs_alone_and_batch_lookups_yield_to_a_waiting_write() -> None:
+    from infra.local.embedded_aws import DynamoDbGate
+
+    app = _SlowDynamo()
+    gate = DynamoDbGate(app)
+    threads = [_call(gate, "GetItem")]
+    _settle(app, 1)
+    threads.append(_call(gate, "Query"))  # waits: a Query may iterate what a lookup adds
+    _settle(app, 1)
+    threads.append(_call(gate, "BatchGetItem"))  # waits behind the waiting Query: reads cannot starve it
+    _settle(app, 1)
+    assert app.inside == ["GetItem"]
+    app.release.set()
+    for thread in threads:
+        thread.join(5)
+    assert ("GetItem", "Query") not in app.overlaps and ("BatchGetItem", "Query") not in app.overlaps

@@ -157,3 +157,62 @@ def test_fair_order_breaks_ties_for_the_group_served_least_recently() -> None:
     queue = [Msg("a1", "a"), Msg("a2", "a"), Msg("b1", "b"), Msg("b2", "b")]
     assert [m.name for m in fair_queue.order(queue, {"a": 7, "b": 3})] == ["b1", "a1", "b2", "a2"]
     assert [m.name for m in fair_queue.order(queue, {"a": 7})] == ["b1", "a1", "b2", "a2"]  # b never served
+
+
+def test_a_lanes_send_threads_serve_chunks_first_come_first_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers' chunks on one lane: the one submitted first is started in full before the other's
+    first send, so its worker can settle it (and claim its next) while the other chunk is sent. (One send
+    thread, so that which thread records its start first cannot blur the queue's order.)"""
+    import threading
+    import time
+
+    monkeypatch.setattr(pacing, "SEND_THREADS", 1)
+
+    started: list[str] = []
+    guard = threading.Lock()
+
+    def send(item: str) -> str:
+        with guard:
+            started.append(item)
+        time.sleep(0.002)
+        return item.upper()
+
+    first = [f"a{i}" for i in range(20)]
+    second = [f"b{i}" for i in range(20)]
+    results: dict[str, list[str]] = {}
+    submitted = threading.Event()
+
+    def worker(name: str, items: list[str]) -> None:
+        if name == "b":
+            submitted.wait()
+        results[name] = pacing.send_in_order("test-fifo-lane", send, items)
+
+    other = threading.Thread(target=worker, args=("b", second))
+    other.start()
+    original = pacing._senders("test-fifo-lane").submit
+
+    def submit_then_signal(*args: Any, **kwargs: Any) -> Any:
+        future = original(*args, **kwargs)
+        if args[1] == first[-1]:
+            submitted.set()  # every item of the first chunk is queued: the second worker may submit
+        return future
+
+    pacing._senders("test-fifo-lane").submit = submit_then_signal  # type: ignore[method-assign]
+    try:
+        worker("a", first)
+    finally:
+        del pacing._senders("test-fifo-lane").submit
+    other.join(timeout=10)
+    assert results == {"a": [i.upper() for i in first], "b": [i.upper() for i in second]}  # each in its order
+    assert max(started.index(i) for i in first) < min(started.index(i) for i in second)
+
+
+def test_a_send_error_reaches_the_chunk_that_made_it() -> None:
+    def send(item: int) -> int:
+        if item == 3:
+            raise RuntimeError("boom")
+        return item
+
+    with pytest.raises(RuntimeError, match="boom"):
+        pacing.send_in_order("test-error-lane", send, range(6))
+    assert pacing.send_in_order("test-error-lane", send, [1, 2]) == [1, 2]  # the pool is still serving
