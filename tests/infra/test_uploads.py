@@ -160,6 +160,13 @@ def test_no_other_function_touches_the_bucket(dev: Synth) -> None:
                                                    "functions.api.work_orders.attachments_download",
                                                    "functions.workers.verify_work_order_files")}
     allowed.add(handler_string("functions.workers.provider_events"))  # writes provider-notifications/* only
+    # Issue 16: the outbox workers read, and serving a notice by email writes, mail-attachments/* only.
+    mailers = {handler_string(h) for h in ("functions.workers.deliver", "functions.workers.deliver_priority",
+                                            "functions.api.notices.serve")}
+    for handler in mailers:
+        statements = _s3_statements(dev, handler)
+        assert statements and all("/mail-attachments/*" in str(resources) for _, resources in statements), handler
+    allowed |= mailers
     for handler in functions_by_handler(dev):
         if handler not in allowed:
             assert _s3_statements(dev, handler) == [], handler
