@@ -37,7 +37,7 @@ from shared.residents import service as residents
 from shared.residents.models import Resident
 from shared.templates import service as templates
 
-SNAPSHOT_PAGE = 5 * chunks.CHUNK_SIZE  # recipients per checkpoint: one SendMessageBatch of 5 chunks
+SNAPSHOT_PAGE = 5 * chunks.CHUNK_SIZE  # recipients per checkpoint: one SendMessageBatch (5 full chunks, 10 first ones)
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,8 @@ def run(start: Start) -> CampaignStatus | None:
     enqueued = campaign.counts["recipients"]
     try:
         for page, no_address, last in _recipient_pages(campaign, template.category, template.version, after):
-            chunks.enqueue(chunks.pack(page))  # the chunks carry the snapshot: nothing is written per recipient
+            # The chunks carry the snapshot (nothing is written per recipient); half-size ones first.
+            chunks.enqueue(chunks.pack(page, chunks.size_after(enqueued)))
             cursor = {"after_resident": last}
             if not repository.checkpoint(campaign, previous=previous, cursor=cursor, enqueued=len(page),
                                          channel=campaign.channel, no_address=no_address):

@@ -25,6 +25,16 @@ from shared.messaging.models import Message, MessageStatus
 from shared.platform.channels import Category, Channel
 
 CHUNK_SIZE = 196  # recipients per SQS message: two transactions of 98 claim them, two settle them (+ 2 counters)
+# A campaign's first recipients go in half-size chunks: a small campaign (up to `RAMP_RECIPIENTS`) is all
+# small chunks, so two communities' small campaigns interleave finely on the fair queue and its first mails
+# go out sooner; past the ramp, full chunks halve the per-chunk fixed calls (receive, delete, completion).
+FIRST_CHUNK_SIZE = 98
+RAMP_RECIPIENTS = 20 * FIRST_CHUNK_SIZE
+
+
+def size_after(enqueued: int) -> int:
+    """The chunk size for a campaign's recipients once `enqueued` of them are on the queue."""
+    return FIRST_CHUNK_SIZE if enqueued < RAMP_RECIPIENTS else CHUNK_SIZE
 MAX_BODY_BYTES = 200_000  # under SQS's 256 KB: a chunk of large variables is cut shorter
 KIND = "chunk"
 
@@ -119,19 +129,20 @@ def split(community_id: str, campaign_id: str | None, message_ids: Sequence[str]
             for i in range(0, len(message_ids), CHUNK_SIZE)]
 
 
-def pack(messages: Sequence[Message]) -> list[Chunk]:
-    """Chunks carrying `messages` (one community and campaign, one template): at most `CHUNK_SIZE` each,
-    and at most `MAX_BODY_BYTES` of body (each recipient's part measured as it will be written)."""
+def pack(messages: Sequence[Message], size: int = CHUNK_SIZE) -> list[Chunk]:
+    """Chunks carrying `messages` (one community and campaign, one template): at most `size` (≤ `CHUNK_SIZE`)
+    each, and at most `MAX_BODY_BYTES` of body (each recipient's part measured as it will be written)."""
+    size = min(size, CHUNK_SIZE)
     found: list[Chunk] = []
     batch: list[Message] = []
-    size = 0
+    used = 0
     for message in messages:
         part = len(json.dumps(_recipient(message), default=str, separators=(",", ":")).encode()) + 1
-        if batch and (len(batch) == CHUNK_SIZE or size + part > MAX_BODY_BYTES - 1_000):
+        if batch and (len(batch) == size or used + part > MAX_BODY_BYTES - 1_000):
             found.append(_carrying(batch))
-            batch, size = [], 0
+            batch, used = [], 0
         batch.append(message)
-        size += part
+        used += part
     if batch:
         found.append(_carrying(batch))
     return found

@@ -126,10 +126,15 @@ def create(notice: Notice) -> None:
 
 
 def save(old: Notice, new: Notice, *, reminders: Iterable[StoredReminder] = (),
-         effect_put: Notice | None = None, effect_delete: Notice | None = None) -> None:
-    """Write `new` (and reminders, and the effect marker) on condition the notice is still `old.version`."""
+         effect_put: Notice | None = None, effect_delete: Notice | None = None,
+         settle: Iterable[StoredReminder] = ()) -> None:
+    """Write `new` (and reminders, and the effect marker) on condition the notice is still `old.version`.
+    `settle`: reminders moved out of `pending` in the same transaction, each on condition it is still
+    pending (a reminder the job sent meanwhile makes the whole write `Stale`, so nothing is half done)."""
     parts: list[tuple[str, Any, Condition | None]] = [("put", _notice_item(new), NoticeItem.version == old.version)]
     parts += [("put", _reminder_item(r), None) for r in reminders]
+    pending = ReminderItem.status == str(ReminderStatus.PENDING)
+    parts += [("put", _reminder_item(r), pending) for r in settle]
     if effect_delete is not None and effect_delete.effective_on is not None:
         parts.append(("delete", _effect_item(effect_delete), None))
     if effect_put is not None and effect_put.effective_on is not None:

@@ -409,12 +409,16 @@ def serve(caller: Caller, notice_id: str, request: ServeIn, meta: RequestMeta | 
 
 def close(notice: Notice, status: NoticeStatus, *, void_reason: str | None = None, note: str | None = None) -> \
         Notice:
-    """Void or complete a notice (no caller: the payment void uses it too); cancels its pending reminders."""
+    """Void or complete a notice (no caller: the payment void uses it too) and cancel its pending reminders
+    in the same transaction, so no reader sees a closed notice with reminders still pending."""
+    at = clock.iso()
     new = notice.model_copy(update={"status": status, "void_reason": void_reason, "note": note,
-                                    "version": notice.version + 1, "updated_at": clock.iso()})
+                                    "version": notice.version + 1, "updated_at": at})
     was_open = notice.status in OPEN
-    repository.save(notice, new, effect_delete=notice if was_open else None)
-    cancel_reminders(new)
+    cancelled = [r.model_copy(update={"status": ReminderStatus.CANCELLED, "sent_at": at})
+                 for r in repository.reminders_of(notice.community_id, notice.id)
+                 if r.status == ReminderStatus.PENDING]
+    repository.save(notice, new, effect_delete=notice if was_open else None, settle=cancelled)
     return new
 
 

@@ -39,12 +39,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 # Never imported from `shared/`: everything that sits outside and above it.
 OUTSIDE = ("functions", "infra", "bench", "tests", "app")
 
-# Edges that exist only because of the outbox's internals (campaign completion inside delivery,
-# events, redrive and stale release). The messaging rework (issue 16 part 5, branch `core`) moves
-# completion out of the outbox and removes them: DELETE THIS ALLOWLIST after merging it. Nothing else
-# may be listed here; `test_the_allowlist_holds_only_edges_that_exist` fails on an entry no longer needed.
-KNOWN_UNTIL_CORE_MERGES: frozenset[tuple[str, str]] = frozenset()  # emptied: the outbox reports, campaigns decide
-
 
 @dataclass(frozen=True)
 class Edge:
@@ -84,8 +78,7 @@ def _rank(layers: Sequence[Sequence[str]]) -> dict[str, int]:
     return {package: level for level, line in enumerate(layers) for package in line}
 
 
-def violations(root: Path, layers: Sequence[Sequence[str]],
-               allow: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+def violations(root: Path, layers: Sequence[Sequence[str]]) -> list[str]:
     """What breaks the order under `root` (a tree with `shared/` and maybe `functions/`), one line each."""
     rank = _rank(layers)
     found: list[str] = []
@@ -95,7 +88,7 @@ def violations(root: Path, layers: Sequence[Sequence[str]],
         if head[0] in OUTSIDE:
             found.append(f"{where}: shared/ never imports {head[0]}/")
             continue
-        if head[0] != "shared" or len(head) < 2 or (edge.source, edge.target) in allow:
+        if head[0] != "shared" or len(head) < 2:
             continue
         source_package, target_package = edge.source.split("/")[1].removesuffix(".py"), head[1]
         if source_package == target_package:
@@ -128,16 +121,8 @@ def test_every_package_has_one_place_in_the_layers() -> None:
 
 
 def test_no_import_goes_up_or_sideways() -> None:
-    assert violations(ROOT, LAYERS, KNOWN_UNTIL_CORE_MERGES) == []
-
-
-def test_the_allowlist_holds_only_edges_that_exist() -> None:
-    """Once the messaging rework lands, its entries fail here: empty KNOWN_UNTIL_CORE_MERGES then. It may
-    only ever hold edges from the outbox to campaigns."""
-    edges = {(e.source, e.target) for e in imports(ROOT, "shared")}
-    assert edges >= KNOWN_UNTIL_CORE_MERGES
-    assert {target for _, target in KNOWN_UNTIL_CORE_MERGES} <= {"shared.campaigns"}
-    assert {source.split("/")[1] for source, _ in KNOWN_UNTIL_CORE_MERGES} <= {"messaging"}
+    """No allowlist: the outbox's edges to campaigns went with the messaging rework (issue 16)."""
+    assert violations(ROOT, LAYERS) == []
 
 
 # -- the checker itself, on fake trees -----------------------------------------------------------------
@@ -199,9 +184,3 @@ def test_an_unplaced_package_fails(tmp_path: Path) -> None:
     root = _tree(tmp_path, {"shared/new/__init__.py": "", "shared/new/x.py": "from shared.low import y\n"})
     assert violations(root, FAKE_LAYERS) == ["shared/new/x.py:1 imports shared.low: shared/new has no place in LAYERS"]
 
-
-def test_an_allowlisted_edge_passes_and_only_that_one(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"shared/low/a.py": "from shared.high import service\n",
-                            "shared/low/b.py": "from shared.high import service\n"})
-    allow = frozenset({("shared/low/a.py", "shared.high")})
-    assert violations(root, FAKE_LAYERS, allow) == ["shared/low/b.py:1 imports shared.high: low is below high"]

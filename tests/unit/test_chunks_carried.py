@@ -51,3 +51,16 @@ def test_pack_cuts_at_chunk_size_and_at_the_body_limit() -> None:
 def test_neither_or_both_forms_are_refused(body: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         chunks.parse(json.dumps(body))
+
+
+@pytest.mark.parametrize(("enqueued", "size"), [
+    (0, chunks.FIRST_CHUNK_SIZE), (chunks.RAMP_RECIPIENTS - 1, chunks.FIRST_CHUNK_SIZE),
+    (chunks.RAMP_RECIPIENTS, chunks.CHUNK_SIZE), (20_000, chunks.CHUNK_SIZE)])
+def test_a_campaign_starts_with_half_size_chunks(enqueued: int, size: int) -> None:
+    assert chunks.size_after(enqueued) == size
+
+
+def test_pack_takes_a_smaller_size_but_never_a_larger_one() -> None:
+    messages = [recipient(i) for i in range(250)]
+    assert [len(c.carried) for c in chunks.pack(messages, chunks.FIRST_CHUNK_SIZE)] == [98, 98, 54]
+    assert [len(c.carried) for c in chunks.pack(messages, 10_000)] == [chunks.CHUNK_SIZE, 250 - chunks.CHUNK_SIZE]
