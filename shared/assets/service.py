@@ -15,10 +15,10 @@ from shared.assets.schemas import AssetCreate, AssetCreated, AssetList, AssetOut
 from shared.audit.events import AuditEvent, publish
 from shared.platform import clock, cursor, ids, keys
 from shared.platform.context import Caller, RequestMeta
-from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, PayloadTooLarge, ValidationFailed
+from shared.platform.errors import Conflict, FieldError, InvalidCursor, NotFound, ValidationFailed
 from shared.spec.permissions import Permission, allows
 from shared.spec.resources import ASSET_UPLOADS
-from shared.uploads import presign, store
+from shared.uploads import declared, presign, store
 from shared.uploads.objects import object_key, verified_key
 
 PENDING_TTL_S = 24 * 3600  # an upload not completed within a day is abandoned (DynamoDB TTL)
@@ -55,13 +55,7 @@ def _visible(caller: Caller, asset_id: str) -> Asset:
 
 def create(caller: Caller, request: AssetCreate, meta: RequestMeta) -> AssetCreated:
     """Record a pending asset and hand out the presigned POST for its bytes."""
-    if request.content_type not in ALLOWED_TYPES:
-        raise ValidationFailed(details=[FieldError(
-            "content_type", f"must be one of: {', '.join(sorted(ALLOWED_TYPES))}")])
-    limit = max_bytes(request.content_type)
-    if request.size > limit:
-        raise PayloadTooLarge(f"{request.content_type} files may be at most {limit} bytes.",
-                              details=[FieldError("size", f"must be at most {limit}")])
+    declared.check(request.content_type, request.size, allowed=ALLOWED_TYPES, max_bytes=max_bytes)
     now = clock.iso()
     asset_id = ids.new_id()
     asset = Asset(

@@ -29,11 +29,11 @@ from shared.maintenance.orders import OrderEvent
 from shared.maintenance.schemas import AttachmentCreate, AttachmentCreated, AttachmentList, AttachmentOut, Variant
 from shared.platform import clock, ids
 from shared.platform.context import Caller, RequestMeta
-from shared.platform.errors import Conflict, FieldError, NotFound, PayloadTooLarge, ValidationFailed
+from shared.platform.errors import Conflict, NotFound
 from shared.platform.observability import logger
 from shared.properties.service import audit
 from shared.spec.resources import WORK_ORDER_FILES
-from shared.uploads import presign, store, thumbnail, verdict
+from shared.uploads import declared, presign, store, thumbnail, verdict
 from shared.uploads.notifications import ObjectCreated
 from shared.uploads.objects import derived_key, object_key, verified_key
 from shared.uploads.store import StoredObject
@@ -44,13 +44,8 @@ TOO_MANY = f"A work order holds at most {MAX_PER_ORDER} attachments."
 
 
 def _check(request: AttachmentCreate) -> None:
-    if request.content_type not in ALLOWED_TYPES:
-        raise ValidationFailed(details=[FieldError(
-            "content_type", f"must be one of: {', '.join(sorted(ALLOWED_TYPES))}")])
-    limit = max_bytes(request.content_type)
-    if request.size > limit:
-        raise PayloadTooLarge(f"{request.content_type} attachments may be at most {limit} bytes.",
-                              details=[FieldError("size", f"must be at most {limit}")])
+    declared.check(request.content_type, request.size, allowed=ALLOWED_TYPES, max_bytes=max_bytes,
+                   noun="attachments")
 
 
 def announce(caller: Caller, work_order_id: str, request: AttachmentCreate, meta: RequestMeta | None = None, *,
