@@ -35,9 +35,7 @@ def on_object_created(event: ObjectCreated) -> None:
     if parts is None:  # notifications.worker only passes upload keys
         return
     asset = repository.get(parts.community_id, parts.object_id)
-    announced = None if asset is None else verdict.Announced(
-        object_key=asset.object_key, content_type=asset.content_type, size=asset.size,
-        decided=asset.status != Status.PENDING, etag=asset.etag)
+    announced = verdict.Announced.of(asset, pending=Status.PENDING)
 
     def record(found: verdict.Verdict) -> bool:
         assert asset is not None  # decide() records only an announced upload

@@ -130,9 +130,7 @@ def on_object_created(event: ObjectCreated) -> None:
     if parts is None:  # notifications.worker only passes upload keys
         return
     attachment = file_repository.get(parts.community_id, parts.object_id)
-    announced = None if attachment is None else verdict.Announced(
-        object_key=attachment.object_key, content_type=attachment.content_type, size=attachment.size,
-        decided=attachment.status != Status.PENDING, etag=attachment.etag)
+    announced = verdict.Announced.of(attachment, pending=Status.PENDING)
 
     def record(found: verdict.Verdict) -> bool:
         assert attachment is not None

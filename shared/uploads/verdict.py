@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Protocol
 
 from shared.platform.observability import logger
 from shared.uploads import sniff, store
@@ -41,6 +42,29 @@ class Announced:
     size: int  # declared
     decided: bool  # ready or rejected already
     etag: str | None = None  # of the version that was decided
+
+    @classmethod
+    def of(cls, record: UploadRecord | None, *, pending: str) -> Announced | None:
+        """What `record` (a consumer's stored upload; None: not announced) says; decided unless `pending`."""
+        if record is None:
+            return None
+        return cls(object_key=record.object_key, content_type=record.content_type, size=record.size,
+                   decided=str(record.status) != str(pending), etag=record.etag)
+
+
+class UploadRecord(Protocol):
+    """The fields every upload consumer's record (an asset, a work-order attachment) keeps."""
+
+    @property
+    def object_key(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def status(self) -> object: ...
+    @property
+    def etag(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
