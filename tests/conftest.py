@@ -69,3 +69,15 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         names = create_all(monkeypatch)
         yield names
         reset_process_caches()
+
+
+@pytest.fixture
+def fresh_rate_windows() -> Iterator[None]:
+    """Start the test just after an hour boundary, so every rate-limit window (60 s to 1 h, all dividing
+    an hour) opens with the test: a test that fills a window does not straddle two fixed windows on a
+    slow machine (CI once saw 30 logins cross a minute boundary and the 31st answer 401, not 429)."""
+    from shared.platform import clock
+
+    clock.travel(3600 - clock.epoch() % 3600 + 1)
+    yield
+    clock.travel(0)

@@ -52,7 +52,7 @@ def super_admin_token() -> str:
     login = call("POST", "/v1/auth/login",
                  json_body={"email": "root@porchlight.dev", "password": "platform password 1"})
     verified = call("POST", "/v1/auth/mfa/verify",
-                    json_body={"mfa_token": login.body["mfa_token"], "code": pyotp.TOTP(secret).now()})
+                    json_body={"mfa_token": login.body["mfa_token"], "code": pyotp.TOTP(secret).at(clock.now())})
     assert verified.status == 200, verified.body
     return str(verified.body["access_token"])
 

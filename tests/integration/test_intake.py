@@ -224,6 +224,7 @@ def test_a_phone_held_by_another_resident_does_not_block_the_conversion(admin: d
     assert resident["email"] == "bea@example.com" and resident.get("phone") is None
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_limits_per_address_and_per_ip(admin: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     slug = admin["community"]["slug"]
     for _ in range(applications.APPLY_PER_ADDRESS.limit):

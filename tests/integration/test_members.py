@@ -279,7 +279,7 @@ def test_the_super_admin_command(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     first = login(None, "ops@porchlight.dev", "a long platform password")
     assert first.body["mfa_required"] is True
     verified = call("POST", "/v1/auth/mfa/verify",
-                    json_body={"mfa_token": first.body["mfa_token"], "code": pyotp.TOTP(secret).now()})
+                    json_body={"mfa_token": first.body["mfa_token"], "code": pyotp.TOTP(secret).at(clock.now())})
     assert verified.status == 200 and verified.body["user"]["role"] == "super_admin"
     assert identity_command.main(["create-super-admin", "--email", "ops@porchlight.dev"]) == 1
     user = repository.user_by_email("platform", "ops@porchlight.dev")

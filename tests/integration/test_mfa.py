@@ -49,7 +49,7 @@ def test_setup_returns_an_authenticator_compatible_secret() -> None:
     wrong = call("POST", "/v1/auth/mfa/totp/confirm", token=body["access_token"], json_body={"code": "000000"})
     assert wrong.status == 401 and wrong.body["error"]["code"] == "MFA_INVALID_CODE"
     confirmed = call("POST", "/v1/auth/mfa/totp/confirm", token=body["access_token"],
-                     json_body={"code": pyotp.TOTP(setup.body["secret"]).now()})
+                     json_body={"code": pyotp.TOTP(setup.body["secret"]).at(clock.now())})
     assert confirmed.status == 200
     codes = confirmed.body["backup_codes"]
     assert len(codes) == len(set(codes)) == 10
@@ -188,6 +188,7 @@ def test_a_success_resets_the_failure_count() -> None:
         assert login(slug, password="wrong password").status == 401
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_login_attempts_are_rate_limited_per_account() -> None:
     body = signup()
     slug = body["community"]["slug"]
@@ -202,6 +203,7 @@ def test_login_attempts_are_rate_limited_per_account() -> None:
     assert login(slug, email="nobody@example.com", password="whatever it is").body["error"]["code"] == "AUTH_LOCKED"
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_signups_are_rate_limited_per_ip() -> None:
     for i in range(ratelimit.SIGNUP_PER_IP.limit):
         signup(f"Community {i}", f"a{i}@example.com", ready=False)
@@ -210,6 +212,7 @@ def test_signups_are_rate_limited_per_ip() -> None:
     assert answer.status == 429 and answer.body["error"]["code"] == "RATE_LIMITED"
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 @pytest.mark.parametrize(("rule", "path", "body"), [
     (ratelimit.LOGIN_PER_IP, "/v1/auth/login", lambda i: {"community": "nowhere", "email": f"u{i}@example.com",
                                                           "password": "whatever it is"}),
@@ -231,6 +234,7 @@ def test_public_auth_endpoints_are_rate_limited_per_ip(rule: ratelimit.Rule, pat
     assert call("POST", path, json_body=body(0)).status != 429
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_mfa_codes_are_rate_limited_per_account_across_mfa_tokens() -> None:
     """Five codes per mfa_token, and at most MFA_PER_ACCOUNT codes per account per window however
     many tokens a password yields: a 6-digit code cannot be brute-forced."""
@@ -247,6 +251,7 @@ def test_mfa_codes_are_rate_limited_per_account_across_mfa_tokens() -> None:
     assert statuses[ratelimit.MFA_PER_ACCOUNT.limit] == 429
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_verification_mail_resends_are_rate_limited_per_account() -> None:
     token = signup(ready=False)["access_token"]
     answers = [call("POST", "/v1/auth/verify-email/resend", token=token).status

@@ -117,6 +117,7 @@ def test_no_mail_for_unknown_addresses_or_passwordless_users(aws_env: dict[str, 
     assert outcomes == ["unknown_address", "unknown_address", "unknown_address"]
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_forgot_is_rate_limited_per_address(aws_env: dict[str, Any]) -> None:
     for _ in range(5):
         forgot("someone@example.com", "oak-park")

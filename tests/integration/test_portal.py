@@ -181,6 +181,7 @@ def test_a_staff_address_gets_no_session_even_with_a_link_from_before(aws_env: d
                for e in audit_events(aws_env))
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_requests_are_rate_limited_per_address(aws_env: dict[str, Any], community: dict[str, Any]) -> None:
     slug = community["community"]["slug"]
     for _ in range(5):
@@ -241,6 +242,7 @@ def test_a_redelivered_request_mails_once(aws_env: dict[str, Any], community: di
     assert len(sign_in_mails(cid, "twice@example.com")) == 1
 
 
+@pytest.mark.usefixtures("fresh_rate_windows")
 def test_requests_are_rate_limited_per_ip(aws_env: dict[str, Any], community: dict[str, Any]) -> None:
     slug = community["community"]["slug"]
     for n in range(20):

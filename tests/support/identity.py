@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pyotp
 
 from shared.messaging import repository
+from shared.platform import clock
 
 # (method, path, token, json) -> (status, body): the integration `call` or the e2e HTTP client.
 Send = Callable[[str, str, str | None, Any], tuple[int, Any]]
@@ -22,7 +23,7 @@ def enroll(send: Send, token: str) -> tuple[str, list[str]]:
     status, setup = send("POST", "/v1/auth/mfa/totp/setup", token, None)
     assert status == 200, setup
     secret = setup["secret"]
-    status, confirmed = send("POST", "/v1/auth/mfa/totp/confirm", token, {"code": pyotp.TOTP(secret).now()})
+    status, confirmed = send("POST", "/v1/auth/mfa/totp/confirm", token, {"code": pyotp.TOTP(secret).at(clock.now())})
     assert status == 200, confirmed
     return secret, confirmed["backup_codes"]
 
