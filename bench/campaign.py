@@ -569,10 +569,10 @@ def main() -> None:
 
     from moto import mock_aws
 
-    from infra.local import moto_transactions
+    from infra.local import moto_patches
 
     if not args.stock_moto:
-        moto_transactions.install()  # as the local runtime and the tests do
+        moto_patches.install()  # as the local runtime and the tests do
     wall = time.perf_counter()
     with mock_aws():
         real, found = real_campaign(n)

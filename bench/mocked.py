@@ -46,7 +46,7 @@ class Cancelled:
 def provision_stack() -> Any:
     """Inside `mock_aws()`: the stack's resources from the spec, the functions' environment pointing at
     them, and the embedded AWS's item-level transaction rollback. Returns what `provision` made."""
-    from infra.local import moto_transactions
+    from infra.local import moto_patches
     from infra.local.config import LocalConfig
     from infra.local.provision import provision
     from shared.platform import aws
@@ -61,5 +61,5 @@ def provision_stack() -> Any:
         ses_configuration_set=provisioned.ses_configuration_set, mail_from_domain="porchlight.dev",
         public_api_url="https://api.porchlight.test", app_url="https://app.porchlight.test",
         log_level="WARNING"))
-    moto_transactions.install()
+    moto_patches.install()
     return provisioned

@@ -24,10 +24,10 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-# The same moto as the local runtime's: transactions back up their items, not whole tables.
-from infra.local import moto_transactions  # noqa: E402
+# The same moto as the local runtime's: transactions back up their items, expressions are parsed once.
+from infra.local import moto_patches  # noqa: E402
 
-moto_transactions.install()
+moto_patches.install()
 
 
 def reset_process_caches() -> None:

@@ -17,7 +17,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from infra.local import moto_transactions
+from infra.local import moto_patches
 from infra.local.config import REGION
 from infra.local.s3_post_policy import PostPolicyGate
 from infra.local.ses_simulator import SendRateLimit, SesRateGate
@@ -174,7 +174,7 @@ class EmbeddedAws:
         self.url = ""
 
     def start(self) -> str:
-        moto_transactions.install()  # transactions back up their items, not whole tables
+        moto_patches.install()  # item-level transaction backups, expressions parsed once
         self._server.start()
         if self._server.error is not None:
             raise OSError(f"the embedded AWS cannot listen on {self._address} (port in use? set AWS_PORT)")
