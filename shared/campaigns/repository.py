@@ -16,7 +16,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from shared.campaigns.items import CampaignItem
-from shared.campaigns.models import EDITABLE, Audience, Campaign, CampaignStatus
+from shared.campaigns.models import EDITABLE, Campaign, CampaignStatus
 from shared.messaging import counters
 from shared.messaging import repository as messages
 from shared.messaging.counters import CountersItem
@@ -24,41 +24,26 @@ from shared.messaging.models import Message, MessageStatus
 from shared.messaging.repository import Cancelled, transact
 from shared.platform import clock, db, keys
 from shared.platform.channels import Channel
+from shared.platform.mapping import to_item, to_model
 from shared.templates.items import TemplateItem
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+def _cursor(cursor: dict[str, Any] | None) -> str | None:
+    """The stored text of a fan-out cursor: `checkpoint` compares it as text, so only this writes it."""
+    return json.dumps(cursor) if cursor else None
+
+
 def _campaign(item: CampaignItem) -> Campaign:
-    return Campaign(
-        id=item.id, community_id=item.community_id, name=item.name, channel=Channel(item.channel),
-        template_id=item.template_id, audience=Audience.model_validate_json(item.audience),
-        variables=json.loads(item.variables or "{}"), status=CampaignStatus(item.status), send_at=item.send_at,
-        schedule_token=item.schedule_token,
-        template_version=int(item.template_version) if item.template_version is not None else None,
-        started_at=item.started_at, finished_at=item.finished_at, failure_reason=item.failure_reason,
-        snapshot_done=bool(item.snapshot_done),
-        fanout_cursor=json.loads(item.fanout_cursor) if item.fanout_cursor else None,
-        fanout_done=bool(item.fanout_done), no_address=int(item.no_address or 0), counts=counters.read(item),
-        created_by=item.created_by, created_at=item.created_at, updated_at=item.updated_at,
-        version=int(item.version or 1),
-    )
+    return to_model(Campaign, item, json_fields=("audience", "fanout_cursor"), ordered_json=("variables",),
+                    counts=counters.read(item))
 
 
 def _item(campaign: Campaign) -> CampaignItem:
-    return CampaignItem(
-        *keys.campaign(campaign.community_id, campaign.id),
-        id=campaign.id, community_id=campaign.community_id, name=campaign.name, channel=str(campaign.channel),
-        template_id=campaign.template_id, audience=campaign.audience.model_dump_json(exclude_none=True),
-        variables=json.dumps(campaign.variables, default=str), status=str(campaign.status),
-        send_at=campaign.send_at, schedule_token=campaign.schedule_token,
-        template_version=campaign.template_version, started_at=campaign.started_at,
-        finished_at=campaign.finished_at, failure_reason=campaign.failure_reason,
-        snapshot_done=campaign.snapshot_done,
-        fanout_cursor=json.dumps(campaign.fanout_cursor) if campaign.fanout_cursor else None,
-        fanout_done=campaign.fanout_done, no_address=campaign.no_address, created_by=campaign.created_by,
-        created_at=campaign.created_at, updated_at=campaign.updated_at, version=campaign.version,
-    )
+    return to_item(CampaignItem, campaign, keys.campaign(campaign.community_id, campaign.id),
+                   json_fields=("audience",), ordered_json=("variables",), exclude=("counts", "fanout_cursor"),
+                   fanout_cursor=_cursor(campaign.fanout_cursor))
 
 
 def _failed(error: Exception) -> bool:
@@ -196,11 +181,13 @@ def checkpoint(campaign: Campaign, *, previous: dict[str, Any] | None, cursor: d
     as recipients of the campaign and of its day in one transaction. False when another fan-out of
     the same campaign got here first (its checkpoint moved): then this one stops."""
     db.bind()
-    previous_json = json.dumps(previous) if previous else None
+    previous_json = _cursor(previous)
     moved = CampaignItem.fanout_cursor.does_not_exist() if previous_json is None else (
         CampaignItem.fanout_cursor == previous_json)
     actions: list[Any] = [*counters.add_actions(counters.created(enqueued)), CampaignItem.updated_at.set(clock.iso())]
-    actions.append(CampaignItem.fanout_cursor.set(json.dumps(cursor)) if cursor else CampaignItem.fanout_done.set(True))
+    cursor_text = _cursor(cursor)
+    actions.append(CampaignItem.fanout_done.set(True) if cursor_text is None else
+                   CampaignItem.fanout_cursor.set(cursor_text))
     if no_address:
         actions.append(CampaignItem.no_address.add(no_address))
     if template_version is not None:

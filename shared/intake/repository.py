@@ -6,7 +6,6 @@ whose status changed meanwhile); the services decide which error that is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -15,21 +14,21 @@ from pynamodb.pagination import ResultIterator
 from shared.intake.items import ApplicationItem, FormVersionItem
 from shared.intake.models import Applicant, Application, ApplicationStatus, FormVersion
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+# The form's schemas and the answers keep their author's key order (and non-ASCII text as is).
+_FORM_JSON = ("document", "ui_schema")
+_ANSWERS_JSON = ("answers",)
 
 
 # --- form versions --------------------------------------------------------------------------------
 
 
 def _form(item: FormVersionItem) -> FormVersion:
-    return FormVersion(community_id=item.community_id, version=int(item.version),
-                       document=json.loads(item.document), ui_schema=json.loads(item.ui_schema or "{}"),
-                       created_at=item.created_at, created_by=item.created_by)
+    return to_model(FormVersion, item, ordered_json=_FORM_JSON)
 
 
 def latest_form(community_id: str) -> FormVersion | None:
@@ -51,10 +50,8 @@ def form_version(community_id: str, version: int) -> FormVersion | None:
 def save_form(form: FormVersion) -> bool:
     """Store a new version; False when that version number is already taken (never overwritten)."""
     db.bind()
-    pk, sk = keys.intake_form_version(form.community_id, form.version)
-    item = FormVersionItem(pk, sk, community_id=form.community_id, version=form.version,
-                           document=_json(form.document), ui_schema=_json(form.ui_schema),
-                           created_at=form.created_at, created_by=form.created_by)
+    item = to_item(FormVersionItem, form, keys.intake_form_version(form.community_id, form.version),
+                   ordered_json=_FORM_JSON)
     try:
         item.save(condition=FormVersionItem.pk.does_not_exist())
     except PutError as exc:
@@ -68,28 +65,17 @@ def save_form(form: FormVersion) -> bool:
 
 
 def _application(item: ApplicationItem) -> Application:
-    return Application(
-        id=item.id, community_id=item.community_id, form_version=int(item.form_version),
-        answers=json.loads(item.answers),
-        applicant=Applicant(full_name=item.applicant_name, email=item.applicant_email, phone=item.applicant_phone),
-        status=ApplicationStatus(item.status), note=item.note, reviewed_by=item.reviewed_by,
-        resident_id=item.resident_id, tenancy_id=item.tenancy_id, created_at=item.created_at,
-        updated_at=item.updated_at,
-    )
+    applicant = Applicant(full_name=item.applicant_name, email=item.applicant_email, phone=item.applicant_phone)
+    return to_model(Application, item, ordered_json=_ANSWERS_JSON, applicant=applicant)
 
 
 def _application_item(application: Application) -> ApplicationItem:
-    pk, sk = keys.application(application.community_id, application.id)
-    return ApplicationItem(
-        pk, sk, id=application.id, community_id=application.community_id, form_version=application.form_version,
-        answers=_json(application.answers), applicant_name=application.applicant.full_name,
-        applicant_email=application.applicant.email, applicant_phone=application.applicant.phone,
-        status=str(application.status), note=application.note, reviewed_by=application.reviewed_by,
-        resident_id=application.resident_id, tenancy_id=application.tenancy_id,
-        created_at=application.created_at, updated_at=application.updated_at,
-        gsi1pk=keys.applications_by_status(application.community_id, str(application.status)),
-        gsi1sk=application.id,
-    )
+    applicant = application.applicant
+    return to_item(ApplicationItem, application, keys.application(application.community_id, application.id),
+                   ordered_json=_ANSWERS_JSON, exclude=("applicant",), applicant_name=applicant.full_name,
+                   applicant_email=applicant.email, applicant_phone=applicant.phone,
+                   gsi1pk=keys.applications_by_status(application.community_id, str(application.status)),
+                   gsi1sk=application.id)
 
 
 def create_application(application: Application) -> None:

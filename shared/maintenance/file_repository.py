@@ -16,10 +16,11 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from shared.maintenance import repository as orders
-from shared.maintenance.files import Attachment, Kind, Status
+from shared.maintenance.files import Attachment, Status
 from shared.maintenance.items import WorkOrderEventItem, WorkOrderFileItem
 from shared.maintenance.orders import OrderEvent
 from shared.platform import clock, db, keys
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -28,27 +29,17 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+_RENAMES = {"expires_at": "ttl"}  # a pending upload expires by the table's TTL
+
+
 def _attachment(item: WorkOrderFileItem) -> Attachment:
-    return Attachment(
-        id=item.id, community_id=item.community_id, work_order_id=item.work_order_id, filename=item.filename,
-        content_type=item.content_type, size=int(item.size), kind=Kind(item.kind), status=Status(item.status),
-        object_key=item.object_key, etag=item.etag, has_thumbnail=bool(item.has_thumbnail),
-        rejection_reason=item.rejection_reason, uploaded_by=item.uploaded_by,
-        uploaded_by_role=item.uploaded_by_role, created_at=datetime.fromisoformat(item.created_at),
-        updated_at=datetime.fromisoformat(item.updated_at), expires_at=int(item.ttl) if item.ttl is not None else None)
+    return to_model(Attachment, item, renames=_RENAMES)
 
 
 def _item(attachment: Attachment) -> WorkOrderFileItem:
-    pk, sk = keys.work_order_file(attachment.community_id, attachment.id)
-    return WorkOrderFileItem(
-        pk, sk, gsi1pk=keys.work_order_files(attachment.community_id, attachment.work_order_id),
-        gsi1sk=attachment.id, id=attachment.id, community_id=attachment.community_id,
-        work_order_id=attachment.work_order_id, filename=attachment.filename, content_type=attachment.content_type,
-        size=attachment.size, kind=str(attachment.kind), status=str(attachment.status),
-        object_key=attachment.object_key, etag=attachment.etag, has_thumbnail=attachment.has_thumbnail,
-        rejection_reason=attachment.rejection_reason, uploaded_by=attachment.uploaded_by,
-        uploaded_by_role=attachment.uploaded_by_role, created_at=_iso(attachment.created_at),
-        updated_at=_iso(attachment.updated_at), ttl=attachment.expires_at)
+    return to_item(WorkOrderFileItem, attachment, keys.work_order_file(attachment.community_id, attachment.id),
+                   renames=_RENAMES, gsi1pk=keys.work_order_files(attachment.community_id, attachment.work_order_id),
+                   gsi1sk=attachment.id)
 
 
 def create(attachment: Attachment, event: OrderEvent) -> None:

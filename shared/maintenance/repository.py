@@ -283,10 +283,8 @@ def events(community_id: str, work_order_id: str) -> list[OrderEvent]:
 def add_comment(community_id: str, comment: Comment, event: OrderEvent) -> None:
     """The comment with its event, in one transaction (both new)."""
     db.bind()
-    pk, sk = keys.work_order_comment(community_id, comment.work_order_id, comment.id)
-    item = WorkOrderCommentItem(pk, sk, id=comment.id, work_order_id=comment.work_order_id, body=comment.body,
-                                internal=comment.internal, author_id=comment.author_id,
-                                author_role=comment.author_role, created_at=_iso(comment.created_at))
+    key = keys.work_order_comment(community_id, comment.work_order_id, comment.id)
+    item = to_item(WorkOrderCommentItem, comment, key)
     with TransactWrite(connection=db.connection()) as tx:
         tx.save(item, condition=WorkOrderCommentItem.pk.does_not_exist())
         tx.save(_event_item(community_id, event), condition=WorkOrderEventItem.pk.does_not_exist())
@@ -299,9 +297,7 @@ def comments(community_id: str, work_order_id: str, *, with_internal: bool) -> l
     found = WorkOrderCommentItem.query(keys.work_order_log_pk(community_id, work_order_id),
                                        WorkOrderCommentItem.sk.startswith(keys.WORK_ORDER_COMMENT_PREFIX),
                                        filter_condition=condition)
-    return [Comment(id=i.id, work_order_id=i.work_order_id, body=i.body, internal=bool(i.internal),
-                    author_id=i.author_id, author_role=i.author_role,
-                    created_at=datetime.fromisoformat(i.created_at)) for i in found]
+    return [to_model(Comment, i) for i in found]
 
 
 def overdue_unnoted(community_id: str, property_id: str, at: datetime) -> list[WorkOrder]:

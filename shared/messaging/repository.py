@@ -24,9 +24,10 @@ from pynamodb.transactions import TransactWrite
 from shared.messaging import counters
 from shared.messaging.counters import CountersItem
 from shared.messaging.items import EventMap, MessageAboutItem, MessageItem
-from shared.messaging.models import MAX_ATTEMPTS, RANK, Attachment, Message, MessageEvent, MessageStatus
+from shared.messaging.models import MAX_ATTEMPTS, RANK, Message, MessageEvent, MessageStatus
 from shared.platform import clock, db, keys
-from shared.platform.channels import Category, Channel
+from shared.platform.channels import Channel
+from shared.platform.mapping import to_item, to_model
 
 
 def _ids(item: MessageItem) -> tuple[str, str]:
@@ -58,21 +59,8 @@ def _history(item: MessageItem, community_id: str, message_id: str) -> list[Mess
 
 def _message(item: MessageItem) -> Message:
     community_id, message_id = _ids(item)
-    return Message(
-        id=message_id, community_id=community_id, channel=Channel(item.channel),
-        category=Category(item.category), to=item.to, status=MessageStatus(item.status),
-        attempts=int(item.attempts), template_id=item.template_id,
-        template_version=int(item.template_version) if item.template_version is not None else None,
-        campaign_id=item.campaign_id, resident_id=item.resident_id, related=item.related, subject=item.subject,
-        html=item.html,
-        text=item.text or "", variables=json.loads(item.variables) if item.variables else None,
-        attachments=tuple(Attachment.model_validate(a) for a in json.loads(item.attachments or "[]")),
-        last_error=item.last_error, provider_message_id=item.provider_message_id,
-        opened_at=item.opened_at, clicked_at=item.clicked_at, unsubscribed_at=item.unsubscribed_at,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        events=_history(item, community_id, message_id),
-    )
+    return to_model(Message, item, ordered_json=("variables",), json_fields=("attachments",), id=message_id,
+                    community_id=community_id, events=_history(item, community_id, message_id))
 
 
 def _event(kind: str, detail: dict[str, Any] | None = None, at: str | None = None) -> EventMap:
@@ -90,21 +78,15 @@ def _conditional_failed(error: UpdateError) -> bool:
 
 
 def new_item(message: Message) -> MessageItem:
-    pk, sk = keys.message(message.community_id, message.id)
-    return MessageItem(
-        pk, sk,
-        channel=str(message.channel),
-        category=str(message.category), to=message.to, status=str(message.status), attempts=message.attempts,
-        template_id=message.template_id, template_version=message.template_version,
-        campaign_id=message.campaign_id, resident_id=message.resident_id, subject=message.subject,
-        html=message.html, text=message.text,
-        variables=json.dumps(message.variables, default=str) if message.variables is not None else None,
+    """The item of a new message: ids only in its keys, routine events without what `_history` derives
+    (a recipient's `queued`), no attachments attribute when there are none (a message item stays < 1 KB)."""
+    return to_item(
+        MessageItem, message, keys.message(message.community_id, message.id), ordered_json=("variables",),
+        exclude=("id", "community_id", "attachments", "events"),
         attachments=json.dumps([a.model_dump() for a in message.attachments]) if message.attachments else None,
-        created_at=message.created_at, updated_at=message.updated_at,
         events=[_event(e.type, e.detail, e.at) for e in message.events
-                if not (e.type == "queued" and message.campaign_id)],  # a recipient's `queued` is derived
+                if not (e.type == "queued" and message.campaign_id)],
         gsi1pk=keys.messages_by_status(message.community_id, str(message.status)), gsi1sk=message.id,
-        related=message.related,
         # GSI2: the resident's messages, newest first, for the portal and `?resident_id=` (issue 12).
         gsi2pk=keys.messages_of_resident(message.community_id, message.resident_id) if message.resident_id else None,
         gsi2sk=f"{message.created_at}#{message.id}" if message.resident_id else None,

@@ -7,7 +7,6 @@ version as read, so two racing changes (a serve and a void, say) cannot both win
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -16,20 +15,17 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Condition
 from pynamodb.transactions import TransactWrite
 
-from shared.notices.models import Check, NoticeType, ServiceMethod
+from shared.notices.models import NoticeType
 from shared.notices_service.items import NoticeEffectItem, NoticeItem, ReminderItem
 from shared.notices_service.models import Notice, NoticeStatus, ReminderStatus, StoredReminder
 from shared.platform import db, keys
+from shared.platform.mapping import to_item, to_model
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
 
 
 class Stale(Exception):
     """The notice changed (or vanished) since it was read."""
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _iso(value: date | None) -> str | None:
@@ -39,29 +35,20 @@ def _iso(value: date | None) -> str | None:
 # --- notices ---------------------------------------------------------------------------------------
 
 
+_NOTICE_RENAMES = {"type": "notice_type"}
+_DETAILS = ("details",)  # JSON in the key order it was given in
+_CHECKS = ("checks",)  # JSON of the `Check`s
+
+
 def _notice(item: NoticeItem) -> Notice:
-    return Notice(
-        id=item.id, community_id=item.community_id, type=NoticeType(item.notice_type), tenancy_id=item.tenancy_id,
-        property_id=item.property_id, unit_id=item.unit_id, status=NoticeStatus(item.status),
-        details=json.loads(item.details), effective_on=_day(item.effective_on), served_on=_day(item.served_on),
-        service_method=ServiceMethod(item.service_method) if item.service_method else None,
-        deemed_served_on=_day(item.deemed_served_on), served_by=item.served_by, void_reason=item.void_reason,
-        note=item.note, checks=tuple(Check.model_validate(c) for c in json.loads(item.checks or "[]")),
-        documents=tuple(item.documents or ()), created_by=item.created_by, created_at=item.created_at,
-        updated_at=item.updated_at, version=int(item.version or 1))
+    return to_model(Notice, item, renames=_NOTICE_RENAMES, ordered_json=_DETAILS, json_fields=_CHECKS)
 
 
 def _notice_item(n: Notice) -> NoticeItem:
-    pk, sk = keys.notice(n.community_id, n.id)
-    return NoticeItem(
-        pk, sk, gsi1pk=keys.notices_of_property(n.community_id, n.property_id), gsi1sk=f"{keys.NOTICE_PREFIX}{n.id}",
-        id=n.id, community_id=n.community_id, notice_type=str(n.type), tenancy_id=n.tenancy_id,
-        property_id=n.property_id, unit_id=n.unit_id, status=str(n.status), details=json.dumps(n.details),
-        effective_on=_iso(n.effective_on), served_on=_iso(n.served_on),
-        service_method=str(n.service_method) if n.service_method else None,
-        deemed_served_on=_iso(n.deemed_served_on), served_by=n.served_by, void_reason=n.void_reason, note=n.note,
-        checks=json.dumps([c.model_dump() for c in n.checks]), documents=list(n.documents),
-        created_by=n.created_by, created_at=n.created_at, updated_at=n.updated_at, version=n.version)
+    return to_item(NoticeItem, n, keys.notice(n.community_id, n.id), renames=_NOTICE_RENAMES,
+                   ordered_json=_DETAILS, json_fields=_CHECKS,
+                   gsi1pk=keys.notices_of_property(n.community_id, n.property_id),
+                   gsi1sk=f"{keys.NOTICE_PREFIX}{n.id}")
 
 
 def get(community_id: str, notice_id: str) -> Notice | None:
@@ -152,10 +139,7 @@ def delete(notice: Notice) -> None:
 
 
 def _reminder(item: ReminderItem) -> StoredReminder:
-    return StoredReminder(id=item.id, community_id=item.community_id, notice_id=item.notice_id,
-                          tenancy_id=item.tenancy_id, property_id=item.property_id, key=item.key, kind=item.kind,
-                          due_on=date.fromisoformat(item.due_on), message=item.message, citation=item.citation,
-                          status=ReminderStatus(item.status), created_by=item.created_by, sent_at=item.sent_at)
+    return to_model(StoredReminder, item)
 
 
 def _index_sk(status: ReminderStatus | str, due_on: str, notice_id: str, key: str) -> str:
@@ -163,13 +147,9 @@ def _index_sk(status: ReminderStatus | str, due_on: str, notice_id: str, key: st
 
 
 def _reminder_item(r: StoredReminder) -> ReminderItem:
-    pk, sk = keys.reminder(r.community_id, r.notice_id, r.key)
-    return ReminderItem(
-        pk, sk, gsi1pk=keys.reminders_index(r.community_id),
-        gsi1sk=_index_sk(r.status, r.due_on.isoformat(), r.notice_id, r.key), id=r.id, community_id=r.community_id,
-        notice_id=r.notice_id, tenancy_id=r.tenancy_id, property_id=r.property_id, key=r.key, kind=r.kind,
-        due_on=r.due_on.isoformat(), message=r.message, citation=r.citation, status=str(r.status),
-        created_by=r.created_by, sent_at=r.sent_at)
+    return to_item(ReminderItem, r, keys.reminder(r.community_id, r.notice_id, r.key),
+                   gsi1pk=keys.reminders_index(r.community_id),
+                   gsi1sk=_index_sk(r.status, r.due_on.isoformat(), r.notice_id, r.key))
 
 
 def reminders_of(community_id: str, notice_id: str) -> list[StoredReminder]:

@@ -4,9 +4,10 @@ Repositories map their items to domain models and back; by hand that is the same
 written twice per entity, and a field added to the model but forgotten in one direction is a silent
 loss. Here a model field reads and writes the item attribute of its name, unless the call renames it
 (`renames={"expires_at": "ttl"}`), stores it as JSON text (`json_fields`: compact, keys sorted, so
-equal values store equal text), leaves it out (`exclude`: the repository handles it) or gives it
-outright (keyword values). A model field with no attribute and no instruction is an error at the
-first call, not a dropped value.
+equal values store equal text; `ordered_json`: compact, in the value's own key order and non-ASCII as
+is, for a document whose author's order is part of it: a form's schema, submitted answers), leaves it
+out (`exclude`: the repository handles it) or gives it outright (keyword values). A model field with
+no attribute and no instruction is an error at the first call, not a dropped value.
 
 Values: an absent attribute (None) leaves the model's default (None for a field without one);
 pydantic turns stored strings back into enums, `Decimal`s and datetimes and numbers into ints. Going
@@ -54,9 +55,10 @@ def _pairs(model: type[BaseModel], item: type[Model], renames: Mapping[str, str]
 
 
 def to_model(model: type[M], item: Model, *, renames: Mapping[str, str] = _NO_RENAMES,
-             json_fields: Iterable[str] = (), exclude: Iterable[str] = (), **values: Any) -> M:
+             json_fields: Iterable[str] = (), ordered_json: Iterable[str] = (), exclude: Iterable[str] = (),
+             **values: Any) -> M:
     """The domain model read from `item` (an attribute that is None leaves the field's default)."""
-    as_json = set(json_fields)
+    as_json = {*json_fields, *ordered_json}
     data: dict[str, Any] = {}
     for field, attribute in _pairs(model, type(item), renames, exclude, values):
         value = getattr(item, attribute)
@@ -69,9 +71,10 @@ def to_model(model: type[M], item: Model, *, renames: Mapping[str, str] = _NO_RE
 
 
 def to_item(item: type[I], model: BaseModel, key: tuple[str, str], *, renames: Mapping[str, str] = _NO_RENAMES,
-            json_fields: Iterable[str] = (), exclude: Iterable[str] = (), **values: Any) -> I:
+            json_fields: Iterable[str] = (), ordered_json: Iterable[str] = (), exclude: Iterable[str] = (),
+            **values: Any) -> I:
     """The item storing `model` under `key` (pk, sk); `values` are further attributes (indexes, say)."""
-    as_json = set(json_fields)
+    as_json, in_order = set(json_fields), set(ordered_json)
     attributes = item.get_attributes()
     data: dict[str, Any] = {}
     for field, attribute in _pairs(type(model), item, renames, exclude, ()):
@@ -80,6 +83,8 @@ def to_item(item: type[I], model: BaseModel, key: tuple[str, str], *, renames: M
             data[attribute] = None
         elif field in as_json:
             data[attribute] = json.dumps(to_jsonable_python(value), separators=(",", ":"), sort_keys=True)
+        elif field in in_order:
+            data[attribute] = json.dumps(to_jsonable_python(value), separators=(",", ":"), ensure_ascii=False)
         else:
             data[attribute] = _stored(value, attributes[attribute])
     return item(*key, **{**data, **values})

@@ -30,7 +30,6 @@ from shared.residents.models import (
     ConsentChange,
     CustomField,
     Resident,
-    ResidentFilter,
     Segment,
 )
 
@@ -412,19 +411,13 @@ def delete_custom_field(community_id: str, field_key: str) -> bool:
 
 
 def _segment(item: SegmentItem) -> Segment:
-    return Segment(id=item.id, community_id=item.community_id, name=item.name, description=item.description,
-                   filter=ResidentFilter.model_validate_json(item.filter), created_at=item.created_at,
-                   updated_at=item.updated_at)
+    return to_model(Segment, item, json_fields=("filter",))
 
 
 def put_segment(segment: Segment, *, create: bool) -> bool:
     """Create (False if the id exists) or replace (False if it is gone)."""
     db.bind()
-    pk, sk = keys.segment(segment.community_id, segment.id)
-    item = SegmentItem(pk, sk, id=segment.id, community_id=segment.community_id, name=segment.name,
-                       description=segment.description,
-                       filter=segment.filter.model_dump_json(exclude_none=True), created_at=segment.created_at,
-                       updated_at=segment.updated_at)
+    item = to_item(SegmentItem, segment, keys.segment(segment.community_id, segment.id), json_fields=("filter",))
     try:
         item.save(condition=SegmentItem.pk.does_not_exist() if create else SegmentItem.pk.exists())
     except PutError as error:
