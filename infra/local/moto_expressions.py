@@ -24,7 +24,7 @@ import threading
 from typing import Any
 
 from moto.dynamodb.parsing import validators
-from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 
 _CACHE_MAX = 4096  # distinct expression texts; all caches are dropped together when full
 _SHAPE_CHECKS = (validators.ActionCountValidator, validators.OverlappingPathsValidator,
@@ -85,8 +85,8 @@ def install() -> None:
         return _parse(original_make, expression_str)
 
     make.porchlight_cached = True  # type: ignore[attr-defined]
-    UpdateExpressionParser.make = classmethod(make)  # type: ignore[assignment, method-assign]
-    validators.deepcopy = _fresh_copy  # type: ignore[attr-defined]
+    UpdateExpressionParser.make = classmethod(make)
+    validators.deepcopy = _fresh_copy  # type: ignore[assignment]
 
     validator_class = validators.UpdateExpressionValidator
     original_init = validator_class.__init__
