@@ -42,7 +42,7 @@ from shared.platform.observability import logger
 from shared.platform.settings import settings
 from shared.spec.resources import OUTBOX_QUEUE, PRIORITY_OUTBOX_QUEUE, QueueSpec
 
-BULK_HEADROOM = 0.03  # of the rate, left to the jitter between our clocks and SES's
+BULK_HEADROOM = 0.01  # of the rate: SES's bucket refills a little even while bulk has work (see docs/messaging.md)
 BURST_S = 0.5  # a bucket stores at most half a second of its rate (SES allows 1 s): the rest absorbs jitter
 LEDGER_POLL_S = 1.0
 THROTTLE_PAUSE_S = 1.0
