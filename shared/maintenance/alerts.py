@@ -18,6 +18,7 @@ from datetime import datetime
 
 from shared.maintenance import notify, repository
 from shared.maintenance.orders import OrderEvent, WorkOrder
+from shared.platform import ids
 from shared.platform.channels import Channel
 from shared.platform.masking import mask_phone
 from shared.properties.models import Tenancy
@@ -62,18 +63,18 @@ def emergency(order: WorkOrder, now: datetime) -> list[str]:
     where = _property_name(order)
     text = (f"EMERGENCY work order #{order.number} at {where}: {order.title}. "
             f"Category {order.category}; due by {order.due_at:%Y-%m-%d %H:%M} UTC.")
-    outgoing = [notify.Outgoing(id=notify.message_id(order.community_id, order.id, "emergency-sms", phone),
+    outgoing = [notify.Outgoing(id=ids.derived(order.community_id, order.id, "emergency-sms", phone),
                                 channel=Channel.SMS, to=phone, text=text[:300], kind="work_order_emergency",
                                 work_order_id=order.id) for phone in phones]
     body = (f"An emergency work order was reported at {where}.\n\n#{order.number}: {order.title}\n"
             f"Category: {order.category}\n{order.description}\n\nTriage: {'; '.join(order.triage.reasons)}\n"
             f"Due by {order.due_at:%Y-%m-%d %H:%M} UTC. Work order id: {order.id}\n")
-    outgoing += [notify.Outgoing(id=notify.message_id(order.community_id, order.id, "emergency-mail", email),
+    outgoing += [notify.Outgoing(id=ids.derived(order.community_id, order.id, "emergency-mail", email),
                                  channel=Channel.EMAIL, to=email, subject=f"Emergency work order #{order.number}",
                                  text=body, kind="work_order_emergency", work_order_id=order.id)
                  for email in managers_of(order.community_id, order.property_id)]
     sent = notify.send(order.community_id, outgoing)
-    event = OrderEvent(id=notify.message_id(order.community_id, order.id, "emergency-event"),
+    event = OrderEvent(id=ids.derived(order.community_id, order.id, "emergency-event"),
                        work_order_id=order.id, kind="emergency_alert", at=now,
                        detail={"sms": [mask_phone(p) for p in phones], "mails": len(outgoing) - len(phones)},
                        message_ids=sent)
@@ -95,7 +96,7 @@ def status_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent) -> list[
     note = event.detail.get("note")
     text = (f"Work order #{order.number} ({order.title}) is now {str(order.status).replace('_', ' ')}.\n"
             + (f"\nNote: {note}\n" if note else ""))
-    return [notify.Outgoing(id=notify.message_id(order.community_id, event.id, rid), channel=Channel.EMAIL,
+    return [notify.Outgoing(id=ids.derived(order.community_id, event.id, rid), channel=Channel.EMAIL,
                             to=email, subject=f"Work order #{order.number}: {str(order.status).replace('_', ' ')}",
                             text=text, kind="work_order_status", work_order_id=order.id, resident_id=rid)
             for rid, email in _party_emails(order, tenancy)]
@@ -108,7 +109,7 @@ def deliver(community_id: str, mails: list[notify.Outgoing]) -> list[str]:
 def comment_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent, body: str) -> list[notify.Outgoing]:
     """A public comment mailed to each party (never called for an internal one)."""
     text = f"A new comment on work order #{order.number} ({order.title}):\n\n{body}\n"
-    return [notify.Outgoing(id=notify.message_id(order.community_id, event.id, rid), channel=Channel.EMAIL,
+    return [notify.Outgoing(id=ids.derived(order.community_id, event.id, rid), channel=Channel.EMAIL,
                             to=email, subject=f"Work order #{order.number}: a new comment", text=text,
                             kind="work_order_comment", work_order_id=order.id, resident_id=rid)
             for rid, email in _party_emails(order, tenancy)]
@@ -131,7 +132,7 @@ def entry_mails(order: WorkOrder, tenancy: Tenancy, event: OrderEvent, *, reason
             f"Your landlord or their agent will enter your unit on {start:%A %d %B %Y} between "
             f"{start:%H:%M} and {end:%H:%M} ({zone}).\n\nReason: {reason}\n\n{why}"
             f"Notice given {order.entry.notice_sent_at:%Y-%m-%d %H:%M} UTC. Work order #{order.number}.\n")
-    return [notify.Outgoing(id=notify.message_id(order.community_id, event.id, rid), channel=Channel.EMAIL,
+    return [notify.Outgoing(id=ids.derived(order.community_id, event.id, rid), channel=Channel.EMAIL,
                             to=email, subject=f"Notice of entry: {start:%A %d %B %Y}, {start:%H:%M}–{end:%H:%M}",
                             text=text, kind="work_order_entry_notice", work_order_id=order.id, resident_id=rid)
             for rid, email in _party_emails(order, tenancy)]

@@ -9,8 +9,6 @@ bounced or complained.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 
 from pynamodb.exceptions import PutError
@@ -21,12 +19,6 @@ from shared.messaging.service import enqueue_or_fail
 from shared.platform import clock
 from shared.platform.channels import Category, Channel
 from shared.platform.text import one_line
-
-
-def message_id(*parts: str) -> str:
-    """A ULID-shaped (26 characters, Crockford-ish base32) id that is the same for the same parts."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
-    return "0W" + base64.b32encode(digest).decode().rstrip("=")[:24]
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def _mails(order: WorkOrder) -> list[notify.Outgoing]:
     text = (f"Work order #{order.number} ({order.title}) is past its deadline: it was due "
             f"{order.due_at:%Y-%m-%d %H:%M} UTC and is still {str(order.status).replace('_', ' ')}.\n"
             f"Priority: {order.priority}. Work order id: {order.id}\n")
-    return [notify.Outgoing(id=notify.message_id(order.community_id, order.id, "overdue", email),
+    return [notify.Outgoing(id=ids.derived(order.community_id, order.id, "overdue", email),
                             channel=Channel.EMAIL, to=email, subject=f"Overdue work order #{order.number}",
                             text=text, kind="work_order_overdue", work_order_id=order.id)
             for email in _recipients(order)]

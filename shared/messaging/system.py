@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pynamodb.exceptions import PutError
+
 from shared.messaging import repository
 from shared.messaging.models import Attachment, Message, MessageEvent, MessageStatus
 from shared.messaging.service import enqueue_or_fail
@@ -27,12 +29,16 @@ class SystemMail:
 
 
 def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, object], *,
-         attachments: tuple[Attachment, ...] = (), related: str | None = None, resident_id: str | None = None) -> str:
+         attachments: tuple[Attachment, ...] = (), related: str | None = None, resident_id: str | None = None,
+         message_id: str | None = None) -> str:
     """Render `mail` with `variables`, record it and queue it; the message id. `attachments` name files
-    already stored (`shared.messaging.attachments.store`); `related` (`type:id`) lists it with that thing."""
+    already stored (`shared.messaging.attachments.store`); `related` (`type:id`) lists it with that thing.
+    `message_id` (`ids.derived` of what the mail is about): a mail recorded under it already is not
+    recorded or queued again, so a redelivered job that sends it again sends nothing twice."""
     now = clock.iso()
     message = Message(
-        id=ids.new_id(), community_id=community_id, channel=Channel.EMAIL, category=Category.TRANSACTIONAL,
+        id=message_id or ids.new_id(), community_id=community_id, channel=Channel.EMAIL,
+        category=Category.TRANSACTIONAL,
         to=to.lower(), status=MessageStatus.QUEUED,
         subject=one_line(environment("subject").from_string(mail.subject).render(variables)),
         html=environment("html").from_string(mail.html).render(variables),
@@ -40,6 +46,11 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
         attachments=attachments, related=related, resident_id=resident_id,
         created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],
     )
-    repository.create(message)
+    try:
+        repository.create(message)
+    except PutError:
+        if message_id is None:
+            raise
+        return message.id  # recorded (and queued) by an earlier attempt
     enqueue_or_fail([message])
     return message.id

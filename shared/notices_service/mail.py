@@ -7,6 +7,7 @@ from shared.identity import repository as identity
 from shared.messaging import system
 from shared.messaging.system import SystemMail
 from shared.notices_service.models import Notice, StoredReminder
+from shared.platform import ids
 from shared.platform.links import app_link
 from shared.properties import assigned
 from shared.spec.permissions import Role
@@ -66,9 +67,11 @@ PAID = SystemMail(
 
 
 def send_paid(notice: Notice) -> list[str]:
-    """Tell the notice's creator (if still active) that a payment voided it."""
+    """Tell the notice's creator (if still active) that a payment voided it: once, however often it is called
+    (the message id is derived from the notice)."""
     creator = identity.get_user(notice.community_id, notice.created_by)
     if creator is None or creator.status != "active":
         return []
     return [system.send(notice.community_id, creator.email, PAID,
-                        {"notice_id": notice.id, "link": app_link("/notices", id=notice.id)})]
+                        {"notice_id": notice.id, "link": app_link("/notices", id=notice.id)},
+                        message_id=ids.derived(notice.community_id, notice.id, "void-paid"))]

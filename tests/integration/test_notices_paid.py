@@ -69,3 +69,50 @@ def test_ledger_event_sample(aws_env: dict[str, Any]) -> None:
     bad = load("sqs-ledger-event.json")
     bad["Records"][0]["body"] = "{}"
     assert worker.handler(bad, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+
+
+def test_a_worker_that_dies_between_the_void_and_its_mail_mails_once_on_redelivery(
+        world: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The void commits, the worker dies before the mail: SQS redelivers the event, which finds the notice
+    void already and still mails its creator, once; a day later the event would mail nothing."""
+    from infra.local.sqs_poller import sqs_record
+    from shared.messaging import repository as messages
+    from shared.notices_service import mail
+    from shared.platform import clock, ids
+
+    token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
+    notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
+    ok(post(token, f"/v1/notices/{notice['id']}/serve", {"served_on": m.isoformat(), "service_method": "hand"}))
+    drain(aws_env)
+    ok(post(token, f"/v1/tenancies/{tid}/payments", {"amount": "2500.00", "on": world["today"].isoformat(),
+                                                     "method": "cheque"}), 201)
+    sqs, url = boto3.client("sqs"), aws_env["queues"][LEDGER_EVENTS_QUEUE.logical_id]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    event = {"Records": [sqs_record(m, arn) for m in sqs.receive_message(QueueUrl=url).get("Messages", [])]}
+    assert len(event["Records"]) == 1
+    before = outbox_count(aws_env)
+    mail_id = ids.derived(world["community_id"], notice["id"], "void-paid")
+    real, sent = mail.send_paid, []
+
+    def dies(_: Any) -> list[str]:
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(mail, "send_paid", dies)
+    failed = worker.handler(event, FakeContext())  # type: ignore[arg-type]
+    assert [f["itemIdentifier"] for f in failed["batchItemFailures"]] == [event["Records"][0]["messageId"]]
+    assert ok(call("GET", f"/v1/notices/{notice['id']}", token=token))["void_reason"] == "paid"
+    assert messages.get(world["community_id"], mail_id) is None and outbox_count(aws_env) == before
+
+    def counted(n: Any) -> list[str]:
+        sent.append(n.id)
+        return real(n)
+
+    monkeypatch.setattr(mail, "send_paid", counted)
+    for _ in range(2):  # redelivered, and once more
+        assert worker.handler(event, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    assert sent == [notice["id"], notice["id"]]  # asked twice, recorded once
+    assert messages.get(world["community_id"], mail_id) is not None
+    assert outbox_count(aws_env) == before + 1
+    clock.travel(2 * 24 * 3600)  # past any redelivery: an event no longer looks at it
+    assert worker.handler(event, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    assert sent == [notice["id"], notice["id"]]
