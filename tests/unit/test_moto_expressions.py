@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from infra.local import moto_expressions
+from tests.unit.test_moto_transactions import hash_key_table
 
 pytestmark = pytest.mark.unit
 
 EXPRESSION = "SET #n = :n, #log = list_append(if_not_exists(#log, :empty), :entry) ADD #count :one"
-
-
-def _table() -> Any:
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
-                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
-    return client
 
 
 def _update(client: Any, pk: str, expression: str, names: dict[str, str], values: dict[str, Any]) -> None:
@@ -39,7 +31,7 @@ def test_one_expression_text_updates_each_item_with_its_own_values() -> None:
     moto_expressions.install()  # idempotent
     names = {"#n": "name", "#log": "log", "#count": "count"}
     with mock_aws():
-        client = _table()
+        client = hash_key_table()
         for pk, n in (("a", "Ann"), ("b", "Bo"), ("a", "Ann again")):
             _update(client, pk, EXPRESSION, names, _values(n, f"{pk}:{n}"))
         a = client.get_item(TableName="t", Key={"pk": {"S": "a"}})["Item"]
@@ -63,7 +55,7 @@ def test_one_expression_text_updates_each_item_with_its_own_values() -> None:
 def test_a_malformed_shape_is_refused_every_time(expression: str, names: dict[str, str], message: str) -> None:
     moto_expressions.install()
     with mock_aws():
-        client = _table()
+        client = hash_key_table()
         _update(client, "a", "SET #n = :n", {"#n": "name"}, {":n": {"S": "x"}})  # this text's shape passed once
         for _ in range(2):
             with pytest.raises(ClientError) as raised:
@@ -75,7 +67,7 @@ def test_a_shape_checked_once_is_checked_again_under_other_names() -> None:
     """`SET #n = :n` passed with #n = name; with #n = pk it updates the key: refused."""
     moto_expressions.install()
     with mock_aws():
-        client = _table()
+        client = hash_key_table()
         _update(client, "a", "SET #n = :n", {"#n": "name"}, {":n": {"S": "x"}})
         with pytest.raises(ClientError) as raised:
             _update(client, "a", "SET #n = :n", {"#n": "pk"}, {":n": {"S": "y"}})

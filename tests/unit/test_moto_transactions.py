@@ -14,7 +14,8 @@ from infra.local import moto_transactions
 pytestmark = pytest.mark.unit
 
 
-def _table() -> Any:
+def hash_key_table() -> Any:
+    """Table `t` with one hash key `pk` (the moto patch tests share it)."""
     client = boto3.client("dynamodb", region_name="us-east-1")
     client.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
@@ -26,7 +27,7 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was() -> None:
     moto_transactions.install()
     moto_transactions.install()  # idempotent
     with mock_aws():
-        client = _table()
+        client = hash_key_table()
         client.put_item(TableName="t", Item={"pk": {"S": "a"}, "n": {"N": "1"}})
         with pytest.raises(ClientError) as raised:
             client.transact_write_items(TransactItems=[
