@@ -48,6 +48,9 @@ def _parse(original: Any, text: str) -> Any:
     except Exception:  # noqa: BLE001 - a tree that does not pickle is simply not cached
         return tree
     with _lock:
+        cached = _trees.get(text)
+        if cached is not None:  # another thread parsed it meanwhile: one tree per text, so ids stay unique
+            return cached
         if len(_trees) >= _CACHE_MAX:
             _trees.clear()
             _pickled.clear()

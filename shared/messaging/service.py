@@ -8,9 +8,11 @@ enqueue fails the message is marked failed, so an admin's retry picks it up and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from pynamodb.exceptions import PutError
 
 from shared.audit.events import AuditEvent, publish
 from shared.community import repository as identity_repository  # the community record (issue 16: out of identity)
@@ -117,6 +119,25 @@ def enqueue_or_fail(messages: list[Message]) -> int:
             repository.finish(message, MessageStatus.FAILED, "could not be queued; retry it",
                               from_statuses=(MessageStatus.QUEUED,))
     return len(messages) - len(failed)
+
+
+def record_once(messages: Sequence[Message]) -> None:
+    """Record and queue messages whose ids are derived from what they are about (`ids.derived`), so a retried
+    request or a redelivered job may call this again: a message recorded before is not recorded twice, and is
+    queued again while it is still `queued` (the earlier attempt may have died between recording and queueing
+    it; a second queue message is harmless: delivery claims a message before it sends)."""
+    due: list[Message] = []
+    for message in messages:
+        try:
+            repository.create(message)
+        except PutError:
+            existing = repository.get(message.community_id, message.id)
+            if existing is None or existing.status != MessageStatus.QUEUED:
+                continue
+            message = existing
+        due.append(message)
+    if due:
+        enqueue_or_fail(due)
 
 
 def _own_only(caller: Caller) -> bool:

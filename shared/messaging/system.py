@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pynamodb.exceptions import PutError
-
 from shared.messaging import repository
 from shared.messaging.models import Attachment, Message, MessageEvent, MessageStatus
-from shared.messaging.service import enqueue_or_fail
+from shared.messaging.service import enqueue_or_fail, record_once
 from shared.platform import clock, ids
 from shared.platform.channels import Category, Channel
 from shared.platform.text import one_line
@@ -33,8 +31,8 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
          message_id: str | None = None) -> str:
     """Render `mail` with `variables`, record it and queue it; the message id. `attachments` name files
     already stored (`shared.messaging.attachments.store`); `related` (`type:id`) lists it with that thing.
-    `message_id` (`ids.derived` of what the mail is about): a mail recorded under it already is not
-    recorded or queued again, so a redelivered job that sends it again sends nothing twice."""
+    `message_id` (`ids.derived` of what the mail is about): sent through `record_once`, so a redelivered job
+    that sends it again records nothing twice."""
     now = clock.iso()
     message = Message(
         id=message_id or ids.new_id(), community_id=community_id, channel=Channel.EMAIL,
@@ -46,11 +44,9 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
         attachments=attachments, related=related, resident_id=resident_id,
         created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],
     )
-    try:
-        repository.create(message)
-    except PutError:
-        if message_id is None:
-            raise
-        return message.id  # recorded (and queued) by an earlier attempt
+    if message_id is not None:
+        record_once([message])
+        return message.id
+    repository.create(message)
     enqueue_or_fail([message])
     return message.id

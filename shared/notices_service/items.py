@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
 from shared.platform.db import BaseItem
 
@@ -28,6 +28,7 @@ class NoticeItem(BaseItem, discriminator="notice"):
     deemed_served_on = UnicodeAttribute(null=True)
     served_by = UnicodeAttribute(null=True)
     void_reason = UnicodeAttribute(null=True)
+    voided_by_payment = BooleanAttribute(null=True)  # absent: False
     note = UnicodeAttribute(null=True)
     checks = UnicodeAttribute(default="[]")  # JSON [{rule, citation, ok, message}]
     documents = ListAttribute(of=UnicodeAttribute, default=list)

@@ -48,6 +48,7 @@ class Notice(BaseModel):
     deemed_served_on: date | None = None
     served_by: str | None = None
     void_reason: str | None = None
+    voided_by_payment: bool = False  # the worker's void (RTA s.59(3)); a manual one may say "paid" too
     note: str | None = None
     checks: tuple[Check, ...] = ()
     documents: tuple[str, ...] = ()

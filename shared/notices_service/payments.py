@@ -36,7 +36,7 @@ def n4s_of(community_id: str, property_id: str, tenancy_id: str) -> list[Notice]
 
 
 def _voided_by_payment_lately(notice: Notice) -> bool:
-    if notice.status != NoticeStatus.VOID or notice.void_reason != PAID:
+    if notice.status != NoticeStatus.VOID or not notice.voided_by_payment:  # a manual void may say "paid" too
         return False
     at = datetime.fromisoformat(notice.updated_at.replace("Z", "+00:00"))
     return clock.now() - at <= RESEND_WITHIN
@@ -62,7 +62,7 @@ def on_posted(community_id: str, tenancy_id: str) -> list[str]:
     voided: list[str] = []
     for notice in (n for n in notices if n.status in OPEN):
         try:
-            closed = service.close(notice, NoticeStatus.VOID, void_reason=PAID)
+            closed = service.close(notice, NoticeStatus.VOID, void_reason=PAID, by_payment=True)
         except repository.Stale:  # changed meanwhile (completed, voided): the next event sees it as it is
             logger.info("notice changed while voiding by payment", extra={"notice_id": notice.id})
             continue

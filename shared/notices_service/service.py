@@ -407,12 +407,13 @@ def serve(caller: Caller, notice_id: str, request: ServeIn, meta: RequestMeta | 
     return view(new)
 
 
-def close(notice: Notice, status: NoticeStatus, *, void_reason: str | None = None, note: str | None = None) -> \
-        Notice:
+def close(notice: Notice, status: NoticeStatus, *, void_reason: str | None = None, note: str | None = None,
+          by_payment: bool = False) -> Notice:
     """Void or complete a notice (no caller: the payment void uses it too) and cancel its pending reminders
     in the same transaction, so no reader sees a closed notice with reminders still pending."""
     at = clock.iso()
     new = notice.model_copy(update={"status": status, "void_reason": void_reason, "note": note,
+                                    "voided_by_payment": by_payment,
                                     "version": notice.version + 1, "updated_at": at})
     was_open = notice.status in OPEN
     cancelled = [r.model_copy(update={"status": ReminderStatus.CANCELLED, "sent_at": at})
