@@ -157,7 +157,7 @@ class PriorityLedger:
             self._read_at = now
             try:
                 total = self._read()
-            except Exception:  # noqa: BLE001 - pacing must not fail a send; the headroom still holds
+            except Exception:  # noqa: BLE001 - pacing must not fail a send; a throttle, if any, is retried
                 logger.warning("priority ledger unreadable; pacing without it", exc_info=True)
                 return
             seen, self._seen = self._seen, total
