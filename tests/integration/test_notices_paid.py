@@ -77,14 +77,10 @@ def test_ledger_event_sample(aws_env: dict[str, Any]) -> None:
     assert worker.handler(bad, FakeContext()) == {"batchItemFailures": []}  # type: ignore[arg-type]
 
 
-def test_a_worker_that_dies_between_the_void_and_its_mail_mails_once_on_redelivery(
-        world: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    """The void commits, the worker dies before the mail: SQS redelivers the event, which finds the notice
-    void already and still mails its creator, once; a day later the event would mail nothing."""
+def served_n4_paid_in_full(world: dict[str, Any], aws_env: dict[str, Any]  # noqa: F811
+                           ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A served N4, then a payment of all the arrears; the notice and the ledger event, not yet handled."""
     from infra.local.sqs_poller import sqs_record
-    from shared.messaging import repository as messages
-    from shared.notices_service import mail
-    from shared.platform import clock, ids
 
     token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
     notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
@@ -96,6 +92,19 @@ def test_a_worker_that_dies_between_the_void_and_its_mail_mails_once_on_redelive
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     event = {"Records": [sqs_record(m, arn) for m in sqs.receive_message(QueueUrl=url).get("Messages", [])]}
     assert len(event["Records"]) == 1
+    return notice, event
+
+
+def test_a_worker_that_dies_between_the_void_and_its_mail_mails_once_on_redelivery(
+        world: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The void commits, the worker dies before the mail: SQS redelivers the event, which finds the notice
+    void already and still mails its creator, once; a day later the event would mail nothing."""
+    from shared.messaging import repository as messages
+    from shared.notices_service import mail
+    from shared.platform import clock, ids
+
+    token = world["token"]
+    notice, event = served_n4_paid_in_full(world, aws_env)
     before = outbox_count(aws_env)
     mail_id = ids.derived(world["community_id"], notice["id"], "void-paid")
     real, sent = mail.send_paid, []
@@ -126,20 +135,11 @@ def test_a_worker_that_dies_between_the_void_and_its_mail_mails_once_on_redelive
 
 def test_a_worker_that_dies_between_recording_the_mail_and_queueing_it_queues_it_on_redelivery(
         world: dict[str, Any], aws_env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    from infra.local.sqs_poller import sqs_record
     from shared.messaging import repository as messages
     from shared.messaging import service as messaging
     from shared.platform import ids
 
-    token, tid, m = world["token"], world["tenancy"]["id"], world["m"]
-    notice = ok(post(token, "/v1/notices", {"type": "n4", "tenancy_id": tid}), 201)
-    ok(post(token, f"/v1/notices/{notice['id']}/serve", {"served_on": m.isoformat(), "service_method": "hand"}))
-    drain(aws_env)
-    ok(post(token, f"/v1/tenancies/{tid}/payments", {"amount": "2500.00", "on": world["today"].isoformat(),
-                                                     "method": "cheque"}), 201)
-    sqs, url = boto3.client("sqs"), aws_env["queues"][LEDGER_EVENTS_QUEUE.logical_id]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    event = {"Records": [sqs_record(m, arn) for m in sqs.receive_message(QueueUrl=url).get("Messages", [])]}
+    notice, event = served_n4_paid_in_full(world, aws_env)
     before = outbox_count(aws_env)
     real = messaging.enqueue_or_fail
 
