@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.messaging import repository
 from shared.messaging.models import Attachment, Message, MessageEvent, MessageStatus
-from shared.messaging.service import enqueue_or_fail, record_once
+from shared.messaging.service import record_once
 from shared.platform import clock, ids
 from shared.platform.channels import Category, Channel
 from shared.platform.text import one_line
@@ -31,8 +30,8 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
          message_id: str | None = None) -> str:
     """Render `mail` with `variables`, record it and queue it; the message id. `attachments` name files
     already stored (`shared.messaging.attachments.store`); `related` (`type:id`) lists it with that thing.
-    `message_id` (`ids.derived` of what the mail is about): sent through `record_once`, so a redelivered job
-    that sends it again records nothing twice."""
+    `message_id` (`ids.derived` of what the mail is about): a redelivered job that sends it again records
+    nothing twice (`record_once`)."""
     now = clock.iso()
     message = Message(
         id=message_id or ids.new_id(), community_id=community_id, channel=Channel.EMAIL,
@@ -44,9 +43,5 @@ def send(community_id: str, to: str, mail: SystemMail, variables: dict[str, obje
         attachments=attachments, related=related, resident_id=resident_id,
         created_at=now, updated_at=now, events=[MessageEvent(type="queued", at=now, detail={"kind": mail.kind})],
     )
-    if message_id is not None:
-        record_once([message])
-        return message.id
-    repository.create(message)
-    enqueue_or_fail([message])
+    record_once([message])  # a new id is simply created and queued
     return message.id
